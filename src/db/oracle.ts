@@ -1,0 +1,208 @@
+/**
+ * Oracles: which value sets a study should run next, as pure functions of the
+ * study and what has been tried. `grid` walks every combination of finite
+ * params; `random` draws from a seeded generator. Studies are assumed to have
+ * passed `validateStudy`.
+ */
+import { invalid } from './errors.js'
+import { paramIndexOf, paramSize, paramValueAt, type Param, type Params } from './params.js'
+import { RunState, type Run } from './run.js'
+import type { Study } from './study.js'
+import { replicateSetAdd, replicateSetComplete, replicateSetHas, type ReplicateSet } from './trial.js'
+import { float, int, valuesKey, type Value, type Values } from './values.js'
+
+/** The most value sets `grid` lists when not given a limit `n`. */
+export const MAX_GRID_LIST = 1_000_000
+
+/** One param of a grid: a digit whose base is the param's number of values. */
+interface Axis { readonly name: string; readonly param: Param; readonly size: bigint }
+
+function axes(params: Params): Axis[] {
+  return Object.keys(params).sort().map((name) => {
+    const param = params[name] as Param
+    return { name, param, size: paramSize(param, name) }
+  })
+}
+
+/**
+ * How many value sets the grid of `params` has: the product of the params'
+ * sizes (1 with no params). Throws `invalid` naming a param that is a float range.
+ */
+export function gridSize(params: Params): bigint {
+  return axes(params).reduce((n, a) => n * a.size, 1n)
+}
+
+/** The position of `values` in the grid, or undefined when a param's value is missing or not valid for it. */
+function gridIndex(grid: readonly Axis[], values: Values): bigint | undefined {
+  let index = 0n
+  for (const a of grid) {
+    const v = Object.hasOwn(values, a.name) ? values[a.name] : undefined
+    const digit = v === undefined ? undefined : paramIndexOf(a.param, v, a.name)
+    if (digit === undefined) return undefined
+    index = index * a.size + digit
+  }
+  return index
+}
+
+/** The value set at `index` in the grid: the last param varies fastest. */
+function gridPoint(grid: readonly Axis[], index: bigint): Values {
+  const digits: bigint[] = []
+  for (let i = grid.length - 1; i >= 0; i--) {
+    const size = (grid[i] as Axis).size
+    digits[i] = index % size
+    index /= size
+  }
+  const out: Record<string, Value> = Object.create(null)
+  grid.forEach((a, i) => { out[a.name] = paramValueAt(a.param, digits[i] as bigint, a.name) })
+  return out
+}
+
+function checkCount(study: Study, what: string, n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw invalid(`study "${study.name}": ${what} must be a whole number, got ${n}`, what)
+  return n
+}
+
+function gridLimit(study: Study, remaining: bigint, n: number | undefined): number {
+  if (n !== undefined) return checkCount(study, 'n', n)
+  if (remaining > BigInt(MAX_GRID_LIST)) {
+    throw invalid(`study "${study.name}": ${remaining} value sets remain in its grid, too many to list; ask for at most n`, 'n')
+  }
+  return Number(remaining)
+}
+
+/**
+ * The study's value sets not yet in `tried`, in a stable order: params by
+ * sorted name, each param's values in enumeration order, the last name
+ * varying fastest; at most `n` of them (all when `n` is absent). Tried value
+ * sets with a missing or invalid value are ignored; names beyond the study's
+ * params do not matter. Throws `invalid` naming a param that is a float range.
+ */
+export function grid(study: Study, tried: readonly Values[], n?: number): Values[] {
+  const g = axes(study.params)
+  const total = g.reduce((size, a) => size * a.size, 1n)
+  const done = new Set<bigint>()
+  for (const values of tried) {
+    const index = gridIndex(g, values)
+    if (index !== undefined) done.add(index)
+  }
+  const limit = gridLimit(study, total - BigInt(done.size), n)
+  const out: Values[] = []
+  for (let i = 0n; i < total && out.length < limit; i++) {
+    if (!done.has(i)) out.push(gridPoint(g, i))
+  }
+  return out
+}
+
+/** One run to start: a value set, and which replicate of it to run. */
+export interface PlannedRun { readonly values: Values; readonly replicate: number }
+
+/** For each value set among the study's pending or successful runs: the replicates they cover. */
+function coverage(study: Study, runs: readonly Run[]): Map<string, { values: Values; set: ReplicateSet }> {
+  const covered = new Map<string, { values: Values; set: ReplicateSet }>()
+  for (const run of runs) {
+    if (run.study !== study.name || (run.state & (RunState.Pending | RunState.Success)) === 0) continue
+    const key = valuesKey(run.values)
+    const set = covered.get(key)?.set ?? 0n
+    covered.set(key, { values: run.values, set: replicateSetAdd(set, run.replicate) })
+  }
+  return covered
+}
+
+/**
+ * What a grid study should run next, as Diviner's runner does it: the grid's
+ * value sets whose replicates 0..study.replicates are not all covered by a
+ * pending or successful run (at most `n` value sets), each with every
+ * replicate still missing. A failed run covers nothing, so it is planned again.
+ */
+export function gridPlan(study: Study, runs: readonly Run[], n?: number): PlannedRun[] {
+  const replicates = study.replicates ?? 0
+  const covered = coverage(study, runs)
+  const complete = [...covered.values()].filter((c) => replicateSetComplete(c.set, replicates)).map((c) => c.values)
+  return grid(study, complete, n).flatMap((values) => {
+    const set = covered.get(valuesKey(values))?.set ?? 0n
+    const missing = Array.from({ length: replicates + 1 }, (_, r) => r).filter((r) => !replicateSetHas(set, r))
+    return missing.map((replicate) => ({ values, replicate }))
+  })
+}
+
+/** mulberry32: a tiny 32-bit generator; each call gives the next uint32. */
+function mulberry32(state: number): () => number {
+  return () => {
+    state = (state + 0x6d2b79f5) | 0
+    let t = Math.imul(state ^ (state >>> 15), 1 | state)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return (t ^ (t >>> 14)) >>> 0
+  }
+}
+
+/** A 32-bit generator state from a seed and a point's index (both safe integers), well mixed. */
+function pointState(seed: number, index: number): number {
+  let h = 0x9e3779b9
+  for (const x of [seed, index]) {
+    for (const w of [x % 2 ** 32, Math.floor(x / 2 ** 32)]) {
+      h = Math.imul(h ^ (w >>> 0), 0x85ebca6b)
+      h ^= h >>> 13
+      h = Math.imul(h, 0xc2b2ae35)
+      h ^= h >>> 16
+    }
+  }
+  return h >>> 0
+}
+
+const SPAN64 = 1n << 64n
+
+/** A uniform integer in [0, size), size ≤ 2^64, by rejection (no modulo bias). */
+function uniformBelow(next: () => number, size: bigint): bigint {
+  const limit = SPAN64 - (SPAN64 % size)
+  for (;;) {
+    const r = (BigInt(next()) << 32n) | BigInt(next())
+    if (r < limit) return r % size
+  }
+}
+
+/** A uniform float in [start, end) with 53 random bits. */
+function uniformFloat(next: () => number, start: number, end: number): number {
+  for (;;) {
+    const u = ((next() >>> 5) * 2 ** 26 + (next() >>> 6)) / 2 ** 53
+    const x = start * (1 - u) + end * u
+    if (x >= start && x < end) return x
+  }
+}
+
+function sample(p: Param, next: () => number): Value {
+  if (p.type === 'discrete') return p.values[Number(uniformBelow(next, BigInt(p.values.length)))] as Value
+  if (p.start.kind === 'int') return int(p.start.value + uniformBelow(next, paramSize(p)))
+  return float(uniformFloat(next, p.start.value, (p.end as { value: number }).value))
+}
+
+/**
+ * `n` value sets drawn at random: a discrete param picks uniformly among its
+ * values, an int range a uniform int in [start, end), a float range a uniform
+ * float in [start, end). Point i depends only on `seed` and `start + i`, so the
+ * same seed gives the same points, and a longer draw extends a shorter one.
+ */
+export function random(study: Study, seed: number, n: number, start = 0): Values[] {
+  checkCount(study, 'n', n)
+  checkCount(study, 'start', start)
+  if (!Number.isSafeInteger(seed)) throw invalid(`study "${study.name}": a random seed must be an integer, got ${seed}`, 'seed')
+  const names = Object.keys(study.params).sort()
+  return Array.from({ length: n }, (_, i) => {
+    const next = mulberry32(pointState(seed, start + i))
+    const out: Record<string, Value> = Object.create(null)
+    for (const name of names) out[name] = sample(study.params[name] as Param, next)
+    return out
+  })
+}
+
+/**
+ * Up to `n` value sets to try next, chosen by the study's oracle (grid when
+ * absent): grid skips the tried value sets; random continues its sequence
+ * after the `tried.length` points already drawn. Any other oracle throws
+ * `invalid`: it cannot propose here.
+ */
+export function propose(study: Study, tried: readonly Values[], n: number): Values[] {
+  const oracle = study.oracle ?? { name: 'grid' }
+  if (oracle.name === 'grid') return grid(study, tried, n)
+  if (oracle.name === 'random') return random(study, typeof oracle.seed === 'number' ? oracle.seed : NaN, n, tried.length)
+  throw invalid(`study "${study.name}": oracle ${oracle.name} cannot propose here; use grid or random`, 'oracle')
+}

@@ -1,0 +1,123 @@
+/**
+ * Runs, run states and metrics (SPEC §1).
+ */
+import { invalid } from './errors.js'
+import { replicateSetOf, type Trial } from './trial.js'
+import type { Values } from './values.js'
+
+/** Run states as bit flags, as in Diviner; queries take a union of them. */
+export const RunState = {
+  Pending: 1,
+  Success: 2,
+  Failure: 4,
+  Any: 7,
+} as const
+/** One run state, or a set of them (a bitwise or of `RunState` flags). */
+export type RunState = number
+
+/** One report of metrics: metric name → float64 (NaN and ±Infinity legal). */
+export type Metrics = Readonly<Record<string, number>>
+
+/** Informational description of how the run was launched. */
+export interface RunConfig {
+  readonly script?: string
+  readonly localFiles?: readonly string[]
+  readonly datasets?: readonly string[]
+  readonly [extra: string]: unknown
+}
+
+/** Where an imported run came from: its origin database and seq there. */
+export interface RunOrigin { readonly db: string; readonly seq: number }
+
+/** One attempt at a trial. `study:seq` names it locally; `id` identifies it everywhere. */
+export interface Run {
+  /** Globally unique, immutable identity assigned at first insert. */
+  readonly id: string
+  readonly study: string
+  /** Per-study sequence number ≥ 1 (local). */
+  readonly seq: number
+  readonly values: Values
+  /** 0-based replicate number. */
+  readonly replicate: number
+  /** The stored state, or failure when a pending run's keepalive went stale. */
+  readonly state: RunState
+  readonly status: string
+  readonly config: RunConfig
+  readonly created: Date
+  /** Last update; the keepalive. */
+  readonly updated: Date
+  /** Milliseconds. */
+  readonly runtime: number
+  readonly retries: number
+  /** The metric history in report order. */
+  readonly metrics: readonly Metrics[]
+  /** For a run imported from elsewhere whose seq there differs or whose origin is another database. */
+  readonly origin?: RunOrigin
+}
+
+/** What a caller gives `insertRun`: study, values and config; the rest is optional. */
+export interface NewRun {
+  readonly study: string
+  readonly values: Values
+  readonly config?: RunConfig
+  readonly replicate?: number
+  /** A seq reserved by `nextSeq`, or 0/absent to assign one. */
+  readonly seq?: number
+}
+
+/** The run's local name, `study:seq`, as Diviner prints it. */
+export function runName(run: Pick<Run, 'study' | 'seq'>): string {
+  return `${run.study}:${run.seq}`
+}
+
+/**
+ * The name of a single run state, as Diviner's `RunState.String()`:
+ * `pending`, `success`, `failure`, `unknown` for 0, `INVALID` for anything else
+ * (a union of several states included).
+ */
+export function stateName(state: RunState): string {
+  switch (state) {
+    case 0: return 'unknown'
+    case RunState.Pending: return 'pending'
+    case RunState.Success: return 'success'
+    case RunState.Failure: return 'failure'
+    default: return 'INVALID'
+  }
+}
+
+const STATE_NAMES: Readonly<Record<string, RunState>> = {
+  pending: RunState.Pending, success: RunState.Success, failure: RunState.Failure, any: RunState.Any,
+}
+
+/**
+ * The union of the named states (`pending`, `success`, `failure`, `any`; case
+ * ignored; a name may also be a comma-separated list). No names is the empty
+ * set, 0. Throws `invalid` on an unknown name.
+ */
+export function parseStates(...names: string[]): RunState {
+  let states = 0
+  for (const name of names.flatMap((n) => n.split(','))) {
+    const key = name.trim().toLowerCase()
+    const state = Object.hasOwn(STATE_NAMES, key) ? STATE_NAMES[key] : undefined
+    if (state === undefined) throw invalid(`unknown run state "${name}"; use pending, success, failure or any`, 'states')
+    states |= state
+  }
+  return states
+}
+
+/**
+ * The trial one run stands for, as Diviner's `Run.Trial()`: the run's values,
+ * its last metrics entry (or none), pending unless the run succeeded (a failed
+ * run's trial counts as pending), and just this run and its replicate.
+ */
+export function runTrial(run: Run): Trial {
+  const metrics = run.metrics.at(-1) ?? {}
+  return {
+    values: run.values,
+    metrics,
+    pending: run.state !== RunState.Success,
+    replicates: replicateSetOf(run.replicate),
+    replicateMetrics: new Map([[run.replicate, metrics]]),
+    runs: [run],
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The IndexedDB schema (declared once, versioned) and the shape of stored records.
+ *
+ * A run is one record. Its metric history and log live in the record up to a
+ * bounded "tail"; older entries are sealed into immutable chunk records. Writing
+ * or importing a run of ordinary size therefore touches one record, and a long
+ * history costs one extra record per chunk, never one per metric point.
+ */
+import { Dexie, type Table } from 'dexie'
+import type { Metrics, RunConfig, RunState } from './run.js'
+import type { Objective, OracleSpec } from './study.js'
+import type { Params } from './params.js'
+import type { Values } from './values.js'
+
+/** Metric entries per sealed chunk. */
+export const METRIC_CHUNK = 256
+/** A log tail is sealed once it holds this many entries… */
+export const LOG_CHUNK_ENTRIES = 64
+/** …or this many UTF-16 code units of text. */
+export const LOG_CHUNK_CHARS = 32_768
+
+/** A bookkeeping record: this database's identity, and the local change counter. */
+export type MetaRecord = { key: 'db'; id: string } | { key: 'rev'; n: number }
+
+/** A stored study. Times are epoch milliseconds. */
+export interface StudyRecord {
+  name: string
+  objective: Objective
+  params: Params
+  replicates: number
+  description: string
+  oracle: OracleSpec
+  /** When this database first stored the study. */
+  created: number
+  /** The last seq handed out here (by nextSeq, insertRun or an import). */
+  counter: number
+  /** Local change counter at the last change of the definition. */
+  rev: number
+}
+
+/** One log entry: text and the time (epoch ms) it arrived. */
+export interface LogEntry { t: number; text: string }
+
+/** A stored run. Times are epoch milliseconds; `runtime` is milliseconds. */
+export interface RunRecord {
+  /** Global identity, assigned at first insert anywhere. */
+  id: string
+  study: string
+  seq: number
+  /** The database that first inserted the run, and its seq there. */
+  origin: { db: string; seq: number }
+  values: Values
+  replicate: number
+  state: RunState
+  status: string
+  config: RunConfig
+  created: number
+  updated: number
+  runtime: number
+  retries: number
+  /** Metric entries in all; the tail holds entries from `mSealed * METRIC_CHUNK`. */
+  mCount: number
+  mSealed: number
+  mTail: Metrics[]
+  /** Log entries in all; the tail holds entries from `lCount - lTail.length`. */
+  lCount: number
+  lSealed: number
+  lTail: LogEntry[]
+  /** Local time of the last local write (insert, update, append, import): study activity. */
+  touched: number
+  /** Local change counter at the last local write: what a delta export selects on. */
+  rev: number
+}
+
+/** A sealed, immutable chunk of a run's metric history: entries from `chunk * METRIC_CHUNK`. */
+export interface MetricChunkRecord { run: string; chunk: number; entries: Metrics[] }
+
+/** A sealed, immutable chunk of a run's log: entries from index `from`. */
+export interface LogChunkRecord { run: string; chunk: number; from: number; entries: LogEntry[] }
+
+/** The Dexie database: tables and their indexes, by schema version. */
+export class DivinerDexie extends Dexie {
+  meta!: Table<MetaRecord, string>
+  studies!: Table<StudyRecord, string>
+  runs!: Table<RunRecord, string>
+  metricChunks!: Table<MetricChunkRecord, [string, number]>
+  logChunks!: Table<LogChunkRecord, [string, number]>
+
+  constructor(name: string) {
+    super(name, { cache: 'disabled' })
+    this.version(1).stores({
+      meta: 'key',
+      studies: 'name, rev',
+      runs: 'id, &[study+seq], [study+touched], rev',
+      metricChunks: '[run+chunk]',
+      logChunks: '[run+chunk]',
+    })
+  }
+}
