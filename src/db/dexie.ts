@@ -8,6 +8,7 @@ import { STALE_AFTER_MS } from './database.js'
 import { DivinerError, invalid, notExist } from './errors.js'
 import { appendLogEntries, appendMetricEntries } from './history.js'
 import { newId } from './ids.js'
+import { recoverImports } from './dump/import.js'
 import { RunState, type Metrics, type NewRun, type Run } from './run.js'
 import { DivinerDexie, type LogEntry, type RunRecord, type StudyRecord } from './schema.js'
 import { validateStudy, type Study } from './study.js'
@@ -86,6 +87,7 @@ export class DexieDatabase implements Database {
         await this.dexie.meta.put({ key: 'db', id })
         return id
       })
+      await recoverImports(this)
     })
   }
 
@@ -95,12 +97,15 @@ export class DexieDatabase implements Database {
     return this.localId as string
   }
 
-  /** Takes the next local change counter value; call inside a write transaction that includes `meta`. */
-  async nextRev(): Promise<number> {
+  /**
+   * Takes `count` fresh values of the local change counter and returns the first;
+   * every changed record gets its own. Call inside a write transaction that includes `meta`.
+   */
+  async nextRev(count = 1): Promise<number> {
     const rec = await this.dexie.meta.get('rev')
-    const n = (rec?.key === 'rev' ? rec.n : 0) + 1
-    await this.dexie.meta.put({ key: 'rev', n })
-    return n
+    const first = (rec?.key === 'rev' ? rec.n : 0) + 1
+    await this.dexie.meta.put({ key: 'rev', n: first + count - 1 })
+    return first
   }
 
   async createStudyIfNotExist(study: Study, signal?: AbortSignal): Promise<boolean> {

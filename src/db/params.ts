@@ -20,7 +20,7 @@ export type Param = DiscreteParam | RangeParam
 /** A study's params: name → param. */
 export type Params = Readonly<Record<string, Param>>
 
-/** A range that large is not listed value by value (`paramValues`); the grid still walks it lazily. */
+/** The most values `paramValues` lists; a larger int range is only walked lazily (by `grid`). */
 export const MAX_LISTED_VALUES = 1_000_000
 
 /**
@@ -122,37 +122,39 @@ export function validateParam(name: string, p: Param): void {
   const field = `params.${name}`
   const shape = p as { type?: unknown } | null
   if (typeof shape !== 'object' || shape === null) throw invalid(`param "${name}" must be discrete(…) or range(…)`, field)
-  if (shape.type === 'discrete') return checkDiscrete(name, p as DiscreteParam, field)
-  if (shape.type === 'range') return checkRange(name, p as RangeParam, field)
+  if (shape.type === 'discrete') return checkDiscrete(`param "${name}"`, p as DiscreteParam, field)
+  if (shape.type === 'range') return checkRange(`param "${name}"`, p as RangeParam, field)
   throw invalid(`param "${name}" must be discrete(…) or range(…), got type ${String(shape.type)}`, field)
 }
 
-function checkDiscrete(name: string, p: DiscreteParam, field = name): void {
+/** Checks a discrete param; messages start with `where`. */
+function checkDiscrete(where: string, p: DiscreteParam, field?: string): void {
   const { values } = p
-  if (!Array.isArray(values) || values.length === 0) throw invalid(`param "${name}": discrete needs at least one value`, field)
+  if (!Array.isArray(values) || values.length === 0) throw invalid(`${where}: needs at least one value`, field)
   const bad = values.findIndex((v) => !isValue(v))
-  if (bad >= 0) throw invalid(`param "${name}": value #${bad + 1} is not a well-formed value`, field)
+  if (bad >= 0) throw invalid(`${where}: value #${bad + 1} is not a well-formed value`, field)
   const kind = (values[0] as Value).kind
   const other = values.find((v) => v.kind !== kind)
-  if (other) throw invalid(`param "${name}": discrete values must be of one kind, got ${kind} and ${other.kind}`, field)
+  if (other) throw invalid(`${where}: values must be of one kind, got ${kind} and ${other.kind}`, field)
   const seen = new Set<string>()
   for (const v of values) {
     const key = valueKey(v)
-    if (seen.has(key)) throw invalid(`param "${name}": value ${formatValue(v)} appears twice`, field)
+    if (seen.has(key)) throw invalid(`${where}: value ${formatValue(v)} appears twice`, field)
     seen.add(key)
   }
 }
 
-function checkRange(name: string, p: RangeParam, field = name): void {
+/** Checks a range param; messages start with `where`. */
+function checkRange(where: string, p: RangeParam, field?: string): void {
   const start: unknown = p.start
   const end: unknown = p.end
-  if (!isValue(start) || !isValue(end)) throw invalid(`param "${name}": range ends must be well-formed values`, field)
-  if (start.kind !== end.kind) throw invalid(`param "${name}": range ends must be of one kind, got ${start.kind} and ${end.kind}`, field)
-  if (start.kind !== 'int' && start.kind !== 'float') throw invalid(`param "${name}": a range is over ints or floats, got ${start.kind}`, field)
+  if (!isValue(start) || !isValue(end)) throw invalid(`${where}: ends must be well-formed values`, field)
+  if (start.kind !== end.kind) throw invalid(`${where}: ends must be of one kind, got ${start.kind} and ${end.kind}`, field)
+  if (start.kind !== 'int' && start.kind !== 'float') throw invalid(`${where}: a range is over ints or floats, got ${start.kind}`, field)
   if (start.kind === 'float' && !(Number.isFinite(start.value) && Number.isFinite(end.value as number))) {
-    throw invalid(`param "${name}": float range ends must be finite, got ${formatParam(p)}`, field)
+    throw invalid(`${where}: float ends must be finite, got ${formatParam(p)}`, field)
   }
-  if (compareValues(start, end) >= 0) throw invalid(`param "${name}": ${formatParam(p)} is empty; start must be below end`, field)
+  if (compareValues(start, end) >= 0) throw invalid(`${where}: ${formatParam(p)} is empty; start must be below end`, field)
 }
 
 /** The param as a user would write it: `discrete(0.1, 0.01)`, `range(1, 10)`. */

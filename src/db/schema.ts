@@ -78,6 +78,24 @@ export interface MetricChunkRecord { run: string; chunk: number; entries: Metric
 /** A sealed, immutable chunk of a run's log: entries from index `from`. */
 export interface LogChunkRecord { run: string; chunk: number; from: number; entries: LogEntry[] }
 
+/** An import in progress: while this record exists, its undo entries can put the database back. */
+export interface ImportRecord { id: string; started: number }
+
+/**
+ * What one applied batch of an import changed, so that it can be undone: keys
+ * it inserted and the prior versions of records it replaced.
+ */
+export interface UndoRecord {
+  importId: string
+  batch: number
+  insertedStudies: string[]
+  insertedRuns: string[]
+  insertedMetricChunks: [string, number][]
+  insertedLogChunks: [string, number][]
+  priorStudies: StudyRecord[]
+  priorRuns: RunRecord[]
+}
+
 /** The Dexie database: tables and their indexes, by schema version. */
 export class DivinerDexie extends Dexie {
   meta!: Table<MetaRecord, string>
@@ -85,6 +103,8 @@ export class DivinerDexie extends Dexie {
   runs!: Table<RunRecord, string>
   metricChunks!: Table<MetricChunkRecord, [string, number]>
   logChunks!: Table<LogChunkRecord, [string, number]>
+  imports!: Table<ImportRecord, string>
+  undo!: Table<UndoRecord, [string, number]>
 
   constructor(name: string) {
     super(name, { cache: 'disabled' })
@@ -94,6 +114,8 @@ export class DivinerDexie extends Dexie {
       runs: 'id, &[study+seq], [study+touched], rev',
       metricChunks: '[run+chunk]',
       logChunks: '[run+chunk]',
+      imports: 'id',
+      undo: '[importId+batch]',
     })
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Trials and replicate sets (SPEC §1).
+ * Trials and replicate sets (SPEC §1), and `trials`, the view of a study's
+ * runs as one replicated trial per value set.
  */
 import type { Database } from './database.js'
 import { invalid, isDivinerError } from './errors.js'
@@ -12,12 +13,17 @@ export type ReplicateSet = bigint
 
 /** The result of one value set. */
 export interface Trial {
+  /** The value set tried. */
   readonly values: Values
+  /** Its metrics: a run's last report, or the mean over the picked replicates. */
   readonly metrics: Metrics
+  /** True when some picked run has not succeeded, so the metrics may not be final. */
   readonly pending: boolean
+  /** The replicates it covers. */
   readonly replicates: ReplicateSet
   /** Per-replicate metrics of the picked runs (replicate → metrics). */
   readonly replicateMetrics: ReadonlyMap<number, Metrics>
+  /** The runs it is made of. */
   readonly runs: readonly Run[]
 }
 

@@ -1,0 +1,457 @@
+/**
+ * Importing a dump: streaming, merged without loss (SPEC §4), atomic.
+ *
+ * Atomicity for a dump larger than one transaction: the dump is applied batch by
+ * batch, each batch in one IndexedDB transaction that awaits nothing but
+ * IndexedDB, and each batch also writes an undo record (the keys it inserted,
+ * the prior versions of the records it replaced) in that same transaction. An
+ * `imports` record marks the import as in progress. If anything fails, the undo
+ * records are applied newest first and the database is as before; on success the
+ * undo records and the marker are deleted in one transaction, the commit point.
+ * An import interrupted by a crash or a closed tab leaves its marker behind, and
+ * the next connection to open the database undoes it (see `recoverImports`).
+ */
+import { Dexie } from 'dexie'
+import type { DexieDatabase } from '../dexie.js'
+import { DivinerError, isDivinerError } from '../errors.js'
+import { appendLogEntries, appendMetricEntries } from '../history.js'
+import { newId } from '../ids.js'
+import { RunState } from '../run.js'
+import type { LogChunkRecord, MetricChunkRecord, RunRecord, StudyRecord, UndoRecord } from '../schema.js'
+import { studiesEquivalent } from '../study.js'
+import { BadRecord, decodeRecord, UnsupportedVersion, type DumpRecord, type RunHead } from './codec.js'
+import { badDump, isGzip, parseLine, peek, readLines, sourceStream, type DumpSource, type Line } from './lines.js'
+
+/** How far an import has got. */
+export interface ImportProgress {
+  /** Bytes of the source read so far. */
+  readonly bytesRead: number
+  /** The source's size, when known (a Blob or bytes; not a stream). */
+  readonly bytesTotal: number | undefined
+  /** Records (lines after the header) applied so far. */
+  readonly records: number
+}
+
+/** Options for `importDump`. */
+export interface ImportOptions {
+  /** Called after each applied batch. */
+  readonly onProgress?: (progress: ImportProgress) => void
+  /** Cancels the import; the database is left as before. */
+  readonly signal?: AbortSignal
+}
+
+/** One run the import did not take, and why. */
+export interface Rejection {
+  /** `study:seq` as the dump names it. */
+  readonly run: string
+  readonly id: string
+  readonly reason: string
+}
+
+/** What an import did (SPEC §6). */
+export interface ImportSummary {
+  /** What kind of file was read. */
+  readonly source: 'diviner-dump'
+  /** The ids of the databases the dump came from. */
+  readonly origins: string[]
+  readonly studies: { added: number; updated: number; unchanged: number; conflicts: number }
+  readonly runs: { added: number; updated: number; unchanged: number; rejected: number }
+  /** Each conflicting study and why. */
+  readonly conflicts: { study: string; reason: string }[]
+  /** Rejected runs with reasons (the first 1,000). */
+  readonly rejections: Rejection[]
+  readonly records: number
+  readonly bytes: number
+}
+
+const BATCH_RUNS = 500
+const BATCH_CHARS = 8 * 1024 * 1024
+const MAX_LISTED_REJECTIONS = 1000
+
+type StudyOutcome = 'added' | 'existing' | 'conflict'
+type RunOutcome = 'added' | 'updated' | 'unchanged' | 'rejected'
+
+/** Imports in progress in this JavaScript realm (where Web Locks are missing). */
+const liveImports = new Set<string>()
+
+function lockName(importId: string): string {
+  return `diviner-import:${importId}`
+}
+
+function webLocks(): LockManager | undefined {
+  return typeof navigator !== 'undefined' ? navigator.locks : undefined
+}
+
+/**
+ * Imports a dump (gzip or plain JSON Lines) into `db`, merging it with what is
+ * there. Resolves to the summary; rejects with `bad-dump` or
+ * `unsupported-version` naming the line, leaving the database unchanged.
+ */
+export async function importDump(db: DexieDatabase, source: DumpSource, options: ImportOptions = {}): Promise<ImportSummary> {
+  await db.createTable()
+  const importId = newId()
+  const run = () => runImport(db, importId, source, options)
+  const locks = webLocks()
+  if (locks) return locks.request(lockName(importId), run)
+  liveImports.add(importId)
+  try {
+    return await run()
+  } finally {
+    liveImports.delete(importId)
+  }
+}
+
+async function runImport(db: DexieDatabase, importId: string, source: DumpSource, options: ImportOptions): Promise<ImportSummary> {
+  const d = db.dexie
+  await db.guard(() => d.imports.put({ id: importId, started: db.clock() }))
+  const merger = new Merger(db, importId)
+  try {
+    await readDump(source, merger, options)
+    await db.guard(() => d.transaction('rw', d.imports, d.undo, async () => {
+      await d.undo.where('[importId+batch]').between([importId, Dexie.minKey], [importId, Dexie.maxKey]).delete()
+      await d.imports.delete(importId)
+    }))
+  } catch (e) {
+    await rollback(db, importId)
+    throw e
+  } finally {
+    merger.notifyAll()
+  }
+  return merger.summary()
+}
+
+async function readDump(source: DumpSource, merger: Merger, options: ImportOptions): Promise<void> {
+  const { stream: raw, size } = sourceStream(source)
+  const { head, stream } = await peek(raw, 2)
+  const gzip = isGzip(head)
+  if (!gzip && head.length > 0 && head[0] !== 0x7b /* { */) {
+    await stream.cancel()
+    throw badDump(1, 'not a dump: neither gzip nor JSON Lines')
+  }
+  let bytesRead = 0
+  let batch: { line: Line; record: DumpRecord }[] = []
+  let batchRuns = 0
+  let batchChars = 0
+  const flush = async () => {
+    options.signal?.throwIfAborted()
+    await merger.apply(batch)
+    batch = []
+    batchRuns = 0
+    batchChars = 0
+    options.onProgress?.({ bytesRead, bytesTotal: size, records: merger.records })
+  }
+  let sawHeader = false
+  try {
+    for await (const lines of readLines(stream, gzip, (n) => { bytesRead += n })) {
+      for (const line of lines) {
+        if (line.text.trim() === '') continue
+        const record = decodeLine(line)
+        if (!sawHeader && record.type !== 'header') throw badDump(line.no, 'a dump must start with a header line naming its format and version')
+        sawHeader = true
+        batch.push({ line, record })
+        batchChars += line.text.length
+        if (record.type === 'run') batchRuns++
+        if (batchRuns >= BATCH_RUNS || batchChars >= BATCH_CHARS) await flush()
+      }
+    }
+  } catch (e) {
+    if (isDivinerError(e) || (e instanceof Error && e.name === 'AbortError')) throw e
+    throw badDump(0, `could not be read (${e instanceof Error ? e.message : String(e)})`)
+  }
+  if (!sawHeader) throw badDump(1, 'the dump is empty')
+  await flush()
+}
+
+function decodeLine(line: Line): DumpRecord {
+  try {
+    return decodeRecord(parseLine(line))
+  } catch (e) {
+    if (e instanceof UnsupportedVersion) {
+      throw new DivinerError('unsupported-version', `bad dump: line ${line.no}: ${e.message}`, { line: line.no, version: e.version })
+    }
+    if (e instanceof BadRecord) throw badDump(line.no, e.message)
+    throw e
+  }
+}
+
+/** Undoes every applied batch of an import, newest first, then forgets it. */
+async function rollback(db: DexieDatabase, importId: string): Promise<void> {
+  const d = db.dexie
+  for (;;) {
+    const done = await d.transaction('rw', [d.studies, d.runs, d.metricChunks, d.logChunks, d.undo, d.imports], async () => {
+      const last = await d.undo.where('[importId+batch]').between([importId, Dexie.minKey], [importId, Dexie.maxKey]).last()
+      if (!last) {
+        await d.imports.delete(importId)
+        return true
+      }
+      await d.runs.bulkDelete(last.insertedRuns)
+      await d.studies.bulkDelete(last.insertedStudies)
+      await d.metricChunks.bulkDelete(last.insertedMetricChunks)
+      await d.logChunks.bulkDelete(last.insertedLogChunks)
+      await d.runs.bulkPut(last.priorRuns)
+      await d.studies.bulkPut(last.priorStudies)
+      await d.undo.delete([importId, last.batch])
+      return false
+    })
+    if (done) return
+  }
+}
+
+/**
+ * Undoes imports that were interrupted (a crash, a closed tab) and are no longer
+ * running anywhere. Runs when a database is opened.
+ */
+export async function recoverImports(db: DexieDatabase): Promise<number> {
+  const pending = await db.dexie.imports.toArray()
+  let recovered = 0
+  for (const { id } of pending) {
+    const locks = webLocks()
+    if (locks) {
+      await locks.request(lockName(id), { ifAvailable: true }, async (lock) => {
+        if (lock) { await rollback(db, id); recovered++ }
+      })
+    } else if (!liveImports.has(id)) {
+      await rollback(db, id)
+      recovered++
+    }
+  }
+  return recovered
+}
+
+function stateRank(state: RunState): number {
+  return state === RunState.Pending ? 0 : state === RunState.Failure ? 1 : 2
+}
+
+/**
+ * True when the incoming head should replace the local state: it was updated
+ * later, or at the same time and wins a fixed tie-break, so every database picks
+ * the same winner whatever the order of imports.
+ */
+export function headWins(incoming: Pick<RunRecord, 'updated' | 'state' | 'retries' | 'runtime' | 'status'>, local: Pick<RunRecord, 'updated' | 'state' | 'retries' | 'runtime' | 'status'>): boolean {
+  if (incoming.updated !== local.updated) return incoming.updated > local.updated
+  const a = [stateRank(incoming.state), incoming.retries, incoming.runtime]
+  const b = [stateRank(local.state), local.retries, local.runtime]
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] as number) > (b[i] as number)
+  return incoming.status > local.status
+}
+
+/** Merges batches of records into the database, keeping the import's tallies. */
+class Merger {
+  records = 0
+  private batchNo = 0
+  private readonly origins = new Set<string>()
+  private readonly studyOutcome = new Map<string, StudyOutcome>()
+  private readonly studyChanged = new Set<string>()
+  private readonly conflicts: { study: string; reason: string }[] = []
+  private readonly runOutcome = new Map<string, RunOutcome>()
+  private readonly rejections: Rejection[] = []
+  private rejected = 0
+  private bytes = 0
+
+  constructor(private readonly db: DexieDatabase, private readonly importId: string) {}
+
+  /** Applies one batch in one transaction, with its undo record. */
+  async apply(batch: readonly { line: Line; record: DumpRecord }[]): Promise<void> {
+    if (batch.length === 0) return
+    const d = this.db.dexie
+    const names = new Set<string>()
+    const ids = new Set<string>()
+    for (const { record: r, line } of batch) {
+      this.bytes += line.text.length + 1
+      if (r.type === 'study') names.add(r.study.name)
+      else if (r.type === 'run') { names.add(r.run.study); ids.add(r.run.id) } else if (r.type !== 'header') ids.add(r.run)
+    }
+    const batchNo = this.batchNo++
+    await this.db.guard(() => d.transaction('rw', [d.studies, d.runs, d.metricChunks, d.logChunks, d.meta, d.undo], async () => {
+      const tx = new BatchState(this.db, this.importId, batchNo)
+      await tx.load([...names], [...ids])
+      for (const { record, line } of batch) this.applyRecord(tx, record, line)
+      await tx.write()
+    }))
+    this.records += batch.length
+  }
+
+  private applyRecord(tx: BatchState, record: DumpRecord, line: Line): void {
+    switch (record.type) {
+      case 'header': this.origins.add(record.header.origin); return
+      case 'study': this.applyStudy(tx, record.study, record.created); return
+      case 'run': this.applyRun(tx, record.run); return
+      case 'metrics':
+      case 'log': this.applyHistory(tx, record, line)
+    }
+  }
+
+  private applyStudy(tx: BatchState, study: DumpRecord & { type: 'study' } extends { study: infer S } ? S : never, _created: number): void {
+    const local = tx.study(study.name)
+    if (!local) {
+      tx.putStudy({
+        name: study.name, objective: study.objective, params: study.params, replicates: study.replicates ?? 0,
+        description: study.description ?? '', oracle: study.oracle ?? { name: 'grid' }, created: this.db.clock(), counter: 0, rev: 0,
+      })
+      this.studyOutcome.set(study.name, 'added')
+      return
+    }
+    if (this.studyOutcome.get(study.name) === 'conflict') return
+    if (!studiesEquivalent(local, study)) {
+      this.studyOutcome.set(study.name, 'conflict')
+      this.conflicts.push({ study: study.name, reason: `study ${study.name} here has a different objective or params than the dump's; kept this one, rejected the dump's runs` })
+      return
+    }
+    if (!this.studyOutcome.has(study.name)) this.studyOutcome.set(study.name, 'existing')
+  }
+
+  private reject(head: Pick<RunHead, 'study' | 'seq' | 'id'>, reason: string): void {
+    if (this.runOutcome.get(head.id) === 'rejected') return
+    this.runOutcome.set(head.id, 'rejected')
+    this.rejected++
+    if (this.rejections.length < MAX_LISTED_REJECTIONS) this.rejections.push({ run: `${head.study}:${head.seq}`, id: head.id, reason })
+  }
+
+  private applyRun(tx: BatchState, head: RunHead): void {
+    if (this.studyOutcome.get(head.study) === 'conflict') {
+      this.reject(head, `study ${head.study} conflicts with the one here`)
+      return
+    }
+    const study = tx.study(head.study)
+    if (!study) {
+      this.reject(head, `study ${head.study} is neither in the dump nor here`)
+      return
+    }
+    const local = tx.run(head.id)
+    if (!local) {
+      const seq = head.seq > study.counter ? head.seq : study.counter + 1
+      tx.putStudy({ ...study, counter: seq })
+      tx.putRun({
+        id: head.id, study: head.study, seq, origin: head.origin, values: head.values, replicate: head.replicate,
+        state: head.state, status: head.status, config: head.config, created: head.created, updated: head.updated,
+        runtime: head.runtime, retries: head.retries,
+        mCount: 0, mSealed: 0, mTail: [], lCount: 0, lSealed: 0, lTail: [], touched: 0, rev: 0,
+      }, true)
+      if (!this.runOutcome.has(head.id)) this.runOutcome.set(head.id, 'added')
+      this.studyChanged.add(head.study)
+      return
+    }
+    if (local.study !== head.study) {
+      this.reject(head, `run ${head.id} belongs to study ${local.study} here`)
+      return
+    }
+    if (!this.runOutcome.has(head.id)) this.runOutcome.set(head.id, 'unchanged')
+    if (headWins(head, local)) {
+      tx.putRun({ ...local, mTail: [...local.mTail], lTail: [...local.lTail], state: head.state, status: head.status, updated: head.updated, runtime: head.runtime, retries: head.retries }, true)
+      this.changed(head.id, head.study)
+    }
+  }
+
+  private changed(id: string, study: string): void {
+    if (this.runOutcome.get(id) === 'unchanged') this.runOutcome.set(id, 'updated')
+    this.studyChanged.add(study)
+  }
+
+  private applyHistory(tx: BatchState, record: DumpRecord & { type: 'metrics' | 'log' }, line: Line): void {
+    const outcome = this.runOutcome.get(record.run)
+    if (outcome === 'rejected') return
+    const local = tx.run(record.run)
+    if (!local) throw badDump(line.no, `${record.type} for run ${record.run}, which is neither earlier in the dump nor here`)
+    const have = record.type === 'metrics' ? local.mCount : local.lCount
+    if (record.from > have) {
+      this.reject({ study: local.study, seq: local.seq, id: local.id }, `its ${record.type === 'metrics' ? 'metric history' : 'log'} continues at entry ${record.from} but only ${have} entries are here`)
+      return
+    }
+    const fresh = record.entries.length - (have - record.from)
+    if (fresh <= 0) return
+    const rec = tx.editRun(local)
+    if (record.type === 'metrics') tx.sealedMetrics.push(...appendMetricEntries(rec, record.entries.slice(have - record.from)))
+    else tx.sealedLogs.push(...appendLogEntries(rec, record.entries.slice(have - record.from)))
+    this.changed(rec.id, rec.study)
+  }
+
+  /** Tells followers in this connection which studies the import touched. */
+  notifyAll(): void {
+    for (const s of this.studyChanged) this.db.notify(s)
+  }
+
+  summary(): ImportSummary {
+    const studies = { added: 0, updated: 0, unchanged: 0, conflicts: 0 }
+    for (const [name, outcome] of this.studyOutcome) {
+      if (outcome === 'added') studies.added++
+      else if (outcome === 'conflict') studies.conflicts++
+      else if (this.studyChanged.has(name)) studies.updated++
+      else studies.unchanged++
+    }
+    const runs = { added: 0, updated: 0, unchanged: 0, rejected: this.rejected }
+    for (const outcome of this.runOutcome.values()) if (outcome !== 'rejected') runs[outcome]++
+    return {
+      source: 'diviner-dump', origins: [...this.origins], studies, runs, conflicts: this.conflicts,
+      rejections: this.rejections, records: this.records, bytes: this.bytes,
+    }
+  }
+}
+
+/** The records one batch reads and writes, and its undo record. */
+class BatchState {
+  private readonly studies = new Map<string, StudyRecord | undefined>()
+  private readonly runs = new Map<string, RunRecord | undefined>()
+  private readonly priorStudies = new Map<string, StudyRecord | undefined>()
+  private readonly priorRuns = new Map<string, RunRecord | undefined>()
+  private readonly dirtyStudies = new Set<string>()
+  private readonly dirtyRuns = new Set<string>()
+  /** Runs whose record and tails this batch may change in place (the prior versions stay intact for undo). */
+  private readonly ownedRuns = new Set<string>()
+  readonly sealedMetrics: MetricChunkRecord[] = []
+  readonly sealedLogs: LogChunkRecord[] = []
+
+  constructor(private readonly db: DexieDatabase, private readonly importId: string, private readonly batch: number) {}
+
+  async load(names: string[], ids: string[]): Promise<void> {
+    const d = this.db.dexie
+    const [studies, runs] = await Promise.all([d.studies.bulkGet(names), d.runs.bulkGet(ids)])
+    names.forEach((n, i) => { this.studies.set(n, studies[i]); this.priorStudies.set(n, studies[i]) })
+    ids.forEach((id, i) => { this.runs.set(id, runs[i]); this.priorRuns.set(id, runs[i]) })
+  }
+
+  study(name: string): StudyRecord | undefined { return this.studies.get(name) }
+  run(id: string): RunRecord | undefined { return this.runs.get(id) }
+
+  putStudy(rec: StudyRecord): void {
+    this.studies.set(rec.name, rec)
+    this.dirtyStudies.add(rec.name)
+  }
+
+  /** Stores `rec` at the end of the batch; `owned` when its tails are new arrays no other record shares. */
+  putRun(rec: RunRecord, owned = false): void {
+    this.runs.set(rec.id, rec)
+    this.dirtyRuns.add(rec.id)
+    if (owned) this.ownedRuns.add(rec.id)
+    else this.ownedRuns.delete(rec.id)
+  }
+
+  /** The run's record, made safe to change in place (the prior version stays intact for undo). */
+  editRun(rec: RunRecord): RunRecord {
+    if (this.ownedRuns.has(rec.id)) return rec
+    const copy = { ...rec, mTail: [...rec.mTail], lTail: [...rec.lTail] }
+    this.putRun(copy, true)
+    return copy
+  }
+
+  async write(): Promise<void> {
+    const d = this.db.dexie
+    const now = this.db.clock()
+    let rev = await this.db.nextRev(this.dirtyStudies.size + this.dirtyRuns.size)
+    const studies = [...this.dirtyStudies].map((n) => ({ ...(this.studies.get(n) as StudyRecord), rev: rev++ }))
+    const runs = [...this.dirtyRuns].map((id) => ({ ...(this.runs.get(id) as RunRecord), touched: now, rev: rev++ }))
+    const undo: UndoRecord = {
+      importId: this.importId, batch: this.batch,
+      insertedStudies: studies.filter((s) => !this.priorStudies.get(s.name)).map((s) => s.name),
+      insertedRuns: runs.filter((r) => !this.priorRuns.get(r.id)).map((r) => r.id),
+      insertedMetricChunks: this.sealedMetrics.map((c) => [c.run, c.chunk]),
+      insertedLogChunks: this.sealedLogs.map((c) => [c.run, c.chunk]),
+      priorStudies: studies.map((s) => this.priorStudies.get(s.name)).filter((s): s is StudyRecord => s !== undefined),
+      priorRuns: runs.map((r) => this.priorRuns.get(r.id)).filter((r): r is RunRecord => r !== undefined),
+    }
+    await d.undo.add(undo)
+    if (studies.length) await d.studies.bulkPut(studies)
+    if (runs.length) await d.runs.bulkPut(runs)
+    if (this.sealedMetrics.length) await d.metricChunks.bulkPut(this.sealedMetrics)
+    if (this.sealedLogs.length) await d.logChunks.bulkPut(this.sealedLogs)
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Reading a dump as lines: chunked gunzip (when the bytes start with gzip's
+ * magic number) or plain text, UTF-8 decoding and line splitting, never holding
+ * more than one chunk and one line in memory.
+ */
+import { Gunzip } from 'fflate'
+import { DivinerError } from '../errors.js'
+
+/** The longest line a dump may hold (a run's history and log travel in bounded lines). */
+export const MAX_LINE_CHARS = 16 * 1024 * 1024
+
+/** What a dump can be read from. */
+export type DumpSource = ReadableStream<Uint8Array> | Uint8Array | Blob
+
+/** One line of text and its 1-based number. */
+export interface Line { readonly no: number; readonly text: string }
+
+/** A bad-dump error naming the line. */
+export function badDump(line: number, reason: string): DivinerError {
+  return new DivinerError('bad-dump', `bad dump: line ${line}: ${reason}`, { line, reason })
+}
+
+/** The byte stream of a source, and its size when known. */
+export function sourceStream(source: DumpSource): { stream: ReadableStream<Uint8Array>; size: number | undefined } {
+  if (source instanceof Uint8Array) {
+    return { stream: new ReadableStream({ start(c) { c.enqueue(source); c.close() } }), size: source.length }
+  }
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return { stream: source.stream(), size: source.size }
+  return { stream: source as ReadableStream<Uint8Array>, size: undefined }
+}
+
+/** Reads the first `n` bytes of a stream (or fewer at its end), returning them and a stream of all the bytes. */
+export async function peek(stream: ReadableStream<Uint8Array>, n: number): Promise<{ head: Uint8Array; stream: ReadableStream<Uint8Array> }> {
+  const reader = stream.getReader()
+  const chunks: Uint8Array[] = []
+  let have = 0
+  while (have < n) {
+    const { done, value } = await reader.read()
+    if (done) break
+    chunks.push(value)
+    have += value.length
+  }
+  const head = new Uint8Array(Math.min(have, n))
+  let off = 0
+  for (const c of chunks) {
+    if (off >= head.length) break
+    head.set(c.subarray(0, head.length - off), off)
+    off += Math.min(c.length, head.length - off)
+  }
+  const rest = new ReadableStream<Uint8Array>({
+    start(c) { for (const chunk of chunks) c.enqueue(chunk) },
+    async pull(c) {
+      const { done, value } = await reader.read()
+      if (done) c.close()
+      else c.enqueue(value)
+    },
+    cancel(reason) { return reader.cancel(reason) },
+  })
+  return { head, stream: rest }
+}
+
+/** True when the bytes start with gzip's magic number. */
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b
+}
+
+/**
+ * Splits a byte stream into lines, gunzipping it first when `gzip`. Yields lines
+ * in batches (one per input chunk) and reports input bytes consumed. Throws
+ * `bad-dump` naming the line for invalid gzip, truncated gzip, invalid UTF-8 or
+ * an over-long line.
+ */
+export async function* readLines(stream: ReadableStream<Uint8Array>, gzip: boolean, onBytes: (n: number) => void): AsyncGenerator<Line[]> {
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  let pending = ''
+  let no = 0
+  let out: Line[] = []
+  const take = (text: string) => {
+    let start = 0
+    for (;;) {
+      const nl = text.indexOf('\n', start)
+      if (nl < 0) break
+      const line = pending + text.slice(start, nl)
+      pending = ''
+      no++
+      out.push({ no, text: line.endsWith('\r') ? line.slice(0, -1) : line })
+      start = nl + 1
+    }
+    pending += text.slice(start)
+    if (pending.length > MAX_LINE_CHARS) throw badDump(no + 1, `line is longer than ${MAX_LINE_CHARS} characters`)
+  }
+  const decode = (bytes: Uint8Array, final: boolean) => {
+    try {
+      take(decoder.decode(bytes, { stream: !final }))
+    } catch (e) {
+      if (e instanceof DivinerError) throw e
+      throw badDump(no + 1, 'text is not valid UTF-8')
+    }
+  }
+  // ISIZE of the last gzip member: a download cut inside the trailer still inflates.
+  let memberBytes = 0
+  const tail = new Uint8Array(8)
+  let tailLen = 0
+  const inflater = gzip ? new Gunzip((chunk, final) => { memberBytes += chunk.length; decode(chunk, final) }) : undefined
+  if (inflater) inflater.onmember = () => { memberBytes = 0 }
+  const feed = (chunk: Uint8Array, final: boolean) => {
+    if (!inflater) { decode(chunk, final); return }
+    if (chunk.length >= 8) { tail.set(chunk.subarray(chunk.length - 8)); tailLen = 8 } else if (chunk.length) {
+      const keep = tail.slice(Math.max(0, tailLen - (8 - chunk.length)), tailLen)
+      tail.set(keep); tail.set(chunk, keep.length); tailLen = keep.length + chunk.length
+    }
+    try {
+      inflater.push(chunk, final)
+    } catch (e) {
+      if (e instanceof DivinerError) throw e
+      throw badDump(no + 1, `not valid gzip (${e instanceof Error ? e.message : String(e)}): the file is damaged or truncated`)
+    }
+  }
+  const reader = stream.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      onBytes(value.length)
+      feed(value, false)
+      if (out.length) { yield out; out = [] }
+    }
+    feed(new Uint8Array(0), true)
+    if (inflater) {
+      const size = tailLen === 8 ? new DataView(tail.buffer).getUint32(4, true) : -1
+      if (size !== memberBytes % 2 ** 32) throw badDump(no + 1, 'gzip data is truncated (its trailer is missing or damaged)')
+    }
+    if (pending.length) { no++; out.push({ no, text: pending }); pending = '' }
+    if (out.length) yield out
+  } finally {
+    reader.releaseLock()
+  }
+}
+
+const HOSTILE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
+/** Parses one JSON line; a key that could reach an object's prototype is refused. */
+export function parseLine(line: Line): unknown {
+  const t = line.text
+  let hostile: string | undefined
+  let parsed: unknown
+  try {
+    parsed = t.includes('proto') || t.includes('constructor') || t.includes('\\u')
+      ? JSON.parse(t, (key: string, value: unknown) => {
+        if (HOSTILE_KEYS.has(key)) hostile = key
+        return value
+      })
+      : JSON.parse(t)
+  } catch (e) {
+    throw badDump(line.no, `not valid JSON (${e instanceof Error ? e.message : String(e)})`)
+  }
+  if (hostile !== undefined) throw badDump(line.no, `the key "${hostile}" is not allowed`)
+  return parsed
+}

@@ -1,0 +1,41 @@
+/**
+ * The page's side of the worker: connects to it and gives the rest of the UI a
+ * Database. The UI imports storage code only through this worker boundary.
+ */
+import * as Comlink from 'comlink'
+import type { Database } from '../db/database.js'
+import type { WorkerApi } from '../worker/api.js'
+import { WorkerDatabase } from '../worker/client.js'
+
+/** A connection to the database worker. */
+export interface Connection {
+  /** The worker API, typed from its implementation. */
+  readonly api: Comlink.Remote<WorkerApi>
+  /** The Database, every call of which runs in the worker. */
+  readonly db: Database
+  /** Rejects if the worker fails to load or crashes. */
+  readonly failure: Promise<never>
+}
+
+/** Connects to a worker running `src/worker/index.ts`. */
+export function connect(worker: Worker): Connection {
+  const api = Comlink.wrap<WorkerApi>(worker)
+  const failure = workerFailure(worker)
+  return { api, db: new WorkerDatabase(api, failure), failure }
+}
+
+/** Rejects with a readable error when `worker` reports a failure of its own (not of a call). */
+function workerFailure(worker: Worker): Promise<never> {
+  const failure = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (event) => {
+      event.preventDefault()
+      const detail = event.message ? `: ${event.message}` : ' (its script could not be loaded or run)'
+      reject(new Error(`The database worker failed${detail}`))
+    })
+    worker.addEventListener('messageerror', () => {
+      reject(new Error('The database worker sent a message the page could not read'))
+    })
+  })
+  failure.catch(() => undefined)
+  return failure
+}
