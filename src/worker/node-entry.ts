@@ -4,10 +4,10 @@
  * Built to JavaScript before use (see test/node-worker/start.ts): Node 20
  * cannot run TypeScript in a worker.
  */
-/// <reference path="./node-adapter.d.ts" />
 import 'fake-indexeddb/auto'
 import * as Comlink from 'comlink'
-import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs'
+// Extensionless on purpose: TypeScript finds the adapter's .d.ts, Vite its .mjs.
+import nodeEndpoint from 'comlink/dist/esm/node-adapter'
 import { parentPort, workerData } from 'node:worker_threads'
 import { openDatabase } from '../db/dexie.js'
 import { createApi } from './api.js'

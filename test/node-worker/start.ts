@@ -11,7 +11,8 @@
  * whatever their database names.
  */
 import * as Comlink from 'comlink'
-import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs'
+// Extensionless on purpose: TypeScript finds the adapter's .d.ts, Vite its .mjs.
+import nodeEndpoint from 'comlink/dist/esm/node-adapter'
 import { randomUUID } from 'node:crypto'
 import { mkdir, rename, rm } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'

@@ -1,0 +1,45 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte'
+import { playwright } from '@vitest/browser-playwright'
+import { defineConfig } from 'vitest/config'
+import { chromiumArgs, chromiumPath } from '../test/chromium.js'
+
+// Benchmarks: they measure and write figures; they assert nothing about speed.
+export default defineConfig({
+  root: new URL('..', import.meta.url).pathname,
+  plugins: [svelte()],
+  worker: { format: 'es' },
+  optimizeDeps: { include: ['dexie', 'comlink', 'fflate', 'dexie-export-import'] },
+  test: {
+    globalSetup: ['bench/global-setup.ts'],
+    fileParallelism: false,
+    testTimeout: 900_000,
+    hookTimeout: 900_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'bench-node',
+          environment: 'node',
+          include: ['bench/node/**/*.bench.ts'],
+          setupFiles: ['test/unit/setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'bench-browser',
+          include: ['bench/browser/**/*.bench.ts'],
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({
+              launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs, '--enable-precise-memory-info'] },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
+  },
+})
