@@ -13,6 +13,16 @@ import { RunState, type Metrics, type NewRun, type Run } from './run.js'
 import { DivinerDexie, type LogEntry, type RunRecord, type StudyRecord } from './schema.js'
 import { validateStudy, type Study } from './study.js'
 
+/** A run without its history: what tables and leaderboards of many runs need. */
+export interface RunRow extends Omit<Run, 'metrics'> {
+  /** The last metrics entry (empty when none was reported). */
+  readonly last: Metrics
+  /** Entries in the metric history. */
+  readonly metricCount: number
+  /** Entries (timestamped chunks) in the log. */
+  readonly logCount: number
+}
+
 /** Options for a DexieDatabase. */
 export interface DexieDatabaseOptions {
   /** The clock, in epoch milliseconds (tests move it to make keepalives stale). */
@@ -271,6 +281,29 @@ export class DexieDatabase implements Database {
       const rec = await this.findRun(study, seq)
       if (!rec) throw notExist(`no run ${study}:${seq}`)
       return toRun(rec, localId, await this.sealedMetrics(rec), this.now())
+    }))
+  }
+
+  /**
+   * The study's runs in `states` without their histories: each with its last
+   * metrics entry and the number of entries. Reads one record per run, so it
+   * stays fast on studies of 100,000 runs.
+   */
+  async listRunRows(study: string, states: RunState = RunState.Any, signal?: AbortSignal): Promise<RunRow[]> {
+    checkSignal(signal)
+    const localId = await this.id()
+    const d = this.dexie
+    return this.guard(() => d.transaction('r', d.studies, d.runs, async () => {
+      if (!(await d.studies.get(study))) throw notExist(`no study ${study}`)
+      const now = this.now()
+      const out: RunRow[] = []
+      await d.runs.where('[study+seq]').between([study, Dexie.minKey], [study, Dexie.maxKey]).each((rec) => {
+        const state = reportedState(rec, now)
+        if ((state & states) === 0) return
+        const { metrics: _m, ...head } = toRun({ ...rec, mTail: [] }, localId, [], now)
+        out.push({ ...head, state, last: rec.mTail[rec.mTail.length - 1] ?? {}, metricCount: rec.mCount, logCount: rec.lCount })
+      })
+      return out
     }))
   }
 

@@ -24,7 +24,12 @@ export function connect(worker: Worker): Connection {
   return { api, db: new WorkerDatabase(api, failure), failure }
 }
 
-/** Rejects with a readable error when `worker` reports a failure of its own (not of a call). */
+/**
+ * Rejects with a readable error when `worker` reports a failure of its own (not
+ * of a call): its script did not load, or an exception escaped it, after which
+ * its state is unknown. Every call then fails with this error, so the page says
+ * what happened instead of waiting forever; reloading starts a new worker.
+ */
 function workerFailure(worker: Worker): Promise<never> {
   const failure = new Promise<never>((_, reject) => {
     worker.addEventListener('error', (event) => {

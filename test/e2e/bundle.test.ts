@@ -23,6 +23,12 @@ describe('build output', () => {
     }
   })
 
+  test('it is a production build (no Svelte development code)', async () => {
+    for (const { file, code } of await mainThreadChunks(inject('distDir'))) {
+      expect(code.includes('__svelte_meta'), `${file} is a development build`).toBe(false)
+    }
+  })
+
   test('the worker chunk does hold Dexie (so the check above can see it)', async () => {
     const chunks = await workerChunks(inject('distDir'))
     expect(chunks.some(({ code }) => MARKERS.dexie?.test(code))).toBe(true)

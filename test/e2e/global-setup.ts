@@ -40,8 +40,23 @@ async function startServer(): Promise<{ server: ChildProcess; url: string }> {
   return { server, url }
 }
 
+/**
+ * Builds as `npm start` does. Vitest sets NODE_ENV=test, which would make Vite
+ * (and Svelte) build for development; the page under test must be the
+ * production build, so NODE_ENV is production for the length of the build.
+ */
+async function buildPage(): Promise<void> {
+  const nodeEnv = process.env.NODE_ENV
+  process.env.NODE_ENV = 'production'
+  try {
+    await build({ root, mode: 'production', logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } })
+  } finally {
+    process.env.NODE_ENV = nodeEnv
+  }
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  await build({ root, logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } })
+  await buildPage()
   const { server, url } = await startServer()
   project.provide('baseUrl', url)
   project.provide('distDir', distDir)

@@ -75,8 +75,9 @@ export type DumpRecord =
 
 // ---- encoding ----
 
-/** A float as JSON: a number, or "NaN" / "Infinity" / "-Infinity". */
+/** A float as JSON: a number, or "NaN" / "Infinity" / "-Infinity" / "-0" (JSON has no negative zero). */
 export function encodeFloat(x: number): number | string {
+  if (Object.is(x, -0)) return '-0'
   return Number.isFinite(x) ? x : String(x)
 }
 
@@ -166,24 +167,43 @@ function string(x: unknown, what: string): string {
   return x
 }
 
+/** A short description of untrusted JSON for a message (never the whole of a large or deep value). */
+function describe(x: unknown): string {
+  if (Array.isArray(x)) return 'an array'
+  if (typeof x === 'object' && x !== null) return 'an object'
+  if (typeof x === 'string') return JSON.stringify(x.slice(0, 40))
+  return String(x)
+}
+
 function integer(x: unknown, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > max) {
-    throw new BadRecord(`${what} must be an integer in ${min}..${max}, got ${JSON.stringify(x)}`)
+    throw new BadRecord(`${what} must be an integer in ${min}..${max}, got ${describe(x)}`)
   }
   return x
 }
 
 function finiteNonNegative(x: unknown, what: string): number {
-  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) throw new BadRecord(`${what} must be a non-negative number, got ${JSON.stringify(x)}`)
+  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) throw new BadRecord(`${what} must be a non-negative number, got ${describe(x)}`)
   return x
 }
 
-/** A time: an ISO 8601 string. */
+/** A time: an ISO 8601 string as `Date.toISOString` writes it (years beyond 0000–9999 as ±YYYYYY). */
 function time(x: unknown, what: string): number {
   const s = string(x, what)
   const ms = Date.parse(s)
-  if (!/^\d{4}-\d\d-\d\dT/.test(s) || Number.isNaN(ms)) throw new BadRecord(`${what} must be an ISO 8601 time, got ${JSON.stringify(s).slice(0, 60)}`)
+  if (!/^(\d{4}|[+-]\d{6})-\d\d-\d\dT/.test(s) || Number.isNaN(ms)) throw new BadRecord(`${what} must be an ISO 8601 time, got ${describe(s)}`)
   return ms
+}
+
+/** The most deeply nested JSON a free-form field (config, oracle settings) may hold. */
+const MAX_JSON_DEPTH = 32
+
+/** Free-form JSON kept as it is (a run's config, an oracle's settings), checked to nest at most MAX_JSON_DEPTH deep. */
+function freeJson(x: unknown, what: string, depth = 0): unknown {
+  if (typeof x !== 'object' || x === null) return x
+  if (depth >= MAX_JSON_DEPTH) throw new BadRecord(`${what} nests deeper than ${MAX_JSON_DEPTH}`)
+  for (const v of Array.isArray(x) ? x : Object.values(x)) freeJson(v, what, depth + 1)
+  return x
 }
 
 /** A float from JSON: a number or one of "NaN", "Infinity", "-Infinity". */
@@ -192,15 +212,33 @@ export function decodeFloat(x: unknown, what: string): number {
   if (x === 'NaN') return Number.NaN
   if (x === 'Infinity') return Infinity
   if (x === '-Infinity') return -Infinity
-  throw new BadRecord(`${what} must be a number, "NaN", "Infinity" or "-Infinity"`)
+  if (x === '-0') return -0
+  throw new BadRecord(`${what} must be a number, "NaN", "Infinity", "-Infinity" or "-0"`)
 }
 
 const MAX_DEPTH = 32
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
 
-/** A value from its JSON form, checked. */
-export function decodeValue(x: unknown, what: string, depth = 0): Value {
+/**
+ * Objects of the line being decoded that hold a key such as `__proto__`, and
+ * which of them turned out to be dict payloads (where any key is data).
+ */
+class KeyCheck {
+  readonly dicts = new Set<object>()
+  constructor(readonly hostile: ReadonlyMap<object, string> | undefined) {}
+
+  /** Throws when a hostile key sits anywhere but in a dict payload. */
+  check(): void {
+    if (!this.hostile) return
+    for (const [holder, key] of this.hostile) {
+      if (!this.dicts.has(holder)) throw new BadRecord(`the key "${key}" is not allowed here (only a dict value may hold it)`)
+    }
+  }
+}
+
+/** A value from its JSON form, checked; `check` learns which objects are dict payloads. */
+export function decodeValue(x: unknown, what: string, depth = 0, check?: KeyCheck): Value {
   if (depth > MAX_DEPTH) throw new BadRecord(`${what} nests deeper than ${MAX_DEPTH}`)
   const o = obj(x, what)
   const keys = Object.keys(o)
@@ -222,10 +260,11 @@ export function decodeValue(x: unknown, what: string, depth = 0): Value {
       return { kind: 'bool', value: v }
     case 'list':
       if (!Array.isArray(v)) throw new BadRecord(`${what}.list must be an array`)
-      return { kind: 'list', value: v.map((e, i) => decodeValue(e, `${what}[${i}]`, depth + 1)) }
+      return { kind: 'list', value: v.map((e, i) => decodeValue(e, `${what}[${i}]`, depth + 1, check)) }
     case 'dict': {
       const d = obj(v, `${what}.dict`)
-      return { kind: 'dict', value: mapRecordChecked(d, (e, k) => decodeValue(e, `${what}.${k}`, depth + 1)) }
+      check?.dicts.add(d)
+      return { kind: 'dict', value: mapRecordChecked(d, (e, k) => decodeValue(e, `${what}.${k}`, depth + 1, check)) }
     }
     default: throw new BadRecord(`${what} has unknown kind "${kind.slice(0, 40)}"`)
   }
@@ -237,17 +276,17 @@ function mapRecordChecked<B>(r: Json, f: (a: unknown, key: string) => B): Record
   return out
 }
 
-function decodeParam(x: unknown, what: string): Param {
+function decodeParam(x: unknown, what: string, keys: KeyCheck): Param {
   const o = obj(x, what)
   const type = field(o, 'type', what)
   if (type === 'discrete') {
     const values = field(o, 'values', what)
     if (!Array.isArray(values)) throw new BadRecord(`${what}.values must be an array`)
-    return { type: 'discrete', values: values.map((v, i) => decodeValue(v, `${what}.values[${i}]`)) }
+    return { type: 'discrete', values: values.map((v, i) => decodeValue(v, `${what}.values[${i}]`, 0, keys)) }
   }
   if (type === 'range') {
-    const start = decodeValue(field(o, 'start', what), `${what}.start`)
-    const end = decodeValue(field(o, 'end', what), `${what}.end`)
+    const start = decodeValue(field(o, 'start', what), `${what}.start`, 0, keys)
+    const end = decodeValue(field(o, 'end', what), `${what}.end`, 0, keys)
     if ((start.kind !== 'int' && start.kind !== 'float') || start.kind !== end.kind) {
       throw new BadRecord(`${what}: a range's ends must both be ints or both floats`)
     }
@@ -263,15 +302,15 @@ function decodeObjective(x: unknown): Objective {
   return { direction, metric: string(field(o, 'metric', 'objective'), 'objective.metric') }
 }
 
-function decodeStudy(o: Json): DumpRecord {
-  const params: Params = mapRecordChecked(obj(field(o, 'params', 'study'), 'study.params'), (p, k) => decodeParam(p, `param ${k}`))
+function decodeStudy(o: Json, keys: KeyCheck): DumpRecord {
+  const params: Params = mapRecordChecked(obj(field(o, 'params', 'study'), 'study.params'), (p, k) => decodeParam(p, `param ${k}`, keys))
   const raw: Study = {
     name: string(field(o, 'name', 'study'), 'study.name'),
     objective: decodeObjective(field(o, 'objective', 'study')),
     params,
     replicates: integer(field(o, 'replicates', 'study'), 'study.replicates', 0, 63),
     description: string(field(o, 'description', 'study'), 'study.description'),
-    oracle: obj(field(o, 'oracle', 'study'), 'study.oracle') as OracleSpec,
+    oracle: freeJson(obj(field(o, 'oracle', 'study'), 'study.oracle'), 'study.oracle') as OracleSpec,
   }
   let study: Study
   try {
@@ -284,21 +323,21 @@ function decodeStudy(o: Json): DumpRecord {
 
 const STATES: Record<string, RunState> = { pending: RunState.Pending, success: RunState.Success, failure: RunState.Failure }
 
-function decodeRun(o: Json): DumpRecord {
+function decodeRun(o: Json, keys: KeyCheck): DumpRecord {
   const stateName = string(field(o, 'state', 'run'), 'run.state')
-  const state = STATES[stateName]
-  if (state === undefined) throw new BadRecord(`run.state must be pending, success or failure, got ${JSON.stringify(stateName).slice(0, 40)}`)
+  const state = Object.hasOwn(STATES, stateName) ? STATES[stateName] : undefined
+  if (state === undefined) throw new BadRecord(`run.state must be pending, success or failure, got ${describe(stateName)}`)
   const origin = obj(field(o, 'origin', 'run'), 'run.origin')
   const run: RunHead = {
     id: nonEmpty(field(o, 'id', 'run'), 'run.id'),
     study: nonEmpty(field(o, 'study', 'run'), 'run.study'),
     seq: integer(field(o, 'seq', 'run'), 'run.seq', 1),
     origin: { db: nonEmpty(field(origin, 'db', 'run.origin'), 'run.origin.db'), seq: integer(field(origin, 'seq', 'run.origin'), 'run.origin.seq', 1) },
-    values: mapRecordChecked(obj(field(o, 'values', 'run'), 'run.values'), (v, k) => decodeValue(v, `value ${k}`)),
+    values: mapRecordChecked(obj(field(o, 'values', 'run'), 'run.values'), (v, k) => decodeValue(v, `value ${k}`, 0, keys)),
     replicate: integer(field(o, 'replicate', 'run'), 'run.replicate', 0, 63),
     state,
     status: string(field(o, 'status', 'run'), 'run.status'),
-    config: obj(field(o, 'config', 'run'), 'run.config') as RunConfig,
+    config: freeJson(obj(field(o, 'config', 'run'), 'run.config'), 'run.config') as RunConfig,
     created: time(field(o, 'created', 'run'), 'run.created'),
     updated: time(field(o, 'updated', 'run'), 'run.updated'),
     runtime: finiteNonNegative(field(o, 'runtime_ms', 'run'), 'run.runtime_ms'),
@@ -392,19 +431,29 @@ export function isHeader(o: unknown): boolean {
   return isObject(o) && o.format === DUMP_FORMAT
 }
 
-/** One parsed line, decoded and checked. */
-export function decodeRecord(parsed: unknown): DumpRecord {
-  const o = obj(parsed, 'a line')
+/**
+ * One parsed line, decoded and checked. `hostile` maps each object of the line
+ * that holds a key such as `__proto__` to that key: such a key is data inside a
+ * dict value and refused anywhere else.
+ */
+export function decodeRecord(parsed: unknown, hostile?: ReadonlyMap<object, string>): DumpRecord {
+  const keys = new KeyCheck(hostile)
+  const record = decodeFields(obj(parsed, 'a line'), keys)
+  keys.check()
+  return record
+}
+
+function decodeFields(o: Json, keys: KeyCheck): DumpRecord {
   if (Object.hasOwn(o, 'format')) {
-    if (o.format !== DUMP_FORMAT) throw new BadRecord(`not a Diviner Local dump (format ${JSON.stringify(o.format).slice(0, 60)})`)
+    if (o.format !== DUMP_FORMAT) throw new BadRecord(`not a Diviner Local dump (format ${describe(o.format)})`)
     return decodeHeader(o)
   }
   switch (o.t) {
-    case 'study': return decodeStudy(o)
-    case 'run': return decodeRun(o)
+    case 'study': return decodeStudy(o, keys)
+    case 'run': return decodeRun(o, keys)
     case 'metrics': return decodeMetrics(o)
     case 'log': return decodeLog(o)
-    default: throw new BadRecord(`unknown record type ${JSON.stringify(o.t ?? null).slice(0, 40)}`)
+    default: throw new BadRecord(`unknown record type ${describe(o.t ?? null)}`)
   }
 }
 

@@ -27,7 +27,12 @@ export interface ExportOptions {
   readonly onProgress?: (progress: { runs: number; bytes: number }) => void
 }
 
-/** A dump being exported, and the checkpoint a later delta continues from. */
+/**
+ * A dump being exported, and the checkpoint a later delta continues from. The
+ * checkpoint resolves once the whole dump has been read, and rejects when the
+ * export fails or is cancelled: a dump that did not arrive whole must not move
+ * the point a later delta starts from.
+ */
 export type DumpStream = ReadableStream<Uint8Array> & { readonly checkpoint: Promise<Checkpoint> }
 
 const PAGE = 200
@@ -40,7 +45,8 @@ export function exportDump(db: DexieDatabase, options: ExportOptions = {}): Dump
   let rejectCheckpoint!: (e: unknown) => void
   const checkpoint = new Promise<Checkpoint>((res, rej) => { resolveCheckpoint = res; rejectCheckpoint = rej })
   checkpoint.catch(() => undefined)
-  const lines = dumpLines(db, options, (c) => resolveCheckpoint(c))
+  let taken: Checkpoint | undefined
+  const lines = dumpLines(db, options, (c) => { taken = c })
   const encoder = new TextEncoder()
   let out: Uint8Array[] = []
   const gzip = new Gzip({ level: options.level ?? 6 }, (chunk) => { out.push(chunk) })
@@ -55,6 +61,7 @@ export function exportDump(db: DexieDatabase, options: ExportOptions = {}): Dump
             gzip.push(new Uint8Array(0), true)
             for (const c of out) controller.enqueue(c)
             controller.close()
+            resolveCheckpoint(taken as Checkpoint)
             return
           }
           runs += value.runs
@@ -68,7 +75,10 @@ export function exportDump(db: DexieDatabase, options: ExportOptions = {}): Dump
         throw e
       }
     },
-    cancel: async () => { await lines.return(undefined) },
+    cancel: async () => {
+      rejectCheckpoint(new DivinerError('aborted', 'the export was cancelled before it was complete'))
+      await lines.return(undefined)
+    },
   }, { highWaterMark: 0 })
   return Object.assign(stream, { checkpoint })
 }

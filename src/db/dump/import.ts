@@ -18,7 +18,7 @@ import { appendLogEntries, appendMetricEntries } from '../history.js'
 import { newId } from '../ids.js'
 import { RunState } from '../run.js'
 import type { LogChunkRecord, MetricChunkRecord, RunRecord, StudyRecord, UndoRecord } from '../schema.js'
-import { studiesEquivalent } from '../study.js'
+import { studiesEquivalent, type Study } from '../study.js'
 import { BadRecord, decodeRecord, UnsupportedVersion, type DumpRecord, type RunHead } from './codec.js'
 import { badDump, isGzip, parseLine, peek, readLines, sourceStream, type DumpSource, type Line } from './lines.js'
 
@@ -105,8 +105,9 @@ async function runImport(db: DexieDatabase, importId: string, source: DumpSource
   const d = db.dexie
   await db.guard(() => d.imports.put({ id: importId, started: db.clock() }))
   const merger = new Merger(db, importId)
+  let bytes: number
   try {
-    await readDump(source, merger, options)
+    bytes = await readDump(source, merger, options)
     await db.guard(() => d.transaction('rw', d.imports, d.undo, async () => {
       await d.undo.where('[importId+batch]').between([importId, Dexie.minKey], [importId, Dexie.maxKey]).delete()
       await d.imports.delete(importId)
@@ -117,12 +118,13 @@ async function runImport(db: DexieDatabase, importId: string, source: DumpSource
   } finally {
     merger.notifyAll()
   }
-  return merger.summary()
+  return merger.summary(bytes)
 }
 
-async function readDump(source: DumpSource, merger: Merger, options: ImportOptions): Promise<void> {
+/** Reads, decodes and applies the dump batch by batch; resolves to the number of bytes read. */
+async function readDump(source: DumpSource, merger: Merger, options: ImportOptions): Promise<number> {
   const { stream: raw, size } = sourceStream(source)
-  const { head, stream } = await peek(raw, 2)
+  const { head, stream } = await readOrRefuse(() => peek(raw, 2), 1)
   const gzip = isGzip(head)
   if (!gzip && head.length > 0 && head[0] !== 0x7b /* { */) {
     await stream.cancel()
@@ -133,7 +135,7 @@ async function readDump(source: DumpSource, merger: Merger, options: ImportOptio
   let batchRuns = 0
   let batchChars = 0
   const flush = async () => {
-    options.signal?.throwIfAborted()
+    if (options.signal?.aborted) throw new DivinerError('aborted', 'the import was cancelled; the database is as it was before')
     await merger.apply(batch)
     batch = []
     batchRuns = 0
@@ -141,9 +143,14 @@ async function readDump(source: DumpSource, merger: Merger, options: ImportOptio
     options.onProgress?.({ bytesRead, bytesTotal: size, records: merger.records })
   }
   let sawHeader = false
+  let lastLine = 0
+  const lines = readLines(stream, gzip, (n) => { bytesRead += n })
   try {
-    for await (const lines of readLines(stream, gzip, (n) => { bytesRead += n })) {
-      for (const line of lines) {
+    for (;;) {
+      const next = await readOrRefuse(() => lines.next(), lastLine + 1)
+      if (next.done) break
+      for (const line of next.value) {
+        lastLine = line.no
         if (line.text.trim() === '') continue
         const record = decodeLine(line)
         if (!sawHeader && record.type !== 'header') throw badDump(line.no, 'a dump must start with a header line naming its format and version')
@@ -154,17 +161,28 @@ async function readDump(source: DumpSource, merger: Merger, options: ImportOptio
         if (batchRuns >= BATCH_RUNS || batchChars >= BATCH_CHARS) await flush()
       }
     }
-  } catch (e) {
-    if (isDivinerError(e) || (e instanceof Error && e.name === 'AbortError')) throw e
-    throw badDump(0, `could not be read (${e instanceof Error ? e.message : String(e)})`)
+  } finally {
+    await lines.return(undefined)
   }
   if (!sawHeader) throw badDump(1, 'the dump is empty')
   await flush()
+  return bytesRead
+}
+
+/** Reads from the source; a failure of the source itself (not a DivinerError) becomes bad-dump naming line `line`. */
+async function readOrRefuse<T>(read: () => Promise<T>, line: number): Promise<T> {
+  try {
+    return await read()
+  } catch (e) {
+    if (isDivinerError(e)) throw e
+    throw badDump(line, `could not be read (${e instanceof Error ? e.message : String(e)})`)
+  }
 }
 
 function decodeLine(line: Line): DumpRecord {
   try {
-    return decodeRecord(parseLine(line))
+    const { value, hostile } = parseLine(line)
+    return decodeRecord(value, hostile)
   } catch (e) {
     if (e instanceof UnsupportedVersion) {
       throw new DivinerError('unsupported-version', `bad dump: line ${line.no}: ${e.message}`, { line: line.no, version: e.version })
@@ -235,6 +253,31 @@ export function headWins(incoming: Pick<RunRecord, 'updated' | 'state' | 'retrie
   return incoming.status > local.status
 }
 
+/** The fields of equivalent study definitions that may differ, and the creation time that orders them. */
+type StudyDescription = Pick<StudyRecord, 'replicates' | 'description' | 'oracle' | 'created'>
+
+/**
+ * True when an equivalent definition's descriptive fields (replicates,
+ * description, oracle) should replace the local ones: the earliest created
+ * definition wins, ties broken by a canonical text, so every database settles
+ * on the same one whatever the order of imports.
+ */
+export function descriptionPrecedes(incoming: StudyDescription, local: StudyDescription): boolean {
+  if (incoming.created !== local.created) return incoming.created < local.created
+  return canonicalJson([incoming.replicates, incoming.description, incoming.oracle]) <
+    canonicalJson([local.replicates, local.description, local.oracle])
+}
+
+/** JSON text with object keys sorted, so that equal data has equal text. */
+function canonicalJson(x: unknown): string {
+  if (Array.isArray(x)) return `[${x.map(canonicalJson).join(',')}]`
+  if (typeof x === 'object' && x !== null) {
+    const o = x as Record<string, unknown>
+    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`
+  }
+  return JSON.stringify(x) ?? 'null'
+}
+
 /** Merges batches of records into the database, keeping the import's tallies. */
 class Merger {
   records = 0
@@ -246,7 +289,6 @@ class Merger {
   private readonly runOutcome = new Map<string, RunOutcome>()
   private readonly rejections: Rejection[] = []
   private rejected = 0
-  private bytes = 0
 
   constructor(private readonly db: DexieDatabase, private readonly importId: string) {}
 
@@ -256,8 +298,9 @@ class Merger {
     const d = this.db.dexie
     const names = new Set<string>()
     const ids = new Set<string>()
-    for (const { record: r, line } of batch) {
-      this.bytes += line.text.length + 1
+    let records = 0
+    for (const { record: r } of batch) {
+      if (r.type !== 'header') records++
       if (r.type === 'study') names.add(r.study.name)
       else if (r.type === 'run') { names.add(r.run.study); ids.add(r.run.id) } else if (r.type !== 'header') ids.add(r.run)
     }
@@ -268,7 +311,7 @@ class Merger {
       for (const { record, line } of batch) this.applyRecord(tx, record, line)
       await tx.write()
     }))
-    this.records += batch.length
+    this.records += records
   }
 
   private applyRecord(tx: BatchState, record: DumpRecord, line: Line): void {
@@ -281,13 +324,13 @@ class Merger {
     }
   }
 
-  private applyStudy(tx: BatchState, study: DumpRecord & { type: 'study' } extends { study: infer S } ? S : never, _created: number): void {
+  private applyStudy(tx: BatchState, study: Study, created: number): void {
     const local = tx.study(study.name)
+    const incoming: StudyDescription = {
+      replicates: study.replicates ?? 0, description: study.description ?? '', oracle: study.oracle ?? { name: 'grid' }, created,
+    }
     if (!local) {
-      tx.putStudy({
-        name: study.name, objective: study.objective, params: study.params, replicates: study.replicates ?? 0,
-        description: study.description ?? '', oracle: study.oracle ?? { name: 'grid' }, created: this.db.clock(), counter: 0, rev: 0,
-      })
+      tx.putStudy({ name: study.name, objective: study.objective, params: study.params, ...incoming, counter: 0, rev: 0 })
       this.studyOutcome.set(study.name, 'added')
       return
     }
@@ -298,6 +341,10 @@ class Merger {
       return
     }
     if (!this.studyOutcome.has(study.name)) this.studyOutcome.set(study.name, 'existing')
+    if (descriptionPrecedes(incoming, local)) {
+      tx.putStudy({ ...local, ...incoming })
+      this.studyChanged.add(study.name)
+    }
   }
 
   private reject(head: Pick<RunHead, 'study' | 'seq' | 'id'>, reason: string): void {
@@ -354,8 +401,8 @@ class Merger {
     if (!local) throw badDump(line.no, `${record.type} for run ${record.run}, which is neither earlier in the dump nor here`)
     const have = record.type === 'metrics' ? local.mCount : local.lCount
     if (record.from > have) {
-      this.reject({ study: local.study, seq: local.seq, id: local.id }, `its ${record.type === 'metrics' ? 'metric history' : 'log'} continues at entry ${record.from} but only ${have} entries are here`)
-      return
+      const what = record.type === 'metrics' ? 'metric history' : 'log'
+      throw badDump(line.no, `the ${what} of run ${record.run} continues at entry ${record.from}, but neither the dump before this line nor this database has entries ${have}..${record.from - 1}`)
     }
     const fresh = record.entries.length - (have - record.from)
     if (fresh <= 0) return
@@ -370,7 +417,7 @@ class Merger {
     for (const s of this.studyChanged) this.db.notify(s)
   }
 
-  summary(): ImportSummary {
+  summary(bytes: number): ImportSummary {
     const studies = { added: 0, updated: 0, unchanged: 0, conflicts: 0 }
     for (const [name, outcome] of this.studyOutcome) {
       if (outcome === 'added') studies.added++
@@ -382,7 +429,7 @@ class Merger {
     for (const outcome of this.runOutcome.values()) if (outcome !== 'rejected') runs[outcome]++
     return {
       source: 'diviner-dump', origins: [...this.origins], studies, runs, conflicts: this.conflicts,
-      rejections: this.rejections, records: this.records, bytes: this.bytes,
+      rejections: this.rejections, records: this.records, bytes,
     }
   }
 }

@@ -80,6 +80,7 @@ export async function* readLines(stream: ReadableStream<Uint8Array>, gzip: boole
     for (;;) {
       const nl = text.indexOf('\n', start)
       if (nl < 0) break
+      if (pending.length + (nl - start) > MAX_LINE_CHARS) throw badDump(no + 1, `line is longer than ${MAX_LINE_CHARS} characters`)
       const line = pending + text.slice(start, nl)
       pending = ''
       no++
@@ -117,9 +118,11 @@ export async function* readLines(stream: ReadableStream<Uint8Array>, gzip: boole
     }
   }
   const reader = stream.getReader()
+  let ended = false
   try {
     for (;;) {
       const { done, value } = await reader.read()
+      ended = done
       if (done) break
       onBytes(value.length)
       feed(value, false)
@@ -133,27 +136,35 @@ export async function* readLines(stream: ReadableStream<Uint8Array>, gzip: boole
     if (pending.length) { no++; out.push({ no, text: pending }); pending = '' }
     if (out.length) yield out
   } finally {
+    // Stopped early (a bad line, a failed batch): tell the source we are done with it.
+    if (!ended) await reader.cancel().catch(() => undefined)
     reader.releaseLock()
   }
 }
 
 const HOSTILE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
-/** Parses one JSON line; a key that could reach an object's prototype is refused. */
-export function parseLine(line: Line): unknown {
+/** One parsed line, and the objects in it holding a key that could reach a prototype (object → key). */
+export interface ParsedLine { readonly value: unknown; readonly hostile: ReadonlyMap<object, string> | undefined }
+
+/**
+ * Parses one JSON line, noting every object that holds a key such as
+ * `__proto__` (JSON.parse makes it a plain own property; whether the place
+ * allows it is for the decoder to say: only a dict value does).
+ */
+export function parseLine(line: Line): ParsedLine {
   const t = line.text
-  let hostile: string | undefined
-  let parsed: unknown
+  const hostile = new Map<object, string>()
+  let value: unknown
   try {
-    parsed = t.includes('proto') || t.includes('constructor') || t.includes('\\u')
-      ? JSON.parse(t, (key: string, value: unknown) => {
-        if (HOSTILE_KEYS.has(key)) hostile = key
-        return value
+    value = t.includes('proto') || t.includes('constructor') || t.includes('\\u')
+      ? JSON.parse(t, function (this: object, key: string, v: unknown) {
+        if (HOSTILE_KEYS.has(key)) hostile.set(this, key)
+        return v
       })
       : JSON.parse(t)
   } catch (e) {
     throw badDump(line.no, `not valid JSON (${e instanceof Error ? e.message : String(e)})`)
   }
-  if (hostile !== undefined) throw badDump(line.no, `the key "${hostile}" is not allowed`)
-  return parsed
+  return { value, hostile: hostile.size ? hostile : undefined }
 }

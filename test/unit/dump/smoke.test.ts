@@ -4,7 +4,7 @@ import { RunState } from '../../../src/db/run.js'
 import { discrete } from '../../../src/db/params.js'
 import { minimize } from '../../../src/db/study.js'
 import { float, int } from '../../../src/db/values.js'
-import { dumpBytes, freshDb, snapshot } from './helpers.js'
+import { dumpBytes, freshDb, rawSnapshot } from './helpers.js'
 
 describe('dump smoke', () => {
   it('round-trips a small database', async () => {
@@ -20,7 +20,7 @@ describe('dump smoke', () => {
     const summary = await importDump(b, bytes)
     expect(summary.runs).toEqual({ added: 2, updated: 0, unchanged: 0, rejected: 0 })
     expect(summary.studies.added).toBe(1)
-    expect(await snapshot(b)).toEqual(await snapshot(a))
+    expect(await rawSnapshot(b)).toEqual(await rawSnapshot(a))
     const again = await importDump(b, bytes)
     expect(again.runs).toEqual({ added: 0, updated: 0, unchanged: 2, rejected: 0 })
     expect(again.studies).toEqual({ added: 0, updated: 0, unchanged: 1, conflicts: 0 })

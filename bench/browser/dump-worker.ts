@@ -1,0 +1,172 @@
+/**
+ * The dump benchmark's worker: generates the data, and times the floor, the
+ * peer (dexie-export-import), our import and our export, all on real IndexedDB
+ * in this worker, as the page's worker would run them.
+ */
+import * as Comlink from 'comlink'
+import { Dexie } from 'dexie'
+import { exportDB, importInto } from 'dexie-export-import'
+import { gzipSync } from 'fflate'
+import { openDatabase } from '../../src/db/dexie.js'
+import { exportDump } from '../../src/db/dump/export.js'
+import { importDump } from '../../src/db/dump/import.js'
+import { RunState } from '../../src/db/run.js'
+import type { RunRecord } from '../../src/db/schema.js'
+import { discrete } from '../../src/db/params.js'
+import { minimize } from '../../src/db/study.js'
+import { float, int, str } from '../../src/db/values.js'
+
+const STUDY = 'bench-dump'
+let peakHeap = 0
+const heap = () => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0
+setInterval(() => { peakHeap = Math.max(peakHeap, heap()) }, 10)
+
+function logText(i: number): string {
+  let s = ''
+  let line = 0
+  while (s.length < 4096) s += `[run ${i}] epoch ${line++} loss=${(1 / (line + i)).toFixed(6)} lr=0.01 step time 0.123s\n`
+  return s.slice(0, 4096)
+}
+
+/** The benchmark's runs, as our storage holds them (one record per run, history and log inline). */
+function runRecords(n: number, entries: number, origin: string): RunRecord[] {
+  const t0 = Date.UTC(2026, 0, 1)
+  const out: RunRecord[] = []
+  for (let i = 0; i < n; i++) {
+    const metrics = Array.from({ length: entries }, (_, k) => ({ loss: 1 / (k + 1 + (i % 7)), acc: k / entries, step: k }))
+    out.push({
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, study: STUDY, seq: i + 1, origin: { db: origin, seq: i + 1 },
+      values: { lr: float([0.1, 0.01, 0.001][i % 3] as number), layers: int(i % 4 + 1), optimizer: str(i % 2 ? 'adam' : 'sgd') },
+      replicate: 0, state: i % 10 === 0 ? RunState.Failure : RunState.Success, status: 'done', config: { script: 'python train.py' },
+      created: t0 + i * 1000, updated: t0 + i * 1000 + 60_000, runtime: 60_000, retries: 0,
+      mCount: entries, mSealed: 0, mTail: metrics, lCount: 1, lSealed: 0, lTail: [{ t: t0 + i * 1000 + 30_000, text: logText(i) }],
+      touched: t0, rev: i + 1,
+    })
+  }
+  return out
+}
+
+/** The floor's record: values, whole history and log in one record per run. */
+function floorRecord(r: RunRecord) {
+  return { id: r.id, study: r.study, seq: r.seq, values: r.values, replicate: r.replicate, state: r.state, status: r.status, config: r.config, created: r.created, updated: r.updated, runtime: r.runtime, retries: r.retries, metrics: r.mTail, log: r.lTail }
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
+  const t0 = performance.now()
+  const v = await work()
+  return [performance.now() - t0, v]
+}
+
+const api = {
+  async parseOnly(dump: Blob) {
+    const { readLines, parseLine, sourceStream } = await import('../../src/db/dump/lines.js')
+    const { decodeRecord } = await import('../../src/db/dump/codec.js')
+    const t0 = performance.now()
+    let n = 0
+    let gz = 0
+    const { stream } = sourceStream(dump)
+    for await (const lines of readLines(stream, true, () => undefined)) { n += lines.length }
+    gz = performance.now() - t0
+    const t1 = performance.now()
+    for await (const lines of readLines(sourceStream(dump).stream, true, () => undefined)) { for (const l of lines) { if (l.text) { const p = parseLine(l); decodeRecord(p.value, p.hostile) } } }
+    const parseDecodeMs = performance.now() - t1
+    const { Gunzip } = await import('fflate')
+    let t2 = performance.now()
+    let bytes = 0
+    const g = new Gunzip((c) => { bytes += c.length })
+    const r = dump.stream().getReader()
+    for (;;) { const x = await r.read(); if (x.done) break; g.push(x.value) }
+    g.push(new Uint8Array(0), true)
+    const fflateMs = performance.now() - t2
+    t2 = performance.now()
+    const ds = dump.stream().pipeThrough(new DecompressionStream('gzip')).getReader()
+    let b2 = 0
+    for (;;) { const x = await ds.read(); if (x.done) break; b2 += x.value.length }
+    const nativeMs = performance.now() - t2
+    t2 = performance.now()
+    const td = dump.stream().pipeThrough(new DecompressionStream('gzip')).pipeThrough(new TextDecoderStream()).getReader()
+    let chars = 0
+    for (;;) { const x = await td.read(); if (x.done) break; chars += x.value.length }
+    const nativeTextMs = performance.now() - t2
+    return { lines: n, gunzipSplitMs: gz, parseDecodeMs, fflateMs, nativeMs, nativeTextMs, bytes, b2, chars }
+  },
+  /** Fills a source database with `n` runs and exports it; returns the dump and the export timings. */
+  async prepare(n: number, entries: number) {
+    const src = await openDatabase(`bench-src-${Date.now()}`)
+    await src.createStudyIfNotExist({ name: STUDY, objective: minimize('loss'), params: { lr: discrete(float(0.1), float(0.01), float(0.001)), layers: discrete(int(1), int(2), int(3), int(4)), optimizer: discrete(str('adam'), str('sgd')) } })
+    const recs = runRecords(n, entries, await src.id())
+    await src.dexie.runs.bulkPut(recs)
+    await src.dexie.studies.update(STUDY, { counter: n })
+    const [exportMs, dump] = await timed(async () => new Blob([await new Response(exportDump(src)).arrayBuffer()]))
+    // Export's floor: the same records read raw, as JSON, gzipped.
+    const [rawExportMs] = await timed(async () => {
+      const parts: Uint8Array[] = []
+      const enc = new TextEncoder()
+      let last = 0
+      for (;;) {
+        const page = await src.dexie.runs.where('[study+seq]').between([STUDY, last + 1], [STUDY, Dexie.maxKey]).limit(200).toArray()
+        if (!page.length) break
+        last = page.at(-1)?.seq ?? last
+        parts.push(enc.encode(page.map((r) => JSON.stringify(floorRecord(r), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))).join('\n')))
+      }
+      return gzipSync(concat(parts))
+    })
+    src.close()
+    await src.dexie.delete()
+    return { dump, exportMs, rawExportMs }
+  },
+
+  /** Times Dexie bulkPut of the same runs already in memory, one record per run. */
+  async floor(n: number, entries: number) {
+    const recs = runRecords(n, entries, 'floor').map(floorRecord)
+    const db = new Dexie(`bench-floor-${Date.now()}`)
+    db.version(1).stores({ runs: 'id, [study+seq]' })
+    await db.open()
+    const [ms] = await timed(() => db.table('runs').bulkPut(recs))
+    const cols = recs.map((r) => ({ ...r, id: r.id + 'c', metrics: { names: ['loss', 'acc', 'step'], cols: ['loss', 'acc', 'step'].map((k) => Float64Array.from(r.metrics, (m) => (m as Record<string, number>)[k] as number)) } }))
+    const [msCols] = await timed(() => db.table('runs').bulkPut(cols))
+    const nolog = recs.map((r) => ({ ...r, id: r.id + 'n', metrics: [] }))
+    const [msNoMetrics] = await timed(() => db.table('runs').bulkPut(nolog))
+    console.log('EXPERIMENT floor objects', ms, 'columnar', msCols, 'no metrics', msNoMetrics)
+    await db.table('runs').where('id').above('00000000-0000-4000-8000-0').filter((r: {id: string}) => r.id.endsWith('c') || r.id.endsWith('n')).delete()
+    const peer = await exportDB(db)
+    db.close()
+    await db.delete()
+    return { ms, peer, msCols, msNoMetrics }
+  },
+
+  /** Times dexie-export-import importing its own export of the floor's data. */
+  async peer(blob: Blob) {
+    const db = new Dexie(`bench-peer-${Date.now()}`)
+    db.version(1).stores({ runs: 'id, [study+seq]' })
+    await db.open()
+    const [ms] = await timed(() => importInto(db, blob, { acceptNameDiff: true }))
+    const count = await db.table('runs').count()
+    db.close()
+    await db.delete()
+    return { ms, count }
+  },
+
+  /** Times our import of the dump into an empty database; reports the worker's peak heap during it. */
+  async importDump(dump: Blob) {
+    const db = await openDatabase(`bench-import-${Date.now()}`)
+    peakHeap = heap()
+    const [ms, summary] = await timed(() => importDump(db, dump))
+    const peak = Math.max(peakHeap, heap())
+    const count = await db.dexie.runs.count()
+    db.close()
+    await db.dexie.delete()
+    return { ms, summary, count, peakHeapBytes: peak }
+  },
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let off = 0
+  for (const p of parts) { out.set(p, off); off += p.length }
+  return out
+}
+
+/** The benchmark worker's API. */
+export type DumpBenchApi = typeof api
+Comlink.expose(api)

@@ -1,0 +1,169 @@
+/**
+ * An import is atomic: a dump that fails anywhere (even after several batches
+ * were applied), an aborted import, or one interrupted by a closed connection
+ * leaves the database exactly as it was. Also: progress reports.
+ */
+import { describe, expect, it } from 'vitest'
+import { DexieDatabase } from '../../../src/db/dexie.js'
+import { importDump, type ImportProgress } from '../../../src/db/dump/import.js'
+import { DivinerError } from '../../../src/db/errors.js'
+import { RunState } from '../../../src/db/run.js'
+import { minimize } from '../../../src/db/study.js'
+import { METRIC_CHUNK } from '../../../src/db/schema.js'
+import {
+  expectRefused, freshDb, gz, gzLines, headerLine, jsonl, logLine, metricsLine, rawSnapshot, runLine, studyLine,
+} from './helpers.js'
+
+const RUNS = 1200 // more than two batches of 500 runs
+
+/**
+ * The lines of a dump of RUNS runs in study `big`; the first ten have long
+ * histories (sealing metric chunks) and logs. `history(i)` is run i's length.
+ */
+function bigDump(options: { runs?: number; history?: (i: number) => number; state?: string; updated?: string } = {}): Record<string, unknown>[] {
+  const { runs = RUNS, history = (i: number) => (i < 10 ? METRIC_CHUNK + 44 : 2), state = 'success', updated = '2024-01-02T00:00:00.000Z' } = options
+  const lines: Record<string, unknown>[] = [headerLine(), studyLine('big')]
+  for (let i = 0; i < runs; i++) {
+    const id = `run-${String(i).padStart(5, '0')}`
+    const n = history(i)
+    lines.push(runLine(id, 'big', i + 1, { state, updated, metrics: n, log: i < 10 ? n : 0 }))
+    const entries = Array.from({ length: n }, (_, k) => ({ loss: 1 / (k + 1) }))
+    for (let k = 0; k < n; k += METRIC_CHUNK) lines.push(metricsLine(id, k, entries.slice(k, k + METRIC_CHUNK)))
+    if (i < 10) lines.push(logLine(id, 0, Array.from({ length: n }, (_, k) => `line ${k} ✓\n`)))
+  }
+  return lines
+}
+
+/** A database holding a local study and, when `overlap`, the first 600 runs of the big dump with shorter histories, still pending. */
+async function populated(overlap: boolean): Promise<DexieDatabase> {
+  const db = await freshDb('target')
+  await db.createStudyIfNotExist({ name: 'local', objective: minimize('loss'), params: {} })
+  const r = await db.insertRun({ study: 'local', values: {} })
+  await db.appendRunMetrics('local', r.seq, { loss: 3 })
+  if (overlap) {
+    const summary = await importDump(db, gzLines(bigDump({ runs: 600, history: (i) => (i < 10 ? METRIC_CHUNK - 56 : 1), state: 'pending', updated: '2024-01-01T12:00:00.000Z' })))
+    expect(summary.runs.added).toBe(600)
+  }
+  return db
+}
+
+describe('atomic import', () => {
+  for (const overlap of [false, true]) {
+    it(`rejects a ${RUNS}-run dump whose last line is corrupt and changes nothing (${overlap ? 'some runs already here' : 'empty database'})`, async () => {
+      const db = overlap ? await populated(true) : await freshDb('target')
+      const lines = [...bigDump().map((l) => JSON.stringify(l)), '{"t":"run","id":"broken",']
+      const progress: ImportProgress[] = []
+      const err = await expectRefused(db, gz(jsonl(lines)), { line: lines.length, message: /not valid JSON/ }, { onProgress: (p) => progress.push(p) })
+      expect(err.details?.['line']).toBe(lines.length)
+      // The failure came after batches had been applied (and then undone).
+      expect(progress.length).toBeGreaterThanOrEqual(2)
+      // The same dump without its bad line imports.
+      const ok = await importDump(db, gz(jsonl(lines.slice(0, -1))))
+      expect(ok.runs).toEqual(overlap
+        ? { added: RUNS - 600, updated: 600, unchanged: 0, rejected: 0 }
+        : { added: RUNS, updated: 0, unchanged: 0, rejected: 0 })
+      expect((await db.lookupRun('big', 3)).metrics).toHaveLength(METRIC_CHUNK + 44)
+    })
+  }
+
+  it('an import aborted midway leaves the database as before', async () => {
+    const db = await populated(true)
+    const before = await rawSnapshot(db)
+    const controller = new AbortController()
+    let calls = 0
+    const err = await importDump(db, gzLines(bigDump()), {
+      signal: controller.signal,
+      onProgress: () => { if (++calls === 1) controller.abort() },
+    }).then(() => undefined, (e: unknown) => e)
+    // Not a bad dump: a cancelled import says so, with a DivinerError like every other cancelled call.
+    expect(err).toBeInstanceOf(DivinerError)
+    expect(err).toMatchObject({ code: 'aborted' })
+    expect(calls).toBe(1)
+    expect(await rawSnapshot(db)).toEqual(before)
+  })
+
+  it('reports progress: bytes read of the known total, and records applied', async () => {
+    const lines = bigDump()
+    const text = jsonl(lines)
+    for (const source of [new Blob([text]), gz(text), new Blob([gz(text)])]) {
+      const db = await freshDb('target')
+      const progress: ImportProgress[] = []
+      const summary = await importDump(db, source, { onProgress: (p) => progress.push({ ...p }) })
+      const size = source instanceof Blob ? source.size : source.length
+      expect(progress.length).toBeGreaterThanOrEqual(3)
+      for (const [i, p] of progress.entries()) {
+        expect(p.bytesTotal).toBe(size)
+        expect(p.bytesRead).toBeLessThanOrEqual(size)
+        if (i > 0) {
+          expect(p.bytesRead).toBeGreaterThanOrEqual((progress[i - 1] as ImportProgress).bytesRead)
+          expect(p.records).toBeGreaterThan((progress[i - 1] as ImportProgress).records)
+        }
+      }
+      const last = progress.at(-1) as ImportProgress
+      expect(last.bytesRead).toBe(size)
+      // Records are the lines after the header.
+      expect(last.records).toBe(lines.length - 1)
+      expect(summary.records).toBe(lines.length - 1)
+      expect(summary.bytes).toBe(size)
+    }
+    // The plain text Blob is read in several chunks: bytes read grows between batches.
+    const db = await freshDb('target')
+    const seen: number[] = []
+    await importDump(db, new Blob([text]), { onProgress: (p) => seen.push(p.bytesRead) })
+    expect(new Set(seen).size).toBeGreaterThanOrEqual(2)
+  })
+
+  it('reports no total for a stream source', async () => {
+    const db = await freshDb('target')
+    const bytes = gzLines(bigDump({ runs: 10 }))
+    const progress: ImportProgress[] = []
+    await importDump(db, new Blob([bytes]).stream(), { onProgress: (p) => progress.push(p) })
+    expect(progress.at(-1)).toMatchObject({ bytesTotal: undefined, bytesRead: bytes.length })
+  })
+})
+
+describe('recovery of an interrupted import', () => {
+  it('undoes, when the database is next opened, an import whose connection closed midway', async () => {
+    const db = await populated(true)
+    const before = await rawSnapshot(db)
+    const name = db.dexie.name
+    // A second connection (another tab) starts a big import and goes away after its first batch.
+    const doomed = new DexieDatabase(name)
+    await doomed.createTable()
+    let batches = 0
+    const outcome = await importDump(doomed, gzLines(bigDump()), { onProgress: () => { batches++; doomed.close() } })
+      .then(() => 'completed', () => 'failed')
+    expect(outcome).toBe('failed')
+    expect(batches).toBe(1)
+    // What it left: one applied batch, its undo record, and the in-progress marker.
+    const left = await rawSnapshot(db) as { imports: number; undo: number }
+    expect(left.imports).toBe(1)
+    expect(left.undo).toBeGreaterThanOrEqual(1)
+    expect(left).not.toEqual(before)
+    // The next connection to open the database puts it back.
+    const next = new DexieDatabase(name)
+    await next.createTable()
+    expect(await rawSnapshot(next)).toEqual(before)
+    expect(await rawSnapshot(db)).toEqual(before)
+    next.close()
+  })
+
+  it('does not undo an import that is still running in another connection', async () => {
+    const db = await populated(false)
+    let firstBatch!: () => void
+    const applied = new Promise<void>((resolve) => { firstBatch = resolve })
+    const running = importDump(db, gzLines(bigDump()), { onProgress: () => firstBatch() })
+    await applied
+    // Another connection opens meanwhile, which runs recovery: it must leave the live import alone.
+    const other = new DexieDatabase(db.dexie.name)
+    await other.createTable()
+    const markers = await other.dexie.imports.count()
+    other.close()
+    const summary = await running
+    expect(markers).toBe(1)
+    expect(summary.runs.added).toBe(RUNS)
+    const snap = await rawSnapshot(db) as { runs: unknown[]; imports: number; undo: number }
+    expect([snap.runs.length, snap.imports, snap.undo]).toEqual([RUNS + 1, 0, 0])
+    expect((await db.listRuns('big', RunState.Any)).length).toBe(RUNS)
+  })
+})
