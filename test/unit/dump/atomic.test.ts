@@ -85,7 +85,7 @@ describe('atomic import', () => {
   it('reports progress: bytes read of the known total, and records applied', async () => {
     const lines = bigDump()
     const text = jsonl(lines)
-    for (const source of [new Blob([text]), gz(text), new Blob([gz(text)])]) {
+    for (const source of [new Blob([text]), gz(text), new Blob([gz(text) as Uint8Array<ArrayBuffer>])]) {
       const db = await freshDb('target')
       const progress: ImportProgress[] = []
       const summary = await importDump(db, source, { onProgress: (p) => progress.push({ ...p }) })
@@ -117,7 +117,7 @@ describe('atomic import', () => {
     const db = await freshDb('target')
     const bytes = gzLines(bigDump({ runs: 10 }))
     const progress: ImportProgress[] = []
-    await importDump(db, new Blob([bytes]).stream(), { onProgress: (p) => progress.push(p) })
+    await importDump(db, new Blob([bytes as Uint8Array<ArrayBuffer>]).stream(), { onProgress: (p) => progress.push(p) })
     expect(progress.at(-1)).toMatchObject({ bytesTotal: undefined, bytesRead: bytes.length })
   })
 })

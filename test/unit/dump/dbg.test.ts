@@ -1,12 +1,11 @@
 import { it } from 'vitest'
-import { importDump } from '../../../src/db/dump/import.js'
-import { freshDb, gzLines, headerLine, studyLine, runLine, rawSnapshot } from './helpers.js'
+import { minimize } from '../../../src/db/study.js'
+import { freshDb } from './helpers.js'
 it('dbg', async () => {
-  for (const n of [1, 10, 100, 600]) {
+  for (const n of [10, 50, 100, 300]) {
     const db = await freshDb('t')
-    const lines = [headerLine(), studyLine('big')]
-    for (let i = 0; i < n; i++) lines.push(runLine('x' + i, 'big', i + 1))
-    await importDump(db, gzLines(lines))
-    try { await rawSnapshot(db); console.log(n, 'ok') } catch (e) { console.log(n, (e as Error).stack) }
+    await db.createStudyIfNotExist({ name: 's', objective: minimize('loss'), params: {} })
+    for (let i = 0; i < n; i++) await db.insertRun({ study: 's', values: {} })
+    try { const runs = await db.listRuns('s', 7); console.log(n, 'ok', runs.length) } catch (e) { console.log(n, String(e)) }
   }
 })

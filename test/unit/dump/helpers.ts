@@ -125,42 +125,44 @@ export interface SnapshotOptions {
  */
 export async function rawSnapshot(db: DexieDatabase, options: SnapshotOptions = {}): Promise<unknown> {
   const d = db.dexie
-  return d.transaction('r', [d.studies, d.runs, d.metricChunks, d.logChunks, d.imports, d.undo], async () => {
-    const studies = (await d.studies.toArray()).map((s) => canon({
-      name: s.name, objective: s.objective, params: s.params, replicates: s.replicates,
-      description: s.description, oracle: s.oracle, created: s.created,
-    }))
-    const runs = []
-    const referenced = new Set<string>()
-    for (const r of await d.runs.toArray()) {
-      const metrics = [...await db.sealedMetrics(r), ...r.mTail]
-      const log = [...await db.sealedLog(r), ...r.lTail]
-      if (metrics.length !== r.mCount) throw new Error(`run ${r.id}: ${metrics.length} metric entries stored, mCount ${r.mCount}`)
-      if (log.length !== r.lCount) throw new Error(`run ${r.id}: ${log.length} log entries stored, lCount ${r.lCount}`)
-      for (let c = 0; c < r.mSealed; c++) referenced.add(`m ${r.id} ${c}`)
-      for (let c = 0; c < r.lSealed; c++) referenced.add(`l ${r.id} ${c}`)
-      runs.push({
-        id: r.id,
-        run: canon({
-          study: r.study, seq: options.ignoreSeq ? 0 : r.seq, origin: r.origin, values: r.values,
-          replicate: r.replicate, state: r.state, status: r.status, config: r.config, created: r.created,
-          updated: r.updated, runtime: r.runtime, retries: r.retries, metrics, log,
-        }),
-      })
+  // Read everything in one transaction, awaiting nothing else inside it.
+  const [studyRecs, runRecs, metricChunks, logChunks, imports, undo] = await d.transaction('r', [d.studies, d.runs, d.metricChunks, d.logChunks, d.imports, d.undo], () =>
+    Promise.all([d.studies.toArray(), d.runs.toArray(), d.metricChunks.toArray(), d.logChunks.toArray(), d.imports.count(), d.undo.count()]))
+  const studies = studyRecs.map((s) => canon({
+    name: s.name, objective: s.objective, params: s.params, replicates: s.replicates,
+    description: s.description, oracle: s.oracle, created: s.created,
+  }))
+  const chunks = new Map<string, unknown[]>()
+  for (const c of metricChunks) chunks.set(`m ${c.run} ${c.chunk}`, c.entries)
+  for (const c of logChunks) chunks.set(`l ${c.run} ${c.chunk}`, c.entries)
+  const referenced = new Set<string>()
+  const sealed = (kind: 'm' | 'l', run: string, count: number): unknown[] => {
+    const out: unknown[] = []
+    for (let c = 0; c < count; c++) {
+      const key = `${kind} ${run} ${c}`
+      const entries = chunks.get(key)
+      if (!entries) throw new Error(`chunk ${key} is missing`)
+      referenced.add(key)
+      out.push(...entries)
     }
-    runs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    const chunks = [
-      ...(await d.metricChunks.toArray()).map((c) => `m ${c.run} ${c.chunk}`),
-      ...(await d.logChunks.toArray()).map((c) => `l ${c.run} ${c.chunk}`),
-    ]
+    return out
+  }
+  const runs = runRecs.map((r) => {
+    const metrics = [...sealed('m', r.id, r.mSealed), ...r.mTail]
+    const log = [...sealed('l', r.id, r.lSealed), ...r.lTail]
+    if (metrics.length !== r.mCount) throw new Error(`run ${r.id}: ${metrics.length} metric entries stored, mCount ${r.mCount}`)
+    if (log.length !== r.lCount) throw new Error(`run ${r.id}: ${log.length} log entries stored, lCount ${r.lCount}`)
     return {
-      studies,
-      runs,
-      orphanChunks: chunks.filter((k) => !referenced.has(k)),
-      imports: await d.imports.count(),
-      undo: await d.undo.count(),
+      id: r.id,
+      run: canon({
+        study: r.study, seq: options.ignoreSeq ? 0 : r.seq, origin: r.origin, values: r.values,
+        replicate: r.replicate, state: r.state, status: r.status, config: r.config, created: r.created,
+        updated: r.updated, runtime: r.runtime, retries: r.retries, metrics, log,
+      }),
     }
   })
+  runs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  return { studies, runs, orphanChunks: [...chunks.keys()].filter((k) => !referenced.has(k)), imports, undo }
 }
 
 // ---- hand-written dump lines (docs/dump-format.md) ----
