@@ -2,6 +2,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
 import { chromiumArgs, chromiumPath } from '../test/chromium.js'
+import { startWorkerHeapSampler, stopWorkerHeapSampler } from './commands.js'
 
 // Benchmarks: they measure and write figures; they assert nothing about speed.
 export default defineConfig({
@@ -10,7 +11,6 @@ export default defineConfig({
   worker: { format: 'es' },
   optimizeDeps: { include: ['dexie', 'comlink', 'fflate', 'dexie-export-import'] },
   test: {
-    globalSetup: ['bench/global-setup.ts'],
     fileParallelism: false,
     testTimeout: 900_000,
     hookTimeout: 900_000,
@@ -37,6 +37,7 @@ export default defineConfig({
               launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs, '--enable-precise-memory-info'] },
             }),
             instances: [{ browser: 'chromium' }],
+            commands: { startWorkerHeapSampler, stopWorkerHeapSampler },
           },
         },
       },

@@ -17,9 +17,6 @@ import { minimize } from '../../src/db/study.js'
 import { float, int, str } from '../../src/db/values.js'
 
 const STUDY = 'bench-dump'
-let peakHeap = 0
-const heap = () => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0
-setInterval(() => { peakHeap = Math.max(peakHeap, heap()) }, 10)
 
 function logText(i: number): string {
   let s = ''
@@ -58,38 +55,6 @@ async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
 }
 
 const api = {
-  async parseOnly(dump: Blob) {
-    const { readLines, parseLine, sourceStream } = await import('../../src/db/dump/lines.js')
-    const { decodeRecord } = await import('../../src/db/dump/codec.js')
-    const t0 = performance.now()
-    let n = 0
-    let gz = 0
-    const { stream } = sourceStream(dump)
-    for await (const lines of readLines(stream, true, () => undefined)) { n += lines.length }
-    gz = performance.now() - t0
-    const t1 = performance.now()
-    for await (const lines of readLines(sourceStream(dump).stream, true, () => undefined)) { for (const l of lines) { if (l.text) { const p = parseLine(l); decodeRecord(p.value, p.hostile) } } }
-    const parseDecodeMs = performance.now() - t1
-    const { Gunzip } = await import('fflate')
-    let t2 = performance.now()
-    let bytes = 0
-    const g = new Gunzip((c) => { bytes += c.length })
-    const r = dump.stream().getReader()
-    for (;;) { const x = await r.read(); if (x.done) break; g.push(x.value) }
-    g.push(new Uint8Array(0), true)
-    const fflateMs = performance.now() - t2
-    t2 = performance.now()
-    const ds = dump.stream().pipeThrough(new DecompressionStream('gzip')).getReader()
-    let b2 = 0
-    for (;;) { const x = await ds.read(); if (x.done) break; b2 += x.value.length }
-    const nativeMs = performance.now() - t2
-    t2 = performance.now()
-    const td = dump.stream().pipeThrough(new DecompressionStream('gzip')).pipeThrough(new TextDecoderStream()).getReader()
-    let chars = 0
-    for (;;) { const x = await td.read(); if (x.done) break; chars += x.value.length }
-    const nativeTextMs = performance.now() - t2
-    return { lines: n, gunzipSplitMs: gz, parseDecodeMs, fflateMs, nativeMs, nativeTextMs, bytes, b2, chars }
-  },
   /** Fills a source database with `n` runs and exports it; returns the dump and the export timings. */
   async prepare(n: number, entries: number) {
     const src = await openDatabase(`bench-src-${Date.now()}`)
@@ -123,16 +88,10 @@ const api = {
     db.version(1).stores({ runs: 'id, [study+seq]' })
     await db.open()
     const [ms] = await timed(() => db.table('runs').bulkPut(recs))
-    const cols = recs.map((r) => ({ ...r, id: r.id + 'c', metrics: { names: ['loss', 'acc', 'step'], cols: ['loss', 'acc', 'step'].map((k) => Float64Array.from(r.metrics, (m) => (m as Record<string, number>)[k] as number)) } }))
-    const [msCols] = await timed(() => db.table('runs').bulkPut(cols))
-    const nolog = recs.map((r) => ({ ...r, id: r.id + 'n', metrics: [] }))
-    const [msNoMetrics] = await timed(() => db.table('runs').bulkPut(nolog))
-    console.log('EXPERIMENT floor objects', ms, 'columnar', msCols, 'no metrics', msNoMetrics)
-    await db.table('runs').where('id').above('00000000-0000-4000-8000-0').filter((r: {id: string}) => r.id.endsWith('c') || r.id.endsWith('n')).delete()
     const peer = await exportDB(db)
     db.close()
     await db.delete()
-    return { ms, peer, msCols, msNoMetrics }
+    return { ms, peer }
   },
 
   /** Times dexie-export-import importing its own export of the floor's data. */
@@ -147,16 +106,14 @@ const api = {
     return { ms, count }
   },
 
-  /** Times our import of the dump into an empty database; reports the worker's peak heap during it. */
+  /** Times our import of the dump into an empty database. */
   async importDump(dump: Blob) {
     const db = await openDatabase(`bench-import-${Date.now()}`)
-    peakHeap = heap()
     const [ms, summary] = await timed(() => importDump(db, dump))
-    const peak = Math.max(peakHeap, heap())
     const count = await db.dexie.runs.count()
     db.close()
     await db.dexie.delete()
-    return { ms, summary, count, peakHeapBytes: peak }
+    return { ms, summary, count }
   },
 }
 

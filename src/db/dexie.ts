@@ -268,7 +268,7 @@ export class DexieDatabase implements Database {
       const recs = (await d.runs.where('[study+seq]').between([study, Dexie.minKey], [study, Dexie.maxKey]).toArray())
         .filter((r) => r.updated >= from && (reportedState(r, now) & states) !== 0)
       const out: Run[] = []
-      for (const rec of recs) out.push(toRun(rec, localId, await this.sealedMetrics(rec), now))
+      for (const rec of recs) out.push(toRun(rec, localId, rec.mSealed ? await this.sealedMetrics(rec) : [], now))
       return out
     }))
   }

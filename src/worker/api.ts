@@ -1,7 +1,8 @@
 /**
- * The worker's API: the Database, shaped to cross a Comlink boundary. Its type,
- * `WorkerApi`, is derived from this implementation; the client is checked
- * against it.
+ * The worker's API: the Database, shaped to cross a Comlink boundary, plus what
+ * the page needs beyond it (dumps, study overviews, run rows, leaderboards),
+ * computed here so that only results cross. Its type, `WorkerApi`, is derived
+ * from this implementation; the client is checked against it.
  *
  * How the two stream methods cross. Transferring the streams themselves
  * (`Comlink.transfer(stream, [stream])`) was tried and rejected:
@@ -16,12 +17,29 @@
  * delivers text in large pieces) and `logger` a proxied writer; their failures
  * go through the error handler of `transfer.ts` like any other call's. The
  * client (`client.ts`) turns them back into streams.
+ *
+ * Dumps cross as Blobs (structured clone passes a Blob by reference, without
+ * copying its bytes); progress callbacks must be passed as `Comlink.proxy(fn)`.
  */
 import * as Comlink from 'comlink'
-import type { Database, LogOptions } from '../db/database.js'
-import type { Metrics, NewRun, RunState } from '../db/run.js'
+import type { LogOptions } from '../db/database.js'
+import type { DexieDatabase } from '../db/dexie.js'
+import { exportDump as exportDumpStream, type ExportOptions } from '../db/dump/export.js'
+import { importDump as importDumpSource, type ImportProgress } from '../db/dump/import.js'
+import type { Checkpoint } from '../db/dump/codec.js'
+import { DivinerError } from '../db/errors.js'
+import { leaderboard, parseObjective, studyOverview, type Leaderboard, type StudyOverview } from '../db/leaderboard.js'
+import { RunState, type Metrics, type NewRun } from '../db/run.js'
 import type { Study } from '../db/study.js'
+import { progressReporter } from './progress.js'
 import { releaseSignal } from './transfer.js'
+
+// The types of what the API's calls take and return, for the page (which may not import storage code).
+export type { RunRow } from '../db/dexie.js'
+export type { ExportOptions } from '../db/dump/export.js'
+export type { ImportProgress, ImportSummary, Rejection } from '../db/dump/import.js'
+export type { Checkpoint } from '../db/dump/codec.js'
+export type { Leaderboard, LeaderboardRun, LeaderboardTrial, StudyOverview } from '../db/leaderboard.js'
 
 /** `log`'s options as they cross the boundary; the signal travels as its own argument. */
 export type LogRequest = Omit<LogOptions, 'signal'>

@@ -200,9 +200,10 @@ async function encodeRuns(db: DexieDatabase, runs: readonly RunRecord[]): Promis
   const parts: string[] = []
   for (const run of runs) {
     parts.push(encodeRun(run))
-    const metrics = [...(await db.sealedMetrics(run)), ...run.mTail]
+    // Await only what reads IndexedDB: in a Dexie transaction, a long run of other awaits loses the transaction.
+    const metrics = run.mSealed ? [...(await db.sealedMetrics(run)), ...run.mTail] : run.mTail
     for (let i = 0; i < metrics.length; i += METRICS_PER_LINE) parts.push(encodeMetrics(run.id, i, metrics.slice(i, i + METRICS_PER_LINE)))
-    const log = [...(await db.sealedLog(run)), ...run.lTail]
+    const log = run.lSealed ? [...(await db.sealedLog(run)), ...run.lTail] : run.lTail
     for (const [from, entries] of logLines(log)) parts.push(encodeLog(run.id, from, entries))
   }
   return { text: parts.length ? parts.join('\n') + '\n' : '', runs: runs.length, lastSeq: runs.at(-1)?.seq ?? 0 }

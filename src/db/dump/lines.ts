@@ -90,12 +90,22 @@ export async function* readLines(stream: ReadableStream<Uint8Array>, gzip: boole
     pending += text.slice(start)
     if (pending.length > MAX_LINE_CHARS) throw badDump(no + 1, `line is longer than ${MAX_LINE_CHARS} characters`)
   }
+  // Bytes are decoded a line at a time (a newline byte never occurs inside a UTF-8
+  // sequence), so that invalid UTF-8 is blamed on the line that holds it.
   const decode = (bytes: Uint8Array, final: boolean) => {
-    try {
-      take(decoder.decode(bytes, { stream: !final }))
-    } catch (e) {
-      if (e instanceof DivinerError) throw e
-      throw badDump(no + 1, 'text is not valid UTF-8')
+    let start = 0
+    for (;;) {
+      const nl = bytes.indexOf(0x0a, start)
+      const end = nl < 0 ? bytes.length : nl + 1
+      let text: string
+      try {
+        text = decoder.decode(bytes.subarray(start, end), { stream: nl >= 0 || !final })
+      } catch {
+        throw badDump(no + 1, 'text is not valid UTF-8')
+      }
+      take(text)
+      if (nl < 0) return
+      start = end
     }
   }
   // ISIZE of the last gzip member: a download cut inside the trailer still inflates.
