@@ -1,12 +1,15 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { playwright } from '@vitest/browser-playwright'
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import { precache } from './src/ui/sw/precache-plugin.js'
 import { chromiumArgs, chromiumPath } from './test/chromium.js'
 
 export default defineConfig({
   // Relative asset URLs: the built site works from any sub-path of a static host.
   base: './',
-  plugins: [svelte()],
+  // precache: writes the offline service worker, dist/sw.js, listing the build's files.
+  plugins: [svelte(), precache(fileURLToPath(new URL('./src/ui/sw/sw.js', import.meta.url)))],
   worker: { format: 'es' },
   optimizeDeps: { include: ['dexie', 'comlink', 'fflate', 'fast-check'] },
   build: { target: 'es2022', sourcemap: true },

@@ -9,7 +9,10 @@ import { WorkerDatabase } from '../worker/client.js'
 
 /** A connection to the database worker. */
 export interface Connection {
-  /** The worker API, typed from its implementation. */
+  /**
+   * The worker API, typed from its implementation. Every call also rejects
+   * with the worker's failure when the worker dies first.
+   */
   readonly api: Comlink.Remote<WorkerApi>
   /** The Database, every call of which runs in the worker. */
   readonly db: Database
@@ -19,9 +22,26 @@ export interface Connection {
 
 /** Connects to a worker running `src/worker/index.ts`. */
 export function connect(worker: Worker): Connection {
-  const api = Comlink.wrap<WorkerApi>(worker)
+  const remote = Comlink.wrap<WorkerApi>(worker)
   const failure = workerFailure(worker)
-  return { api, db: new WorkerDatabase(api, failure), failure }
+  return { api: guarded(remote, failure), db: new WorkerDatabase(remote, failure), failure }
+}
+
+/**
+ * `api` with every method call raced against `failure`, so no caller waits
+ * forever on a worker that died. Only calls are wrapped: symbols (Comlink's
+ * release and finalizer markers) pass through, and `then` stays absent so the
+ * wrapper is never mistaken for a promise.
+ */
+export function guarded<T extends object>(api: Comlink.Remote<T>, failure: Promise<never>): Comlink.Remote<T> {
+  return new Proxy(api, {
+    get(target, key) {
+      if (typeof key === 'symbol') return Reflect.get(target, key)
+      if (key === 'then') return undefined
+      const method = Reflect.get(target, key) as (...args: unknown[]) => Promise<unknown>
+      return (...args: unknown[]) => Promise.race([method(...args), failure])
+    },
+  })
 }
 
 /**

@@ -10,19 +10,28 @@
  *     await diviner.db.appendRunMetrics('mnist', run.seq, { loss: 0.3 })
  *     await diviner.db.listRuns('mnist', diviner.RunState.Any)
  *
- * `db` is the page's Database (SPEC §2), served by its worker; the rest builds arguments.
+ * `db` is the page's Database (SPEC §2), served by its worker; `api` is the
+ * worker's whole API (dumps, overviews, leaderboards; progress callbacks go
+ * through `diviner.proxy`); the rest builds arguments.
+ *
+ *     const { blob, filename } = await diviner.api.exportDump({ studies: ['mnist'] })
+ *     await diviner.api.importDump(file, diviner.proxy((p) => console.log(p.records)))
  */
+import * as Comlink from 'comlink'
 import type { Database } from '../db/database.js'
 import { DivinerError, isDivinerError } from '../db/errors.js'
 import { discrete, range } from '../db/params.js'
 import { RunState } from '../db/run.js'
 import { maximize, minimize } from '../db/study.js'
 import { bool, dict, float, int, list, str } from '../db/values.js'
+import { WorkerDatabase, type RemoteApi } from '../worker/client.js'
 
-/** The console API over `db`. */
-export function consoleApi(db: Database) {
+/** The console API over `db`, and `api`: by default the worker API `db` is served by, if any. */
+export function consoleApi(db: Database, api: RemoteApi | undefined = db instanceof WorkerDatabase ? db.api : undefined) {
   return Object.freeze({
     db,
+    api,
+    proxy: Comlink.proxy,
     RunState,
     int, float, str, bool, list, dict,
     discrete, range,

@@ -1,20 +1,39 @@
 /**
- * The page: starts the database worker, publishes the console API, and shows
- * the studies.
+ * The page: starts the database worker, publishes the console API, makes the
+ * app's shared state (router, error reports, import and export), shows the
+ * screen the address names, and installs the service worker that keeps the
+ * page working offline.
  */
 import { mount } from 'svelte'
 import App from './App.svelte'
 import './app.css'
 import { connect } from './client.js'
 import { consoleApi } from './console.js'
-import { StudyList } from './studies/studies.svelte.js'
+import { Router } from './router.svelte.js'
+import { Problems } from './shell/problems.svelte.js'
+import { registerServiceWorker } from './sw/register.js'
+import { Exporter } from './transfer/exporter.svelte.js'
+import { Importer } from './transfer/importer.svelte.js'
+
+/** The IndexedDB database the worker keeps (src/worker/index.ts); names the saved export checkpoint. */
+const DATABASE = 'diviner'
 
 const worker = new Worker(new URL('../worker/index.ts', import.meta.url), { type: 'module', name: 'diviner-db' })
-const { db } = connect(worker)
+const { api, db } = connect(worker)
 globalThis.diviner = consoleApi(db)
 
-const studies = new StudyList(db)
+const problems = new Problems()
+const props = {
+  api,
+  router: new Router(),
+  problems,
+  importer: new Importer(api, problems),
+  exporter: new Exporter(api, problems, DATABASE),
+}
+// Anything that escapes the screens still reaches the person, not just the console.
+window.addEventListener('unhandledrejection', (e) => problems.report('Something went wrong', e.reason))
+
 const target = document.getElementById('app')
 if (target === null) throw new Error('index.html has no #app element')
-mount(App, { target, props: { studies } })
-void studies.load()
+mount(App, { target, props })
+registerServiceWorker()

@@ -64,18 +64,33 @@ export interface RemoteLogWriter {
   abort(): Promise<void>
 }
 
+/** What `exportDump` makes: the dump, where a later delta continues from, and a name to save it under. */
+export interface ExportedDump {
+  readonly blob: Blob
+  readonly checkpoint: Checkpoint
+  readonly filename: string
+}
+
+/** How `leaderboard` ranks. */
+export interface LeaderboardOptions {
+  /** `+metric` maximizes, `-metric` minimizes; undefined ranks by the study's objective. */
+  readonly objective?: string
+  /** The runs to consider, by reported state (default any). */
+  readonly states?: number
+}
+
 /**
  * The worker API over `db`, which may still be opening: every call waits for
  * it, and fails with its error if opening failed. Calls take an optional
  * trailing AbortSignal, as the Database's do.
  */
-export function createApi(db: Database | Promise<Database>) {
+export function createApi(db: DexieDatabase | Promise<DexieDatabase>) {
   const ready = Promise.resolve(db)
   // A failed open is reported to each caller; it is not an unhandled rejection here.
   ready.catch(() => undefined)
 
   /** Runs `work` once the database is ready, and lets go of the call's signal after it. */
-  async function call<T>(signal: AbortSignal | undefined, work: (db: Database) => Promise<T>): Promise<T> {
+  async function call<T>(signal: AbortSignal | undefined, work: (db: DexieDatabase) => Promise<T>): Promise<T> {
     try {
       return await work(await ready)
     } finally {
@@ -114,7 +129,117 @@ export function createApi(db: Database | Promise<Database>) {
       const d = await ready
       return Comlink.proxy(logWriter(d.logger(study, seq)))
     },
+
+    /**
+     * Imports a dump (SPEC §3), merging it with what is here. `onProgress`
+     * (a `Comlink.proxy`) hears about it at most about 10 times a second, and
+     * once more with the final figures before the summary arrives. Rejects with
+     * `bad-dump` or `unsupported-version` (details.line names the line),
+     * leaving the database as it was.
+     */
+    importDump: (file: Blob, onProgress?: (p: ImportProgress) => void, signal?: AbortSignal) =>
+      call(signal, async (d) => {
+        const progress = progressReporter(onProgress)
+        try {
+          const summary = await importDumpSource(d, file, { onProgress: (p) => progress.report(p), signal })
+          // A finished import has read the whole file.
+          await progress.finish({ bytesRead: file.size, bytesTotal: file.size, records: summary.records })
+          return summary
+        } catch (e) {
+          throw cancelled(e, signal, 'the import was cancelled; the database is as it was before')
+        } finally {
+          progress.release()
+        }
+      }),
+
+    /**
+     * Exports a dump (everything, chosen studies or runs, or a delta since a
+     * checkpoint) as a Blob, with the checkpoint a later delta continues from
+     * and a file name saying what it holds.
+     */
+    exportDump: (options: Omit<ExportOptions, 'onProgress'> = {}, onProgress?: (p: { runs: number; bytes: number }) => void, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<ExportedDump> => {
+        const progress = progressReporter(onProgress)
+        try {
+          signal?.throwIfAborted()
+          let runs = 0
+          const stream = exportDumpStream(d, { ...options, onProgress: (p) => { runs = p.runs; progress.report(p) } })
+          const blob = await dumpBlob(stream, signal)
+          const checkpoint = await stream.checkpoint
+          await progress.finish({ runs, bytes: blob.size })
+          return { blob, checkpoint, filename: dumpFilename(options, new Date(d.clock())) }
+        } catch (e) {
+          throw cancelled(e, signal, 'the export was cancelled')
+        } finally {
+          progress.release()
+        }
+      }),
+
+    /** The studies whose names start with `prefix` (active since `since`), with run counts and best result. */
+    studyOverviews: (prefix = '', since?: Date, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<StudyOverview[]> => {
+        const studies = await d.listStudies(prefix, since, signal)
+        const out: StudyOverview[] = []
+        for (const s of studies) out.push(studyOverview(s, await d.listRunRows(s.name, RunState.Any, signal)))
+        return out
+      }),
+
+    /** The study's runs in `states` without their metric histories, by seq. */
+    runRows: (study: string, states: RunState = RunState.Any, signal?: AbortSignal) =>
+      call(signal, (d) => d.listRunRows(study, states, signal)),
+
+    /** The study's replicated trials ranked by its objective or `options.objective`. */
+    leaderboard: (study: string, options: LeaderboardOptions = {}, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<Leaderboard> => {
+        const info = await d.lookupStudy(study, signal)
+        const objective = parseObjective(options.objective, info.objective)
+        return leaderboard(objective, await d.listRunRows(study, options.states ?? RunState.Any, signal))
+      }),
   }
+}
+
+/** Reads an export into a Blob; an abort of `signal` cancels the export. */
+function dumpBlob(stream: ReadableStream<Uint8Array>, signal: AbortSignal | undefined): Promise<Blob> {
+  const body = signal ? stream.pipeThrough(new TransformStream<Uint8Array, Uint8Array>(), { signal }) : stream
+  return new Response(body).blob()
+}
+
+/**
+ * What a call that failed with `e` rejects with: when its signal was aborted,
+ * a DivinerError of code `aborted` (unless `e` already is a DivinerError, such
+ * as the reason the caller aborted with), as the Database's calls do.
+ */
+function cancelled(e: unknown, signal: AbortSignal | undefined, message: string): unknown {
+  return signal?.aborted && !(e instanceof DivinerError) ? new DivinerError('aborted', message) : e
+}
+
+/**
+ * A file name saying what a dump holds and when it was made (local time):
+ * `diviner-all-20240131-235959.diviner.gz`, `diviner-<study>-…`, `diviner-3-studies-…`,
+ * `diviner-12-runs-…`, `diviner-changes-since-<rev>-…`.
+ */
+export function dumpFilename(options: Omit<ExportOptions, 'onProgress'>, when: Date): string {
+  return `diviner-${dumpSubject(options)}-${timestamp(when)}.diviner.gz`
+}
+
+function dumpSubject(options: Omit<ExportOptions, 'onProgress'>): string {
+  if (options.since) return `changes-since-${options.since.rev}`
+  if (options.runs) return options.runs.length === 1 ? '1-run' : `${options.runs.length}-runs`
+  if (options.studies) {
+    const [only] = options.studies
+    return options.studies.length === 1 && only !== undefined ? safeName(only) : `${options.studies.length}-studies`
+  }
+  return 'all'
+}
+
+/** `name` with every character outside [A-Za-z0-9._-] replaced by `_`, at most 80 characters. */
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80)
+}
+
+function timestamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`
 }
 
 /** The type of the worker API, as the client sees it through `Comlink.wrap`. */

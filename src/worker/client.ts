@@ -19,7 +19,8 @@ export type RemoteApi = Comlink.Remote<WorkerApi>
  * rejects with that error instead of waiting forever.
  */
 export class WorkerDatabase implements Database {
-  private readonly api: RemoteApi
+  /** The whole worker API, for what the Database interface does not cover (dumps, leaderboards, …). */
+  readonly api: RemoteApi
   private readonly failure: Promise<never>
 
   constructor(api: RemoteApi, failure: Promise<never> = new Promise<never>(() => undefined)) {

@@ -1,13 +1,15 @@
 /**
  * The browser worker: owns the page's database and serves it to the page with
  * Comlink. The API is exposed at once (messages that arrive before a listener
- * exists are lost); calls wait until the database is open.
+ * exists are lost); calls wait until the database is open. Its writes are
+ * announced to every tab (see changes.ts).
  */
 import * as Comlink from 'comlink'
-import { openDatabase } from '../db/dexie.js'
 import { createApi } from './api.js'
+import { ChangeBroadcaster } from './changes.js'
+import { openAnnouncingDatabase } from './database.js'
 
 /** The IndexedDB database the page keeps its studies and runs in. */
 export const DATABASE_NAME = 'diviner'
 
-Comlink.expose(createApi(openDatabase(DATABASE_NAME)))
+Comlink.expose(createApi(openAnnouncingDatabase(DATABASE_NAME, new ChangeBroadcaster())))

@@ -2,15 +2,19 @@
  * The same worker for Node worker_threads (tests, command-line tools): the
  * database lives in this thread's fake-indexeddb, named by `workerData.name`.
  * Built to JavaScript before use (see test/node-worker/start.ts): Node 20
- * cannot run TypeScript in a worker.
+ * cannot run TypeScript in a worker. Writes are announced on the changes
+ * channel (see changes.ts), which Node's BroadcastChannel carries to every
+ * thread of the process.
  */
 import 'fake-indexeddb/auto'
 import * as Comlink from 'comlink'
 // Extensionless on purpose: TypeScript finds the adapter's .d.ts, Vite its .mjs.
 import nodeEndpoint from 'comlink/dist/esm/node-adapter'
 import { parentPort, workerData } from 'node:worker_threads'
-import { openDatabase, type DexieDatabaseOptions } from '../db/dexie.js'
+import type { DexieDatabaseOptions } from '../db/dexie.js'
 import { createApi } from './api.js'
+import { ChangeBroadcaster } from './changes.js'
+import { openAnnouncingDatabase } from './database.js'
 
 /** What the parent passes as `workerData`. */
 export interface NodeWorkerData {
@@ -48,10 +52,11 @@ function databaseOptions(data: NodeWorkerData): DexieDatabaseOptions {
 /** The worker API on the named database, plus more connections to it. */
 function createNodeApi(data: NodeWorkerData) {
   const options = databaseOptions(data)
+  const changes = new ChangeBroadcaster()
   return {
-    ...createApi(openDatabase(data.name, options)),
+    ...createApi(openAnnouncingDatabase(data.name, changes, options)),
     /** Another connection to the same database (as a second tab would hold), served the same way. */
-    connect: () => Comlink.proxy(createApi(openDatabase(data.name, options))),
+    connect: () => Comlink.proxy(createApi(openAnnouncingDatabase(data.name, changes, options))),
   }
 }
 

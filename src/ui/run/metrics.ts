@@ -1,0 +1,64 @@
+/**
+ * A run's metric history as a table: the column names, the TSV Diviner's
+ * `metrics` command writes, CSV, and the arrays a chart draws.
+ */
+import type { Metrics } from '../../db/run.js'
+import { formatFloatPlain } from '../study/cells.js'
+
+/** Every metric name reported over the history, sorted. */
+export function metricNames(history: readonly Metrics[]): string[] {
+  const names = new Set<string>()
+  for (const m of history) for (const k in m) names.add(k)
+  return [...names].sort()
+}
+
+/**
+ * A field as Go's `encoding/csv` writes it with separator `sep`: quoted
+ * (quotes doubled) when it holds the separator, a quote, a line break, or
+ * starts with white space.
+ */
+function field(text: string, sep: string): string {
+  const quote = text.includes(sep) || /["\r\n]/.test(text) || /^\s/.test(text) || text === '\\.'
+  return quote ? `"${text.replaceAll('"', '""')}"` : text
+}
+
+/**
+ * The history as Diviner's `metrics` command writes it: a header of the sorted
+ * metric names, then one line per report with each value in plain decimal
+ * (`strconv.FormatFloat(v, 'f', -1, 64)`), `NA` where a report lacks a metric.
+ * `sep` is a tab (TSV) or a comma (CSV).
+ */
+export function metricsText(history: readonly Metrics[], sep: '\t' | ','): string {
+  const names = metricNames(history)
+  const lines = [names.map((n) => field(n, sep)).join(sep)]
+  for (const m of history) {
+    lines.push(names.map((n) => (Object.hasOwn(m, n) ? formatFloatPlain(m[n] as number) : 'NA')).join(sep))
+  }
+  return lines.join('\n') + '\n'
+}
+
+/**
+ * The chart's data: x is the report index, then one series per name with
+ * `null` where a report lacks the metric or holds NaN or ±Infinity (a gap).
+ */
+export function chartData(history: readonly Metrics[], names: readonly string[]): [number[], ...(number | null)[][]] {
+  const x = history.map((_, i) => i)
+  const series = names.map((n) => history.map((m) => {
+    const v = Object.hasOwn(m, n) ? (m[n] as number) : NaN
+    return Number.isFinite(v) ? v : null
+  }))
+  return [x, ...series]
+}
+
+/** The metrics a `chart` query parameter picks among `names`: absent is all, `none` is none. */
+export function chosenMetrics(names: readonly string[], param: string): string[] {
+  if (param === '') return [...names]
+  const wanted = new Set(param.split(','))
+  return names.filter((n) => wanted.has(n))
+}
+
+/** The `chart` query parameter for `chosen` among `names` ('' when all are chosen). */
+export function chosenParam(names: readonly string[], chosen: readonly string[]): string {
+  if (names.every((n) => chosen.includes(n))) return ''
+  return chosen.length === 0 ? 'none' : chosen.join(',')
+}

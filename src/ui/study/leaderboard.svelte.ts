@@ -1,0 +1,121 @@
+/**
+ * The leaderboard tab's state: its options, read from the URL query, the
+ * ranked trials from the worker, and the view the options make of them.
+ */
+import { formatObjective } from '../../db/study.js'
+import type { Router } from '../router.svelte.js'
+import { failureOf, type Failure } from './failure.js'
+import { boardView, hiddenNote, lackingNote, parseObjective, type BoardView, type ObjectiveSpec } from './leaderboard.js'
+import type { LoadStatus } from './study.svelte.js'
+import type { Api, BoardTrial, Leaderboard } from './types.js'
+
+/** How many trials the leaderboard shows unless told otherwise. */
+export const DEFAULT_TOP = 20
+
+/** The options as the URL holds them: `objective`, `n`, `values`, `metrics`, `expand`, `constant`. */
+export interface BoardQuery {
+  readonly objective: string
+  readonly top: string
+  readonly values: string
+  readonly metrics: string
+  readonly expand: boolean
+  readonly constant: boolean
+}
+
+export class BoardModel {
+  result: Leaderboard | undefined = $state.raw()
+  status: LoadStatus = $state('loading')
+  failure: Failure | undefined = $state.raw()
+
+  readonly query: BoardQuery
+  readonly objective: { spec?: ObjectiveSpec; error?: string }
+  readonly top: number
+  /** The view, or why the options make none (a bad regular expression). */
+  readonly view: { view?: BoardView<BoardTrial>; error?: string }
+  /** "ranked by minimize(loss)", "hidden: …", "3 trials lack acc". */
+  readonly notes: { ranked: string; hidden: string; lacking: string }
+
+  private readonly api: Api
+  private readonly router: Router
+  private readonly study: string
+  private loads = 0
+
+  constructor(api: Api, router: Router, study: string) {
+    this.api = api
+    this.router = router
+    this.study = study
+    this.query = $derived({
+      objective: router.param('objective'),
+      top: router.param('n', String(DEFAULT_TOP)),
+      values: router.param('values'),
+      metrics: router.param('metrics'),
+      expand: router.param('expand') === '1',
+      constant: router.param('constant') === '1',
+    })
+    const objectiveText = $derived(this.query.objective)
+    this.objective = $derived(parseObjective(objectiveText))
+    this.top = $derived(parseTop(this.query.top))
+    this.view = $derived(this.makeView())
+    this.notes = $derived(this.makeNotes())
+  }
+
+  /** Loads the ranking for the current objective; a later load wins over an earlier one still running. */
+  async load(): Promise<void> {
+    const spec = this.objective.spec
+    if (this.objective.error) return
+    const load = ++this.loads
+    try {
+      const result = await this.api.leaderboard(this.study, { objective: spec })
+      if (load !== this.loads) return
+      this.result = result
+      this.failure = undefined
+      this.status = 'ready'
+    } catch (e) {
+      if (load !== this.loads) return
+      this.failure = failureOf(e)
+      this.status = 'failed'
+    }
+  }
+
+  /** Changes one option in the URL. */
+  set(patch: Partial<Record<'objective' | 'n' | 'values' | 'metrics', string>>): void {
+    this.router.setQuery(patch)
+  }
+
+  setFlag(name: 'expand' | 'constant', on: boolean): void {
+    this.router.setQuery({ [name]: on ? '1' : undefined })
+  }
+
+  private makeView(): { view?: BoardView<BoardTrial>; error?: string } {
+    const result = this.result
+    if (result === undefined) return {}
+    try {
+      return {
+        view: boardView(result.trials, result.objective.metric, {
+          top: this.top,
+          values: this.query.values.trim() === '' ? '.*' : this.query.values,
+          metrics: this.query.metrics,
+          showConstant: this.query.constant,
+        }),
+      }
+    } catch (e) {
+      return { error: failureOf(e).message }
+    }
+  }
+
+  private makeNotes(): { ranked: string; hidden: string; lacking: string } {
+    const result = this.result
+    if (result === undefined) return { ranked: '', hidden: '', lacking: '' }
+    return {
+      ranked: `ranked by ${formatObjective(result.objective)}`,
+      hidden: hiddenNote(this.view.view?.hidden ?? []),
+      lacking: lackingNote(result.lacking, result.objective.metric),
+    }
+  }
+}
+
+/** N from the URL: a whole number ≥ 0 (0 shows all), else the default. */
+function parseTop(text: string): number {
+  const n = Number(text)
+  return Number.isSafeInteger(n) && n >= 0 ? n : DEFAULT_TOP
+}
