@@ -2,8 +2,8 @@
  * Moving runs between two browsers with a dump, in real headless Chromium:
  * profile A makes studies, runs, metric histories and logs, and exports them
  * through its worker; profile B (a fresh profile: another machine) imports the
- * bytes, and holds the same runs, histories and logs. Along the way, a second
- * tab of A hears A's writes on the changes channel.
+ * bytes, and holds the same runs, histories and logs. Along the way, A's page
+ * and a second tab of A hear A's writes on the changes channel.
  */
 import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
@@ -49,11 +49,12 @@ describe('a dump made in one profile, imported into another', () => {
   let exported: ExportedBytes
   let before: Record<string, FullRun[]>
 
-  test('profile A makes runs; another tab of A hears each write', async () => {
+  test('profile A makes runs; its page and another tab of A hear each write', async () => {
     const { diviner, dumps } = await open(a)
     const otherTab = new DumpConsole(await a.context.newPage())
     await otherTab.page.goto(baseUrl)
     await otherTab.listenForChanges()
+    await dumps.listenForChanges()
 
     await diviner.createStudy({ name: 'mnist', description: 'digits', metric: 'loss', direction: 'minimize', replicates: 1, params: ['lr', 'momentum'] })
     await diviner.createStudy({ name: 'cifar/resnet 50', description: 'a name with a slash', metric: 'acc', direction: 'maximize', replicates: 0, params: ['lr'] })
@@ -71,7 +72,9 @@ describe('a dump made in one profile, imported into another', () => {
     await diviner.appendMetrics('cifar/resnet 50', res, Array.from({ length: 300 }, (_, i) => ({ acc: i / 300, step: i })))
     await diviner.finishRun('cifar/resnet 50', res, RunState.Success, 'ok')
 
-    await expect.poll(() => otherTab.heardChanges().then((s) => new Set(s))).toEqual(new Set(['mnist', 'cifar/resnet 50']))
+    for (const tab of [otherTab, dumps]) {
+      await expect.poll(() => tab.heardChanges().then((s) => new Set(s))).toEqual(new Set(['mnist', 'cifar/resnet 50']))
+    }
     await otherTab.page.close()
     before = { 'mnist': await dumps.fullRuns('mnist'), 'cifar/resnet 50': await dumps.fullRuns('cifar/resnet 50') }
     expect(before['mnist']?.map((r) => r.log)).toEqual(['epoch 1\nepoch 2 ü ✓\ndone\n', 'loss is inf\n', 'starting…'])

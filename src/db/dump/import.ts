@@ -5,9 +5,11 @@
  * batch, each batch in one IndexedDB transaction that awaits nothing but
  * IndexedDB, and each batch also writes an undo record (the keys it inserted,
  * the prior versions of the records it replaced) in that same transaction. An
- * `imports` record marks the import as in progress. If anything fails, the undo
- * records are applied newest first and the database is as before; on success the
- * undo records and the marker are deleted in one transaction, the commit point.
+ * `imports` record, written in the transaction of the first batch, marks the
+ * import as in progress. If anything fails, the undo records are applied newest
+ * first and the database is as before; on success the undo records and the
+ * marker are deleted in one transaction, the commit point. (A dump refused
+ * before its first batch was applied has nothing to undo.)
  * An import interrupted by a crash or a closed tab leaves its marker behind, and
  * the next connection to open the database undoes it (see `recoverImports`).
  */
@@ -20,7 +22,7 @@ import { RunState } from '../run.js'
 import type { LogChunkRecord, MetricChunkRecord, RunRecord, StudyRecord, UndoRecord } from '../schema.js'
 import { studiesEquivalent, type Study } from '../study.js'
 import { BadRecord, decodeRecord, UnsupportedVersion, type DumpRecord, type RunHead } from './codec.js'
-import { badDump, isGzip, parseLine, peek, readLines, sourceStream, type DumpSource, type Line } from './lines.js'
+import { badDump, gzipDecoding, isGzip, MultiMemberGzip, parseLine, peek, readLines, sourceStream, type Decoding, type DumpSource, type Line } from './lines.js'
 
 /** How far an import has got. */
 export interface ImportProgress {
@@ -88,9 +90,21 @@ function webLocks(): LockManager | undefined {
  * `unsupported-version` naming the line, leaving the database unchanged.
  */
 export async function importDump(db: DexieDatabase, source: DumpSource, options: ImportOptions = {}): Promise<ImportSummary> {
-  await db.createTable()
+  await db.id() // opens the database on first use
+  // A Blob or bytes can be read again: try native gunzip first, and if the dump
+  // turns out to hold several gzip members (undone by then), read it with fflate.
+  const rereadable = !(source instanceof ReadableStream)
+  try {
+    return await importOnce(db, source, options, rereadable ? gzipDecoding() : 'fflate')
+  } catch (e) {
+    if (!(e instanceof MultiMemberGzip)) throw e
+    return importOnce(db, source, options, 'fflate')
+  }
+}
+
+async function importOnce(db: DexieDatabase, source: DumpSource, options: ImportOptions, gzip: Decoding): Promise<ImportSummary> {
   const importId = newId()
-  const run = () => runImport(db, importId, source, options)
+  const run = () => runImport(db, importId, source, options, gzip)
   const locks = webLocks()
   if (locks) return locks.request(lockName(importId), run)
   liveImports.add(importId)
@@ -101,19 +115,18 @@ export async function importDump(db: DexieDatabase, source: DumpSource, options:
   }
 }
 
-async function runImport(db: DexieDatabase, importId: string, source: DumpSource, options: ImportOptions): Promise<ImportSummary> {
+async function runImport(db: DexieDatabase, importId: string, source: DumpSource, options: ImportOptions, gzip: Decoding): Promise<ImportSummary> {
   const d = db.dexie
-  await db.guard(() => d.imports.put({ id: importId, started: db.clock() }))
   const merger = new Merger(db, importId)
   let bytes: number
   try {
-    bytes = await readDump(source, merger, options)
+    bytes = await readDump(source, merger, options, gzip)
     await db.guard(() => d.transaction('rw', d.imports, d.undo, async () => {
       await d.undo.where('[importId+batch]').between([importId, Dexie.minKey], [importId, Dexie.maxKey]).delete()
       await d.imports.delete(importId)
     }))
   } catch (e) {
-    await rollback(db, importId)
+    if (merger.batches > 0) await rollback(db, importId)
     throw e
   } finally {
     merger.notifyAll()
@@ -122,11 +135,11 @@ async function runImport(db: DexieDatabase, importId: string, source: DumpSource
 }
 
 /** Reads, decodes and applies the dump batch by batch; resolves to the number of bytes read. */
-async function readDump(source: DumpSource, merger: Merger, options: ImportOptions): Promise<number> {
+async function readDump(source: DumpSource, merger: Merger, options: ImportOptions, gzipMode: Decoding): Promise<number> {
   const { stream: raw, size } = sourceStream(source)
   const { head, stream } = await readOrRefuse(() => peek(raw, 2), 1)
   const gzip = isGzip(head)
-  if (!gzip && head.length > 0 && head[0] !== 0x7b /* { */) {
+  if (!gzip && head.length > 0 && head[0] !== 0x7b /* { */ && head[0] !== 0xef /* a UTF-8 byte order mark */) {
     await stream.cancel()
     throw badDump(1, 'not a dump: neither gzip nor JSON Lines')
   }
@@ -134,21 +147,34 @@ async function readDump(source: DumpSource, merger: Merger, options: ImportOptio
   let batch: { line: Line; record: DumpRecord }[] = []
   let batchRuns = 0
   let batchChars = 0
+  // One batch is applied (its transaction running) while the next one is read
+  // and decoded; at most one is in flight. Progress counts what is applied.
+  let applying: Promise<void> = Promise.resolve()
+  let appliedBytes = 0
+  let reported = 0
+  const report = () => {
+    if (merger.records === reported || options.signal?.aborted) return
+    reported = merger.records
+    options.onProgress?.({ bytesRead: appliedBytes, bytesTotal: size, records: merger.records })
+  }
   const flush = async () => {
-    if (options.signal?.aborted) throw new DivinerError('aborted', 'the import was cancelled; the database is as it was before')
-    await merger.apply(batch)
+    checkAborted(options.signal)
+    await applying
+    const cut = bytesRead
+    applying = merger.apply(batch).then(() => { appliedBytes = cut; report() })
+    applying.catch(() => undefined)
     batch = []
     batchRuns = 0
     batchChars = 0
-    options.onProgress?.({ bytesRead, bytesTotal: size, records: merger.records })
   }
   let sawHeader = false
   let lastLine = 0
-  const lines = readLines(stream, gzip, (n) => { bytesRead += n })
+  const lines = readLines(stream, gzip ? gzipMode : 'text', (n) => { bytesRead += n })
   try {
     for (;;) {
       const next = await readOrRefuse(() => lines.next(), lastLine + 1)
       if (next.done) break
+      checkAborted(options.signal)
       for (const line of next.value) {
         lastLine = line.no
         if (line.text.trim() === '') continue
@@ -161,12 +187,22 @@ async function readDump(source: DumpSource, merger: Merger, options: ImportOptio
         if (batchRuns >= BATCH_RUNS || batchChars >= BATCH_CHARS) await flush()
       }
     }
+  } catch (e) {
+    await applying.catch(() => undefined)
+    throw e
   } finally {
     await lines.return(undefined)
   }
   if (!sawHeader) throw badDump(1, 'the dump is empty')
   await flush()
+  await applying
+  report()
   return bytesRead
+}
+
+/** Throws a DivinerError of code `aborted` when the import was cancelled (its batches are then undone). */
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new DivinerError('aborted', 'the import was cancelled; the database is as it was before')
 }
 
 /** Reads from the source; a failure of the source itself (not a DivinerError) becomes bad-dump naming line `line`. */
@@ -281,7 +317,8 @@ function canonicalJson(x: unknown): string {
 /** Merges batches of records into the database, keeping the import's tallies. */
 class Merger {
   records = 0
-  private batchNo = 0
+  /** Batches applied so far. */
+  batches = 0
   private readonly origins = new Set<string>()
   private readonly studyOutcome = new Map<string, StudyOutcome>()
   private readonly studyChanged = new Set<string>()
@@ -304,13 +341,15 @@ class Merger {
       if (r.type === 'study') names.add(r.study.name)
       else if (r.type === 'run') { names.add(r.run.study); ids.add(r.run.id) } else if (r.type !== 'header') ids.add(r.run)
     }
-    const batchNo = this.batchNo++
-    await this.db.guard(() => d.transaction('rw', [d.studies, d.runs, d.metricChunks, d.logChunks, d.meta, d.undo], async () => {
+    const batchNo = this.batches
+    await this.db.guard(() => d.transaction('rw', [d.studies, d.runs, d.metricChunks, d.logChunks, d.meta, d.undo, d.imports], async () => {
       const tx = new BatchState(this.db, this.importId, batchNo)
       await tx.load([...names], [...ids])
       for (const { record, line } of batch) this.applyRecord(tx, record, line)
+      if (batchNo === 0) await d.imports.put({ id: this.importId, started: this.db.clock() })
       await tx.write()
     }))
+    this.batches++
     this.records += records
   }
 

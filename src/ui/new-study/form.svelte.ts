@@ -79,14 +79,13 @@ export class StudyForm {
     put('metric', complaint({ objective: { direction: this.direction, metric: this.metric } }))
     put('replicates', complaint({ replicates: numberIn(this.replicates) }))
     if (this.oracle === 'random') put('seed', complaint({ oracle: this.oracleSpec() }))
-    const seen = new Set<string>()
-    for (const row of this.params) {
+    this.params.forEach((row, i) => {
       const built = row.built
       if ('error' in built) put(`param-${row.id}-${built.field}`, built.error)
       else put(`param-${row.id}-name`, complaint({ params: { [row.name]: built.param } }))
-      if (row.name !== '' && seen.has(row.name)) put(`param-${row.id}-name`, `another param is already named ${row.name}`)
-      seen.add(row.name)
-    }
+      const earlier = this.params.findIndex((r) => r.name === row.name)
+      if (row.name !== '' && earlier < i) put(`param-${row.id}-name`, `param ${earlier + 1} is already named ${row.name}`)
+    })
     return errors
   }
 

@@ -4,21 +4,9 @@
  * with `/` or `re=1`) and `active` (hour, day or week).
  */
 import type { Router } from '../router.svelte.js'
+import { activeSince, isActivity, type Activity } from './activity.js'
 
-/** How recent a study's last activity must be to be listed. */
-export type Activity = 'any' | 'hour' | 'day' | 'week'
-
-/** The activity choices, in the order offered, with their labels and spans. */
-export const ACTIVITIES: readonly { readonly value: Activity; readonly label: string; readonly ms: number }[] = [
-  { value: 'any', label: 'any time', ms: Infinity },
-  { value: 'hour', label: 'last hour', ms: 3_600_000 },
-  { value: 'day', label: 'last day', ms: 86_400_000 },
-  { value: 'week', label: 'last week', ms: 7 * 86_400_000 },
-]
-
-function isActivity(s: string): s is Activity {
-  return ACTIVITIES.some((a) => a.value === s)
-}
+export { ACTIVITIES, type Activity } from './activity.js'
 
 /** How the name box is read: a prefix, or a pattern (with its compile error, if any). */
 export type NameMatch =
@@ -34,7 +22,8 @@ export function parseNameFilter(text: string, regexMode: boolean): NameMatch {
   try {
     return { kind: 'regex', regex: new RegExp(source, flags) }
   } catch (e) {
-    return { kind: 'invalid', error: e instanceof Error ? e.message : String(e) }
+    // Chromium says "Invalid regular expression: /x/: why"; the box already says it is one.
+    return { kind: 'invalid', error: (e instanceof Error ? e.message : String(e)).replace(/^Invalid regular expression: /, '') }
   }
 }
 
@@ -83,8 +72,7 @@ export class StudyFilter {
 
   /** The earliest last activity listed, relative to `now`; undefined for any time. */
   since(now = Date.now()): Date | undefined {
-    const span = ACTIVITIES.find((a) => a.value === this.activity)?.ms ?? Infinity
-    return Number.isFinite(span) ? new Date(now - span) : undefined
+    return activeSince(this.activity, now)
   }
 
   /** Clears every filter. */

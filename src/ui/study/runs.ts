@@ -133,10 +133,21 @@ function valueRanks(rows: readonly RunRow[], name: string): Float64Array {
   return Float64Array.from(rowKeys, (k) => (k === undefined ? NaN : rank.get(k) ?? NaN))
 }
 
+/** Each text's rank among the distinct texts (code-unit order), by sorting row indices once. */
 function stringRanks(texts: readonly string[]): Float64Array {
-  const sorted = [...new Set(texts)].sort()
-  const rank = new Map(sorted.map((s, i) => [s, i]))
-  return Float64Array.from(texts, (s) => rank.get(s) ?? NaN)
+  const order = Uint32Array.from(texts, (_, i) => i).sort((i, j) => {
+    const a = texts[i] as string
+    const b = texts[j] as string
+    return a < b ? -1 : a > b ? 1 : 0
+  })
+  const keys = new Float64Array(texts.length)
+  let rank = 0
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k] as number
+    if (k > 0 && texts[i] !== texts[order[k - 1] as number]) rank++
+    keys[i] = rank
+  }
+  return keys
 }
 
 /**

@@ -10,6 +10,11 @@ export interface SavedCheckpoint {
   readonly at: Date
 }
 
+/** `checkpoint`, taken now. */
+export function takenNow(checkpoint: Checkpoint): SavedCheckpoint {
+  return { checkpoint, at: new Date() }
+}
+
 /** The localStorage key for `database`'s last export. */
 export function checkpointKey(database: string): string {
   return `diviner-local:last-export:${database}`

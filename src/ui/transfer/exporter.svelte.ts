@@ -5,7 +5,7 @@
 import * as Comlink from 'comlink'
 import type { RemoteApi } from '../../worker/client.js'
 import type { Problems } from '../shell/problems.svelte.js'
-import { checkpointKey, loadCheckpoint, parseSaved, saveCheckpoint, type SavedCheckpoint } from './checkpoints.js'
+import { checkpointKey, loadCheckpoint, parseSaved, saveCheckpoint, takenNow, type SavedCheckpoint } from './checkpoints.js'
 import { downloadBlob } from './download.js'
 import type { ExportOptions, ExportProgress } from './types.js'
 
@@ -84,7 +84,7 @@ export class Exporter {
       downloadBlob(blob, filename)
       this.done = { what, filename, bytes: blob.size }
       if (advances) {
-        const saved = { checkpoint, at: new Date() }
+        const saved = takenNow(checkpoint)
         this.last = saved
         saveCheckpoint(this.database, saved)
       }

@@ -37,6 +37,12 @@ export async function launch(profileDir: string): Promise<Browser> {
   })
   const page = context.pages()[0] ?? (await context.newPage())
   const problems: string[] = []
+  recordProblems(page, problems)
+  return { context, page, profileDir, problems, close: () => context.close() }
+}
+
+/** Appends what goes wrong on `page` to `problems`: console errors, uncaught errors, failed requests. */
+export function recordProblems(page: Page, problems: string[]): void {
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.push(`console${msg.worker() ? ' (worker)' : ''}: ${msg.text()} ${msg.location().url}`.trimEnd())
   })
@@ -45,5 +51,11 @@ export async function launch(profileDir: string): Promise<Browser> {
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`)
   })
-  return { context, page, profileDir, problems, close: () => context.close() }
+}
+
+/** Opens another tab in `browser`'s profile, recording its problems with the first tab's. */
+export async function openTab(browser: Browser): Promise<Page> {
+  const page = await browser.context.newPage()
+  recordProblems(page, browser.problems)
+  return page
 }

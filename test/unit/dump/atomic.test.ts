@@ -82,6 +82,14 @@ describe('atomic import', () => {
     expect(await rawSnapshot(db)).toEqual(before)
   })
 
+  it('an import whose signal is already aborted changes nothing', async () => {
+    const db = await populated(false)
+    const before = await rawSnapshot(db)
+    const err = await importDump(db, gzLines(bigDump({ runs: 10 })), { signal: AbortSignal.abort() }).then(() => undefined, (e: unknown) => e)
+    expect(err).toMatchObject({ code: 'aborted' })
+    expect(await rawSnapshot(db)).toEqual(before)
+  })
+
   it('reports progress: bytes read of the known total, and records applied', async () => {
     const lines = bigDump()
     const text = jsonl(lines)
@@ -151,15 +159,31 @@ describe('recovery of an interrupted import', () => {
 
   it('does not undo an import that is still running in another connection', async () => {
     const db = await populated(false)
-    let firstBatch!: () => void
-    const applied = new Promise<void>((resolve) => { firstBatch = resolve })
-    const running = importDump(db, gzLines(bigDump()), { onProgress: () => firstBatch() })
-    await applied
-    // Another connection opens meanwhile, which runs recovery: it must leave the live import alone.
+    // The dump arrives in two parts; the second waits until the test lets it through.
+    const lines = bigDump()
+    const cut = lines.findIndex((l) => l['id'] === 'run-00600')
+    const parts = [jsonl(lines.slice(0, cut)), jsonl(lines.slice(cut))].map((t) => new TextEncoder().encode(t))
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => { release = resolve })
+    let sent = 0
+    const source = new ReadableStream<Uint8Array>({
+      async pull(c) {
+        if (sent === 1) await gate
+        if (sent < 2) c.enqueue(parts[sent] as Uint8Array)
+        else c.close()
+        sent++
+      },
+    }, { highWaterMark: 0 })
+    let batches = 0
+    const running = importDump(db, source, { onProgress: () => { batches++ } })
+    while (batches === 0) await new Promise((r) => setTimeout(r, 5))
+    // Another connection opens while the import waits for the rest of the dump; it runs
+    // recovery, which must leave the live import alone.
     const other = new DexieDatabase(db.dexie.name)
     await other.createTable()
     const markers = await other.dexie.imports.count()
     other.close()
+    release()
     const summary = await running
     expect(markers).toBe(1)
     expect(summary.runs.added).toBe(RUNS)

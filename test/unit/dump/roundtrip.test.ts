@@ -11,7 +11,7 @@ import { LOG_CHUNK_CHARS, LOG_CHUNK_ENTRIES, METRIC_CHUNK } from '../../../src/d
 import { maximize } from '../../../src/db/study.js'
 import { bool, dict, float, int, list, str } from '../../../src/db/values.js'
 import { build, dbPlan, grow, type DbPlan } from './gen.js'
-import { Clock, dumpBytes, dumpLines, freshDb, rawSnapshot } from './helpers.js'
+import { Clock, dumpBytes, dumpLines, freshDb, gzLines, headerLine, metricsLine, rawSnapshot, runLine, studyLine } from './helpers.js'
 
 /** Builds `plan` in a database, exports it, imports the dump into an empty one, and compares. */
 async function roundTrip(plan: DbPlan): Promise<void> {
@@ -37,6 +37,20 @@ async function roundTrip(plan: DbPlan): Promise<void> {
 }
 
 describe('dump round trip', () => {
+  it('lists a study of many imported runs, some with sealed histories (regression)', async () => {
+    // listRuns once awaited a non-IndexedDB promise per run inside its transaction:
+    // after about a hundred of them Dexie lost the transaction (PrematureCommitError).
+    const lines = [headerLine(), studyLine('s')]
+    for (let i = 0; i < 150; i++) lines.push(runLine(`r${i}`, 's', i + 1))
+    lines.push(runLine('long', 's', 151), metricsLine('long', 0, Array.from({ length: METRIC_CHUNK + 1 }, (_, k) => ({ loss: k }))))
+    const db = await freshDb('dst')
+    await importDump(db, gzLines(lines))
+    const runs = await db.listRuns('s', RunState.Any)
+    expect(runs).toHaveLength(151)
+    expect(runs.at(-1)?.metrics).toHaveLength(METRIC_CHUNK + 1)
+    expect(dumpLines(await dumpBytes(db)).filter((l) => l['t'] === 'metrics')).toHaveLength(2)
+  })
+
   it('keeps random databases unchanged (property)', async () => {
     await fc.assert(fc.asyncProperty(dbPlan(), roundTrip), { numRuns: 25 })
   })

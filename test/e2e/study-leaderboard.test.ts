@@ -1,0 +1,183 @@
+/**
+ * The leaderboard tab, as Diviner's `leaderboard` command: replicated trials
+ * ranked by the objective (or an override), top N, chosen value and metric
+ * columns, min–max across replicates, replicates expanded, constant columns
+ * hidden and said. The expected figures are computed here from the runs made.
+ */
+import { mkdir } from 'node:fs/promises'
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+import { launch, newProfile, removeProfile, type Browser } from './pages/browser.js'
+import { seedStudy, StudyScreen, type SeedRun } from './pages/study-page.js'
+
+const baseUrl = inject('baseUrl')
+let profileDir: string
+let browser: Browser
+let screen: StudyScreen
+
+/** Trials of study cifar: each value set's runs, by replicate. */
+const trials = [
+  { lr: 0.1, bs: 32, runs: [{ replicate: 0, acc: 0.8, loss: 0.5 }, { replicate: 1, acc: 0.84, loss: 0.4 }] },
+  { lr: 0.01, bs: 32, runs: [{ replicate: 0, acc: 0.9, loss: 0.3 }, { replicate: 1, acc: 0.86, loss: 0.35 }] },
+  { lr: 0.001, bs: 64, runs: [{ replicate: 0, acc: 0.7, loss: 0.9 }] },
+  { lr: 0.0001, bs: 64, runs: [{ replicate: 0, loss: 1.2 }, { replicate: 1, loss: 1.1 }] },
+  { lr: 0.1, bs: 64, runs: [{ replicate: 0, acc: 0.75, loss: 0.6 }, { replicate: 1, pending: true }] },
+] as const
+
+type TrialRun = { replicate: number; acc?: number; loss?: number; pending?: boolean }
+
+/** Runs in the order they are made; seq = index + 1. */
+const runs: (TrialRun & { trial: number })[] = trials.flatMap((t, trial) => t.runs.map((r) => ({ ...r, trial })))
+const seqsOf = (trial: number) => runs.flatMap((r, i) => (r.trial === trial ? [i + 1] : []))
+
+/** As the page writes a metric: 4 significant digits, no trailing zeros. */
+const g = (x: number) => String(Number(x.toPrecision(4)))
+/** As the page writes a float value: Diviner's way, with `.0` on whole numbers. */
+const fv = (x: number) => (Number.isInteger(x) ? `${x}.0` : String(x))
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+
+/** What a trial's row should say for `metric`: the mean over the replicates reporting it, and their min–max when there are several replicates. */
+function metricCell(trial: number, metric: 'acc' | 'loss'): string {
+  const rs = trials[trial]!.runs as readonly TrialRun[]
+  const xs = rs.flatMap((r) => (r[metric] === undefined ? [] : [r[metric]]))
+  if (xs.length === 0) return 'NA'
+  const [min, max] = [Math.min(...xs), Math.max(...xs)]
+  const spread = rs.length > 1 && min !== max ? ` ${g(min)}–${g(max)}` : ''
+  return `${g(mean(xs))}${spread}`
+}
+
+/** The trials ranked by `metric` in `direction`, leaving out those lacking it. */
+function ranked(metric: 'acc' | 'loss', direction: 1 | -1): number[] {
+  const value = (t: number) => {
+    const xs = (trials[t]!.runs as readonly TrialRun[]).flatMap((r) => (r[metric] === undefined ? [] : [r[metric]]))
+    return xs.length === 0 ? undefined : mean(xs)
+  }
+  return trials.map((_, t) => t).filter((t) => value(t) !== undefined).sort((a, b) => direction * ((value(a) as number) - (value(b) as number)))
+}
+
+function runsCell(trial: number): string {
+  const pending = (trials[trial]!.runs as readonly TrialRun[]).some((r) => r.pending)
+  return seqsOf(trial).map((s) => `cifar:${s}`).join(', ') + (pending ? ' pending' : '')
+}
+
+function replicatesCell(trial: number): string {
+  return trials[trial]!.runs.map((r) => r.replicate).join(', ')
+}
+
+beforeAll(async () => {
+  profileDir = await newProfile()
+  browser = await launch(profileDir)
+  screen = new StudyScreen(browser.page, baseUrl)
+  await mkdir('test-results', { recursive: true })
+  await browser.page.goto(baseUrl)
+  await seedStudy(browser.page, {
+    name: 'cifar',
+    objective: '+acc',
+    replicates: 1,
+    params: { lr: [0.1, 0.01, 0.001, 0.0001], bs: [32, 64], opt: ['adam'] },
+    runs: runs.map((r): SeedRun => {
+      const t = trials[r.trial]!
+      const m: Record<string, number> = {}
+      if (r.acc !== undefined) m.acc = r.acc
+      if (r.loss !== undefined) m.loss = r.loss
+      return {
+        values: { lr: t.lr, bs: t.bs, opt: 'adam' }, replicate: r.replicate,
+        metrics: Object.keys(m).length ? [{ acc: 0.1, loss: 2 }, m] : [], state: r.pending ? 'pending' : 'success',
+      }
+    }),
+  })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await removeProfile(profileDir)
+})
+
+describe('the leaderboard tab', () => {
+  test('ranks trials by the objective, averaged over replicates with their min–max; says what it hid and left out', async () => {
+    await screen.open('cifar')
+    await screen.tab('Leaderboard').click()
+    await screen.board.waitFor()
+    expect(screen.query().get('tab')).toBe('leaderboard')
+    expect(await screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'Replicates', 'bs', 'lr'])
+    const order = ranked('acc', -1)
+    expect(order).toEqual([1, 0, 4, 2])
+    expect(await screen.boardRows()).toEqual(order.map((t, i) => [
+      String(i + 1), runsCell(t), metricCell(t, 'acc'), replicatesCell(t), fv(trials[t]!.bs), fv(trials[t]!.lr),
+    ]))
+    expect(await screen.notes()).toEqual(['ranked by maximize(acc)', '1 trial lacks acc', 'hidden: opt=adam (constant)'])
+    await screen.screenshot('test-results/study-leaderboard.png')
+  })
+
+  test('top N shows the best N; columns constant across them are hidden too', async () => {
+    await screen.boardOption('Top N', '2')
+    await expect.poll(() => screen.boardRows().then((rows) => rows.length)).toBe(2)
+    expect(await screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'Replicates', 'lr'])
+    expect(await screen.notes()).toContain('hidden: bs=32.0, opt=adam (constant)')
+    await screen.boardFlag('Show constant columns').check()
+    expect(await screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'Replicates', 'bs', 'lr', 'opt'])
+    await screen.boardFlag('Show constant columns').uncheck()
+  })
+
+  test('value and metric columns are chosen by regular expressions', async () => {
+    await screen.boardOption('Top N', '')
+    await screen.boardOption('Values', '^l')
+    await screen.boardOption('Metrics', 'loss')
+    await expect.poll(() => screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'loss', 'Replicates', 'lr'])
+    const order = ranked('acc', -1)
+    expect((await screen.boardRows()).map((r) => r[3])).toEqual(order.map((t) => metricCell(t, 'loss')))
+    await screen.boardOption('Values', '(')
+    await screen.page.getByRole('alert').filter({ hasText: /Invalid regular expression/ }).waitFor()
+    await screen.boardOption('Values', '^l')
+  })
+
+  test('expand replicates shows each trial\'s runs under it', async () => {
+    await screen.boardFlag('Expand replicates').check()
+    const rows = await screen.boardRows()
+    const order = ranked('acc', -1)
+    const want: string[][] = []
+    for (const [i, t] of order.entries()) {
+      want.push([String(i + 1), runsCell(t), metricCell(t, 'acc'), metricCell(t, 'loss'), replicatesCell(t), fv(trials[t]!.lr)])
+      for (const [k, r] of (trials[t]!.runs as readonly TrialRun[]).entries()) {
+        want.push(['', `cifar:${seqsOf(t)[k]} ${r.pending ? 'pending' : 'success'}`,
+          r.pending ? 'NA' : r.acc === undefined ? 'NA' : g(r.acc), r.pending ? 'NA' : r.loss === undefined ? 'NA' : g(r.loss), `replicate ${r.replicate}`, ''])
+      }
+    }
+    expect(rows).toEqual(want)
+    await screen.screenshot('test-results/study-leaderboard-expanded.png')
+  })
+
+  test('an objective override ranks by another metric, either way', async () => {
+    await screen.boardFlag('Expand replicates').uncheck()
+    await screen.boardOption('Metrics', '')
+    await screen.boardOption('Objective', '-loss')
+    // Only lr is chosen (values ^l), so nothing is hidden as constant.
+    await expect.poll(() => screen.notes()).toEqual(['ranked by minimize(loss)'])
+    const order = ranked('loss', 1)
+    expect(await screen.boardRows()).toEqual(order.map((t, i) => [String(i + 1), runsCell(t), metricCell(t, 'loss'), replicatesCell(t), fv(trials[t]!.lr)]))
+    await screen.boardOption('Objective', 'loss')
+    await expect.poll(() => screen.notes()).toContain('ranked by maximize(loss)')
+    expect((await screen.boardRows()).map((r) => r[1])).toEqual(ranked('loss', -1).map(runsCell))
+    await screen.boardOption('Objective', '-loss')
+    await expect.poll(() => screen.notes()).toContain('ranked by minimize(loss)')
+  })
+
+  test('every option is in the address: a reload shows the same leaderboard', async () => {
+    expect(Object.fromEntries(screen.query())).toEqual({ tab: 'leaderboard', values: '^l', objective: '-loss' })
+    const before = await screen.boardRows()
+    await screen.reload()
+    await screen.board.waitFor()
+    expect(await screen.boardRows()).toEqual(before)
+    expect(await screen.page.getByLabel('Objective', { exact: true }).inputValue()).toBe('-loss')
+  })
+
+  test('a shared link with every option opens that leaderboard', async () => {
+    await screen.open('cifar', { tab: 'leaderboard', n: '1', metrics: 'loss', expand: '1', constant: '1' })
+    await screen.board.waitFor()
+    expect(await screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'loss', 'Replicates', 'bs', 'lr', 'opt'])
+    expect((await screen.boardRows()).length).toBe(1 + trials[1].runs.length)
+  })
+
+  test('nothing went wrong on the way', () => {
+    expect(browser.problems).toEqual([])
+  })
+})

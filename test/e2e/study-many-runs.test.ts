@@ -1,0 +1,139 @@
+/**
+ * A study of 100,000 runs: the runs tab shows them, keeps only the rows in
+ * view in the DOM, scrolls without long frames, and sorts, filters and
+ * searches them without blocking for long.
+ */
+import { mkdir } from 'node:fs/promises'
+import { gzipSync } from 'node:zlib'
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+import { DUMP_FORMAT, DUMP_VERSION, encodeHeader, encodeMetrics, encodeRun, encodeStudy } from '../../src/db/dump/codec.js'
+import { discrete } from '../../src/db/params.js'
+import { RunState } from '../../src/db/run.js'
+import type { RunRecord, StudyRecord } from '../../src/db/schema.js'
+import { minimize } from '../../src/db/study.js'
+import { float, str } from '../../src/db/values.js'
+import { launch, newProfile, removeProfile, type Browser } from './pages/browser.js'
+import { StudyScreen } from './pages/study-page.js'
+
+const RUNS = 100_000
+const baseUrl = inject('baseUrl')
+let profileDir: string
+let browser: Browser
+let screen: StudyScreen
+
+const LRS = [0.1, 0.05, 0.01, 0.005, 0.001, 0.0005, 0.0001, 0.00005, 0.00001, 0.000005]
+const OPTS = ['adam', 'sgd', 'rmsprop']
+
+/** Run i's loss: a fixed scramble of 0…1 (so sorting has work to do). */
+const lossOf = (i: number) => ((i * 7919) % 100_003) / 100_003
+
+/** A dump of study `big` and its runs, written with the dump format's own encoders. */
+function bigDump(): Buffer {
+  const origin = 'generated'
+  const created = Date.UTC(2024, 0, 1)
+  const study: StudyRecord = {
+    name: 'big', objective: minimize('loss'), replicates: 0, description: '100,000 runs', oracle: { name: 'grid' },
+    params: { lr: discrete(...LRS.map(float)), opt: discrete(...OPTS.map(str)) }, created, counter: RUNS, rev: 1,
+  }
+  const lines = [
+    encodeHeader({ format: DUMP_FORMAT, version: DUMP_VERSION, origin, exported: new Date(created), covers: { kind: 'all' }, checkpoint: { db: origin, rev: RUNS + 1 } }),
+    encodeStudy(study),
+  ]
+  for (let i = 0; i < RUNS; i++) {
+    const seq = i + 1
+    const run: RunRecord = {
+      id: `big-run-${seq}`, study: 'big', seq, origin: { db: origin, seq },
+      values: { lr: float(LRS[i % LRS.length]!), opt: str(OPTS[i % OPTS.length]!) },
+      replicate: 0, state: i % 7 === 0 ? RunState.Failure : RunState.Success, status: i % 7 === 0 ? 'diverged' : `finished ${seq}`,
+      config: { script: 'python train.py' }, created: created + i * 1000, updated: created + i * 1000 + 500, runtime: (i % 3600) * 1000, retries: 0,
+      mCount: 1, mSealed: 0, mTail: [], lCount: 0, lSealed: 0, lTail: [], touched: created, rev: seq + 1,
+    }
+    lines.push(encodeRun(run), encodeMetrics(run.id, 0, [{ loss: lossOf(i) }]))
+  }
+  return gzipSync(lines.join('\n') + '\n')
+}
+
+/** Milliseconds from `start` until `done` holds (polled every animation frame in the page). */
+async function timeUntil(start: () => Promise<unknown>, done: () => Promise<boolean>): Promise<number> {
+  const t0 = Date.now()
+  await start()
+  await expect.poll(done, { timeout: 60_000, interval: 20 }).toBe(true)
+  return Date.now() - t0
+}
+
+beforeAll(async () => {
+  profileDir = await newProfile()
+  browser = await launch(profileDir)
+  screen = new StudyScreen(browser.page, baseUrl)
+  await mkdir('test-results', { recursive: true })
+  await browser.page.goto(baseUrl)
+  await browser.page.waitForFunction(() => globalThis.diviner?.api !== undefined)
+  const base64 = bigDump().toString('base64')
+  const summary = await browser.page.evaluate(async (base64) => {
+    const api = globalThis.diviner?.api
+    if (!api) throw new Error('globalThis.diviner.api is not set')
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
+    const s = await api.importDump(new Blob([bytes]))
+    return s.runs
+  }, base64)
+  expect(summary.added).toBe(RUNS)
+}, 300_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await removeProfile(profileDir)
+})
+
+describe('a study of 100,000 runs', () => {
+  const timings: Record<string, number> = {}
+
+  test('opens its runs tab with only the rows in view in the DOM', async () => {
+    timings.open = await timeUntil(() => screen.open('big'), async () => (await screen.runCount.textContent()) === '100,000 of 100,000 runs')
+    expect(await screen.domRows()).toBeLessThan(60)
+    expect((await screen.runIds()).slice(0, 3)).toEqual(['big:1', 'big:2', 'big:3'])
+    expect(timings.open).toBeLessThan(20_000)
+    await screen.screenshot('test-results/study-many-runs.png')
+  })
+
+  test('scrolls from top to bottom without long frames', async () => {
+    const frames = await screen.runsTable.evaluate(async (table) => {
+      const times: number[] = []
+      const frame = () => new Promise<number>((r) => requestAnimationFrame(r))
+      let last = await frame()
+      for (let k = 1; k <= 60; k++) {
+        table.scrollTop = (table.scrollHeight - table.clientHeight) * (k / 60)
+        const now = await frame()
+        times.push(now - last)
+        last = now
+      }
+      return times
+    })
+    timings.worstFrame = Math.max(...frames)
+    expect(timings.worstFrame).toBeLessThan(250)
+    await expect.poll(() => screen.runIds().then((ids) => ids.at(-1))).toBe('big:100000')
+    expect(await screen.domRows()).toBeLessThan(60)
+  })
+
+  test('sorts, filters and searches without blocking for long', async () => {
+    await screen.runsTable.evaluate((t) => { t.scrollTop = 0 })
+    const firstIs = (id: string) => async () => (await screen.runIds())[0] === id
+    // The smallest loss is run 1 (loss 0); the largest, the run whose scramble is highest.
+    let maxI = 0
+    for (let i = 1; i < RUNS; i++) if (lossOf(i) > lossOf(maxI)) maxI = i
+    timings.sortAsc = await timeUntil(() => screen.sortBy('loss'), firstIs('big:1'))
+    timings.sortDesc = await timeUntil(() => screen.sortBy('loss'), firstIs(`big:${maxI + 1}`))
+    const failures = Math.ceil(RUNS / 7)
+    timings.filter = await timeUntil(() => screen.stateFilter('success').uncheck(), async () => (await screen.runCount.textContent()) === `${failures.toLocaleString('en')} of 100,000 runs`)
+    await screen.stateFilter('success').check()
+    const adam = Math.ceil(RUNS / 3)
+    timings.search = await timeUntil(() => screen.search.fill('opt=adam'), async () => (await screen.runCount.textContent()) === `${adam.toLocaleString('en')} of 100,000 runs`)
+    timings.sortValue = await timeUntil(() => screen.sortBy('lr'), async () => (await screen.runRow((await screen.runIds())[0]!))[8] === '0.000005')
+    console.log('100,000 runs, ms:', JSON.stringify(timings))
+    for (const key of ['sortAsc', 'sortDesc', 'filter', 'search', 'sortValue']) expect(timings[key]).toBeLessThan(3_000)
+    await screen.screenshot('test-results/study-many-runs-sorted.png')
+  })
+
+  test('nothing went wrong on the way', () => {
+    expect(browser.problems).toEqual([])
+  })
+})
