@@ -185,7 +185,8 @@ async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> 
 /** Builds the example database and resolves to its dump (gzip bytes) and what it holds. */
 export async function makeExample(): Promise<{ dump: Uint8Array; runs: number; states: Record<string, number> }> {
   const clock = new Clock()
-  const db = await openDatabase(`example-${Date.now()}`, { now: clock.now, loggerFlushMs: 1 })
+  // Logs flush when each run's logger closes, never on a timer, so the dump comes out the same every time.
+  const db = await openDatabase(`example-${Date.now()}`, { now: clock.now, loggerFlushMs: 3_600_000 })
   await db.createStudyIfNotExist(MNIST)
   const rand = prng(20240304)
   const all = plans()

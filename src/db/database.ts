@@ -16,7 +16,7 @@ export interface LogOptions {
 
 /** A study with its local bookkeeping, as listed. */
 export interface StudyInfo extends Study {
-  /** When this database first stored it. */
+  /** When the study was first created, in whichever database that was (an import keeps the earliest). */
   readonly created: Date
   /** Latest of its creation and any insert or update of one of its runs. */
   readonly activity: Date

@@ -30,7 +30,7 @@ export interface StudyRecord {
   replicates: number
   description: string
   oracle: OracleSpec
-  /** When this database first stored the study. */
+  /** When the study was first created anywhere (an import keeps the earliest definition and its time). */
   created: number
   /** The last seq handed out here (by nextSeq, insertRun or an import). */
   counter: number
