@@ -379,6 +379,55 @@ export function describeDatabaseContract(label: string, factory: HarnessFactory)
       })
     })
 
+    describe("port of Diviner's localdb TestDB", () => {
+      it('runs, last metrics, completion and a 1 MiB log written in pieces', async () => {
+        const N = 100
+        const study: Study = {
+          name: 'test1',
+          params: { index: range(int(0), int(N)), learning_rate: range(float(0.1), float(1)), dropout: range(float(0.01), float(0.1)) },
+          objective: maximize('acc'),
+        }
+        await db.createStudyIfNotExist(study)
+        const values = (i: number): Values => ({ index: int(i), learning_rate: float(0.5), dropout: float(0.05) })
+        const run = await db.insertRun({ study: 'test1', values: values(0) })
+        const run2 = await db.lookupRun('test1', run.seq)
+        expect(run2).toEqual(run)
+        expect(run2.metrics).toEqual([])
+        expect(run2.state).toBe(RunState.Pending)
+        for (const acc of [0.5, 0.67, 0]) await db.appendRunMetrics('test1', run.seq, { acc })
+        expect((await db.lookupRun('test1', run.seq)).metrics.at(-1)).toEqual({ acc: 0 })
+        const one = await db.listRuns('test1', RunState.Any)
+        expect(one.map((r) => r.id)).toEqual([run.id])
+        for (let i = 1; i < N; i++) {
+          const r = await db.insertRun({ study: 'test1', values: values(i) })
+          await db.appendRunMetrics('test1', r.seq, { acc: i })
+        }
+        const runs = await db.listRuns('test1', RunState.Any)
+        expect(runs.length).toBe(N)
+        for (const r of runs) await db.updateRun('test1', r.seq, RunState.Success, '', 0, 0)
+        const done = await db.listRuns('test1', RunState.Any)
+        done.forEach((r, i) => {
+          expect(r.state).toBe(RunState.Success)
+          expect(r.metrics.at(-1)?.acc).toBe(i)
+        })
+        // Go writes 1 MiB of random bytes; our logs are text, so random printable text in random-size pieces.
+        let seed = 7
+        const rand = (n: number) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n }
+        const size = 1 << 20
+        const pieces: string[] = []
+        for (let n = 0; n < size;) {
+          const m = Math.min(1 + rand(size / 8), size - n)
+          pieces.push(Array.from({ length: Math.min(m, 64) }, () => String.fromCharCode(32 + rand(95))).join('').repeat(Math.ceil(m / 64)).slice(0, m))
+          n += m
+        }
+        const first = done[0] as { seq: number }
+        await writeLog(db, 'test1', first.seq, ...pieces)
+        const got = await readAll(db.log('test1', first.seq))
+        expect(got.length).toBe(size)
+        expect(got).toBe(pieces.join(''))
+      })
+    })
+
     describe('trials over the database', () => {
       it('replicates combine into one trial per value set', async () => {
         await db.createStudyIfNotExist(mnistStudy())
