@@ -139,7 +139,16 @@ describe('a finished run', () => {
   })
 
   test('a deep link with its options survives a reload', async () => {
+    const long = Array.from({ length: 100 }, (_, i) => `line ${String(i).padStart(3, '0')} ${'x'.repeat(40)}\n`).join('')
+    await writeLog(browser.page, 'mnist', 1, long)
     await screen.open('mnist', 1, { chart: 'loss', tail: '1' })
+    // Only the last KB of the log, from a line start, and a note of what was left out.
+    await expect.poll(() => screen.logText()).toMatch(/line 099 x+\n$/)
+    const shown = await screen.logText()
+    expect(shown.length).toBeLessThanOrEqual(1024)
+    expect(long.endsWith(shown)).toBe(true)
+    expect(shown.startsWith('line ')).toBe(true)
+    expect(await screen.logStatus.innerText()).toMatch(/^End of log; \d+ KB earlier not shown$/)
     await expect.poll(() => screen.chartSeries()).toEqual(['report', 'loss'])
     await screen.reload()
     await expect.poll(() => screen.chartSeries()).toEqual(['report', 'loss'])

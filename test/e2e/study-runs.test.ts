@@ -139,6 +139,19 @@ describe('the runs tab', () => {
     await screen.page.getByRole('status').filter({ hasText: 'Exported 2 runs' }).waitFor()
   })
 
+  test('the header checkbox selects every shown run, and only those', async () => {
+    await screen.search.fill('adam')
+    await screen.waitForCount(3, 6)
+    const all = screen.runsTable.getByRole('checkbox', { name: 'Select all shown runs' })
+    await all.check()
+    await screen.page.getByText('4 selected', { exact: true }).waitFor() // 2 and 5 from the export, and 1 and 6
+    await all.uncheck()
+    await screen.page.getByText('1 selected', { exact: true }).waitFor()
+    await screen.search.fill('')
+    await screen.waitForCount(6, 6)
+    expect(await screen.runsTable.getByRole('checkbox', { name: 'Select mnist:5', exact: true }).isChecked()).toBe(true)
+  })
+
   test('a run id links to the run', async () => {
     await screen.runsTable.getByRole('link', { name: 'mnist:4', exact: true }).click()
     await screen.page.waitForURL(/#\/run\/mnist\/4$/)

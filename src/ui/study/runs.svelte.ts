@@ -9,7 +9,7 @@ import { downloadBlob } from '../transfer/download.js'
 import { failureOf, type Failure } from './failure.js'
 import {
   filterOrder, formatSort, formatStatesParam, indexRows, nextSort, parseSort, parseStatesParam,
-  runColumns, sortKeys, sortOrder, type Column, type RowIndex, type Sort,
+  runColumns, sortKeys, sortOrder, toggled, NO_SELECTION, type Column, type RowIndex, type Sort,
 } from './runs.js'
 import type { StudyModel } from './study.svelte.js'
 import type { Api, RunRow } from './types.js'
@@ -38,7 +38,7 @@ export class RunsView {
   readonly visible: Uint32Array
 
   /** Selected runs by name (replaced, never mutated, so a change is seen). */
-  selected: ReadonlySet<string> = $state.raw(new Set())
+  selected: ReadonlySet<string> = $state.raw(NO_SELECTION)
   readonly allVisibleSelected: boolean
 
   exporting = $state(false)
@@ -60,7 +60,7 @@ export class RunsView {
     this.keys = $derived(sortKeys(model.rows, this.sortColumn))
     this.order = $derived(sortOrder(this.keys, this.sort.desc))
     this.visible = $derived(filterOrder(this.order, this.index, this.states, this.search))
-    this.allVisibleSelected = $derived(this.visible.length > 0 && this.countSelectedVisible() === this.visible.length)
+    this.allVisibleSelected = $derived(this.everyVisibleSelected())
   }
 
   /** The row at position `i` of the visible rows. */
@@ -95,30 +95,21 @@ export class RunsView {
   }
 
   toggle(row: RunRow, on: boolean): void {
-    const next = new Set(this.selected)
-    if (on) next.add(rowId(row))
-    else next.delete(rowId(row))
-    this.selected = next
+    this.selected = toggled(this.selected, [rowId(row)], on)
   }
 
   /** Selects every visible row, or unselects them all. */
   toggleVisible(on: boolean): void {
-    const next = new Set(this.selected)
     const rows = this.model.rows
-    for (const i of this.visible) {
-      const id = rowId(rows[i] as RunRow)
-      if (on) next.add(id)
-      else next.delete(id)
-    }
-    this.selected = next
+    this.selected = toggled(this.selected, Array.from(this.visible, (i) => rowId(rows[i] as RunRow)), on)
   }
 
-  private countSelectedVisible(): number {
-    if (this.selected.size === 0) return 0
-    let n = 0
+  /** True when there are visible rows and all are selected (checks the rows only when enough are selected). */
+  private everyVisibleSelected(): boolean {
+    if (this.visible.length === 0 || this.selected.size < this.visible.length) return false
     const rows = this.model.rows
-    for (const i of this.visible) if (this.selected.has(rowId(rows[i] as RunRow))) n++
-    return n
+    for (const i of this.visible) if (!this.selected.has(rowId(rows[i] as RunRow))) return false
+    return true
   }
 
   /** Exports the selected runs as a dump and offers it as a download. */

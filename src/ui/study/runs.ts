@@ -241,3 +241,16 @@ export function formatStatesParam(states: number): string {
   const names = STATE_FILTERS.filter((f) => (states & f.state) !== 0).map((f) => f.name)
   return names.length === 0 ? 'none' : names.join(',')
 }
+
+/** No run selected. */
+export const NO_SELECTION: ReadonlySet<string> = new Set()
+
+/** A copy of `selected` with `ids` added (`on`) or removed: a new set, so a change is seen. */
+export function toggled(selected: ReadonlySet<string>, ids: Iterable<string>, on: boolean): ReadonlySet<string> {
+  const next = new Set(selected)
+  for (const id of ids) {
+    if (on) next.add(id)
+    else next.delete(id)
+  }
+  return next
+}

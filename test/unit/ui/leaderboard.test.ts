@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { Metrics } from '../../../src/db/run.js'
 import { float, int, str, type Values } from '../../../src/db/values.js'
 import {
   boardView, constantColumns, hiddenNote, lackingNote, matchAndSort, parseObjective,
@@ -51,7 +52,7 @@ describe('lackingNote', () => {
 })
 
 describe('boardView', () => {
-  const ranked = [
+  const ranked: { values: Values; metrics: Metrics }[] = [
     { values: { lr: float(0.1), opt: str('adam'), bs: int(32) }, metrics: { acc: 0.9, loss: 0.2, f1: 0.7 } },
     { values: { lr: float(0.01), opt: str('adam'), bs: int(64) }, metrics: { acc: 0.8, loss: 0.3 } },
     { values: { lr: float(1), opt: str('adam'), bs: int(32) }, metrics: { acc: 0.5 } },

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import type { Metrics } from '../../../src/db/run.js'
 import { chartData, chosenMetrics, chosenParam, metricNames, metricsText } from '../../../src/ui/run/metrics.js'
 
-const history = [
+const history: Metrics[] = [
   { loss: 0.9, acc: 0.5 },
   { loss: 1e-7, 'a,b': 2 },
   { loss: NaN, acc: Infinity },

@@ -144,3 +144,15 @@ describe('query parameters', () => {
     expect(formatStatesParam(RunState.Success | RunState.Failure)).toBe('success,failure')
   })
 })
+
+describe('selection', () => {
+  it('adds and removes ids in a new set', async () => {
+    const { NO_SELECTION, toggled } = await import('../../../src/ui/study/runs.js')
+    const one = toggled(NO_SELECTION, ['s:1', 's:2'], true)
+    expect([...one]).toEqual(['s:1', 's:2'])
+    expect(NO_SELECTION.size).toBe(0)
+    const two = toggled(one, ['s:1', 's:9'], false)
+    expect([...two]).toEqual(['s:2'])
+    expect(one.size).toBe(2)
+  })
+})
