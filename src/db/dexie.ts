@@ -293,18 +293,19 @@ export class DexieDatabase implements Database {
     checkSignal(signal)
     const localId = await this.id()
     const d = this.dexie
-    return this.guard(() => d.transaction('r', d.studies, d.runs, async () => {
-      if (!(await d.studies.get(study))) throw notExist(`no study ${study}`)
-      const now = this.now()
-      const out: RunRow[] = []
-      await d.runs.where('[study+seq]').between([study, Dexie.minKey], [study, Dexie.maxKey]).each((rec) => {
+    if (!(await this.guard(() => d.studies.get(study)))) throw notExist(`no study ${study}`)
+    const now = this.now()
+    const out: RunRow[] = []
+    // Pages read with getAll (a cursor costs a round trip per record), each in its own transaction.
+    for (let after = 0; ;) {
+      const page = await this.guard(() => d.runs.where('[study+seq]').between([study, after + 1], [study, Dexie.maxKey]).limit(ROW_PAGE).toArray())
+      for (const rec of page) {
         const state = reportedState(rec, now)
-        if ((state & states) === 0) return
-        const { metrics: _m, ...head } = toRun({ ...rec, mTail: [] }, localId, [], now)
-        out.push({ ...head, state, last: rec.mTail[rec.mTail.length - 1] ?? {}, metricCount: rec.mCount, logCount: rec.lCount })
-      })
-      return out
-    }))
+        if ((state & states) !== 0) out.push(toRow(rec, localId, state))
+      }
+      if (page.length < ROW_PAGE) return out
+      after = (page[page.length - 1] as RunRecord).seq
+    }
   }
 
   /** The sealed part of a run's metric history, in order. */
@@ -426,6 +427,18 @@ export class DexieDatabase implements Database {
       throw storageError(e)
     }
   }
+}
+
+const ROW_PAGE = 5000
+
+function toRow(rec: RunRecord, localId: string, state: RunState): RunRow {
+  const row: RunRow = {
+    id: rec.id, study: rec.study, seq: rec.seq, values: rec.values, replicate: rec.replicate,
+    state, status: rec.status, config: rec.config,
+    created: new Date(rec.created), updated: new Date(rec.updated), runtime: rec.runtime, retries: rec.retries,
+    last: rec.mTail[rec.mTail.length - 1] ?? {}, metricCount: rec.mCount, logCount: rec.lCount,
+  }
+  return rec.origin.db === localId && rec.origin.seq === rec.seq ? row : { ...row, origin: rec.origin }
 }
 
 /** The state a run is reported in: failure when pending with a keepalive older than 60 s. */

@@ -225,6 +225,7 @@ export function dumpFilename(options: Omit<ExportOptions, 'onProgress'>, when: D
 function dumpSubject(options: Omit<ExportOptions, 'onProgress'>): string {
   if (options.since) return `changes-since-${options.since.rev}`
   if (options.runs) return options.runs.length === 1 ? '1-run' : `${options.runs.length}-runs`
+  if (options.studies && options.definitionsOnly) return options.studies.length === 1 ? `${safeName(options.studies[0] ?? '')}-definition` : `${options.studies.length}-definitions`
   if (options.studies) {
     const [only] = options.studies
     return options.studies.length === 1 && only !== undefined ? safeName(only) : `${options.studies.length}-studies`

@@ -17,6 +17,8 @@ import {
 export interface ExportOptions {
   /** Only these studies and their runs. */
   readonly studies?: readonly string[]
+  /** With `studies`: only their definitions, no runs (for a runner elsewhere to start from). */
+  readonly definitionsOnly?: boolean
   /** Only these runs (`study:seq` or `{study, seq}`), with their studies' definitions. */
   readonly runs?: readonly (string | { readonly study: string; readonly seq: number })[]
   /** Only what changed after this checkpoint (returned by an earlier export of this database). */
@@ -108,7 +110,7 @@ async function* dumpLines(db: DexieDatabase, options: ExportOptions, onCheckpoin
       const study = await d.studies.get(name)
       if (!study) throw notExist(`no study ${name}`)
       yield { text: encodeStudy(study) + '\n', runs: 0 }
-      yield* studyRunLines(db, name)
+      if (!options.definitionsOnly) yield* studyRunLines(db, name)
     }
   }
 }

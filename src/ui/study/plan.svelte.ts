@@ -51,15 +51,15 @@ export class PlanView {
     this.router.setQuery({ next: text === String(DEFAULT_NEXT) ? '' : text })
   }
 
-  /** Exports the study with all its runs, and offers the dump as a download. */
-  async exportStudy(): Promise<void> {
+  /** Exports the study (with all its runs, or its definition alone), and offers the dump as a download. */
+  async exportStudy(definitionsOnly = false): Promise<void> {
     if (this.exporting) return
     this.exporting = true
     this.exportFailure = undefined
     this.exportNote = `Exporting study ${this.model.name}…`
     try {
       const onProgress = Comlink.proxy((p: { runs: number }) => { this.exportNote = `Exporting… ${p.runs} runs` })
-      const { blob, filename } = await this.api.exportDump({ studies: [this.model.name] }, onProgress)
+      const { blob, filename } = await this.api.exportDump({ studies: [this.model.name], definitionsOnly }, onProgress)
       downloadBlob(blob, filename)
       this.exportNote = `Exported study ${this.model.name} as ${filename}`
     } catch (e) {

@@ -25,4 +25,16 @@ describe('dump smoke', () => {
     expect(again.runs).toEqual({ added: 0, updated: 0, unchanged: 2, rejected: 0 })
     expect(again.studies).toEqual({ added: 0, updated: 0, unchanged: 1, conflicts: 0 })
   })
+
+  it('exports a study definition alone, for a runner elsewhere', async () => {
+    const a = await freshDb()
+    await a.createStudyIfNotExist({ name: 's', objective: minimize('loss'), params: { x: discrete(int(1), int(2)) }, description: 'd' })
+    await a.insertRun({ study: 's', values: { x: int(1) } })
+    const b = await freshDb()
+    const summary = await importDump(b, await dumpBytes(a, { studies: ['s'], definitionsOnly: true }))
+    expect(summary.studies.added).toBe(1)
+    expect(summary.runs.added).toBe(0)
+    expect((await b.lookupStudy('s')).description).toBe('d')
+    expect(await b.listRuns('s', RunState.Any)).toEqual([])
+  })
 })
