@@ -119,6 +119,8 @@ export class StudiesPage {
   async loadExample(): Promise<void> {
     await this.loadExampleButton.click()
     await this.page.getByRole('region', { name: 'Import summary' }).waitFor()
+    // The list refreshes after the import; wait until it shows the study.
+    await this.table.locator('tbody tr').first().waitFor()
   }
 
   /** Closes the import summary, if one is shown. */
