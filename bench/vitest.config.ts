@@ -12,6 +12,8 @@ export default defineConfig({
   optimizeDeps: { include: ['dexie', 'comlink', 'fflate', 'dexie-export-import'] },
   test: {
     fileParallelism: false,
+    // One bench at a time, the Node and browser projects included: they measure the same machine.
+    maxWorkers: 1,
     testTimeout: 900_000,
     hookTimeout: 900_000,
     projects: [
