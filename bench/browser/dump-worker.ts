@@ -55,6 +55,11 @@ async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
 }
 
 const api = {
+  /** Resolves once the worker is running. */
+  async ready() {
+    return true
+  },
+
   /** Fills a source database with `n` runs and exports it; returns the dump and the export timings. */
   async prepare(n: number, entries: number) {
     const src = await openDatabase(`bench-src-${Date.now()}`)
