@@ -15,6 +15,7 @@ import { discrete } from '../src/db/params.js'
 import { RunState } from '../src/db/run.js'
 import { maximize, type Study } from '../src/db/study.js'
 import { float, int, str, type Values } from '../src/db/values.js'
+import { seededUniform } from '../src/db/prng.js'
 
 /** The sweep: 4 × 4 × 4 value sets, each run twice. */
 export const MNIST: Study = {
@@ -37,17 +38,6 @@ const SLOTS = 8
 /** Runs still going when the dump was taken: the last few launched. */
 const STILL_RUNNING = 4
 
-/** mulberry32: a small seeded generator, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** One planned run: its values and what its training will do. */
 interface Plan {
@@ -188,7 +178,7 @@ export async function makeExample(): Promise<{ dump: Uint8Array; runs: number; s
   // Logs flush when each run's logger closes, never on a timer, so the dump comes out the same every time.
   const db = await openDatabase(`example-${Date.now()}`, { now: clock.now, loggerFlushMs: 3_600_000 })
   await db.createStudyIfNotExist(MNIST)
-  const rand = prng(20240304)
+  const rand = seededUniform(20240304)
   const all = plans()
   const free = Array.from({ length: SLOTS }, (_, i) => START + 60_000 + i * 20_000)
   const states: Record<string, number> = { success: 0, failure: 0, running: 0 }

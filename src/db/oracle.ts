@@ -10,6 +10,7 @@ import { RunState, type Run } from './run.js'
 import type { Study } from './study.js'
 import { replicateSetAdd, replicateSetComplete, replicateSetHas, type ReplicateSet } from './trial.js'
 import { float, int, valuesKey, type Value, type Values } from './values.js'
+import { mulberry32 } from './prng.js'
 
 /** The most value sets `grid` lists when not given a limit `n`. */
 export const MAX_GRID_LIST = 1_000_000
@@ -123,16 +124,6 @@ export function gridPlan(study: Study, runs: readonly Run[], n?: number): Planne
     const missing = Array.from({ length: replicates + 1 }, (_, r) => r).filter((r) => !replicateSetHas(set, r))
     return missing.map((replicate) => ({ values, replicate }))
   })
-}
-
-/** mulberry32: a tiny 32-bit generator; each call gives the next uint32. */
-function mulberry32(state: number): () => number {
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return (t ^ (t >>> 14)) >>> 0
-  }
 }
 
 /** A 32-bit generator state from a seed and a point's index (both safe integers), well mixed. */

@@ -9,22 +9,12 @@ import { describe, expect, it } from 'vitest'
 import { DivinerError } from '../../../src/db/errors.js'
 import { importDump } from '../../../src/db/dump/import.js'
 import { concat, freshDb, gz, gzLines, headerLine, jsonl, logLine, metricsLine, rawSnapshot, runLine, studyLine } from './helpers.js'
+import { seededUniform } from '../../../src/db/prng.js'
 
 const CASES = 300
 const SEED = 20240601
 const LANES = 6
 
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** The lines of the dump every case mutates: two studies, runs of every state and value kind, histories and logs. */
 function baseLines(): Record<string, unknown>[] {
@@ -174,7 +164,7 @@ function within<T>(p: Promise<T>, ms: number): Promise<T> {
 
 describe('import fuzz', () => {
   it(`${CASES} mutated dumps import or are refused cleanly`, async () => {
-    const rnd = prng(SEED)
+    const rnd = seededUniform(SEED)
     const cases = Array.from({ length: CASES }, (_, i) => ({ i, ...mutate(rnd) }))
     const outcomes: Record<string, number> = {}
     const older = gzLines(olderLines())
