@@ -3,6 +3,7 @@ import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
 import { chromiumArgs, chromiumPath } from '../test/chromium.js'
 import { startWorkerHeapSampler, stopWorkerHeapSampler } from './commands.js'
+import { generateOptunaJournal } from './browser/optuna-commands.js'
 
 // Benchmarks: they measure and write figures; they assert nothing about speed.
 export default defineConfig({
@@ -31,6 +32,8 @@ export default defineConfig({
         test: {
           name: 'bench-browser',
           include: ['bench/browser/**/*.bench.ts'],
+          // Drives the built page from Node (project bench-page below).
+          exclude: ['bench/browser/optuna.bench.ts'],
           browser: {
             enabled: true,
             headless: true,
@@ -39,8 +42,18 @@ export default defineConfig({
               launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs, '--enable-precise-memory-info'] },
             }),
             instances: [{ browser: 'chromium' }],
-            commands: { startWorkerHeapSampler, stopWorkerHeapSampler },
+            commands: { startWorkerHeapSampler, stopWorkerHeapSampler, generateOptunaJournal },
           },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The built page, served as `npm start` serves it, driven by playwright-core (like the e2e tests).
+          name: 'bench-page',
+          environment: 'node',
+          include: ['bench/browser/optuna.bench.ts'],
+          globalSetup: ['test/e2e/global-setup.ts'],
         },
       },
     ],

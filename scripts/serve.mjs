@@ -15,16 +15,24 @@ import { createServer } from 'node:http'
 import { extname, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
-/** The policy the page must work under: nothing from elsewhere, no inline scripts, no eval. */
+/**
+ * The policy the page must work under: nothing from elsewhere, no inline
+ * scripts, no eval ('wasm-unsafe-eval' lets the page compile its own
+ * WebAssembly, the SQLite reader for Optuna files; it allows no JavaScript
+ * eval). index.html carries the same policy in a meta tag (for static hosts
+ * that send no header), except frame-ancestors, which only a header can set;
+ * test/e2e/markup.test.ts checks the two agree.
+ */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self' blob:",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",
+  "frame-ancestors 'none'",
 ].join('; ')
 
 const MIME_TYPES = {

@@ -10,6 +10,8 @@ import { appendLogEntries, appendMetricEntries } from './history.js'
 import { newId } from './ids.js'
 import { recoverImports } from './dump/import.js'
 import { RunState, type Metrics, type NewRun, type Run } from './run.js'
+import { RowCache } from './row-cache.js'
+import type { RowTable } from './run-window.js'
 import { DivinerDexie, type LogEntry, type RunRecord, type StudyRecord } from './schema.js'
 import { validateStudy, type Study } from './study.js'
 
@@ -39,8 +41,10 @@ export function checkSignal(signal: AbortSignal | undefined): void {
 }
 
 function isQuotaError(e: unknown): boolean {
-  const err = e as { name?: string; inner?: { name?: string } } | null
-  return err?.name === 'QuotaExceededError' || err?.inner?.name === 'QuotaExceededError'
+  const err = e as { name?: string; inner?: { name?: string }; failures?: unknown } | null
+  // A bulk write reports the failures of its requests (Dexie's BulkError), a transaction its cause (inner).
+  const failures = Array.isArray(err?.failures) ? err.failures as unknown[] : []
+  return err?.name === 'QuotaExceededError' || err?.inner?.name === 'QuotaExceededError' || failures.some(isQuotaError)
 }
 
 /** Maps a storage failure to a DivinerError a user can act on; other errors pass through. */
@@ -68,6 +72,8 @@ export class DexieDatabase implements Database {
   private readonly loggerFlushMs: number
   private readonly changes = new EventTarget()
   private localId: string | undefined
+  /** This connection's cache of run rows (what listRunRows and tables read). */
+  readonly rowCache: RowCache = new RowCache(this)
 
   constructor(name: string, options: DexieDatabaseOptions = {}) {
     this.dexie = new DivinerDexie(name)
@@ -78,6 +84,7 @@ export class DexieDatabase implements Database {
 
   /** Closes the connection. */
   close(): void {
+    this.rowCache.clear()
     this.dexie.close()
   }
 
@@ -285,27 +292,28 @@ export class DexieDatabase implements Database {
   }
 
   /**
-   * The study's runs in `states` without their histories: each with its last
-   * metrics entry and the number of entries. Reads one record per run, so it
-   * stays fast on studies of 100,000 runs.
+   * The study's runs in `states` without their histories, by seq: each with its
+   * last metrics entry and the number of entries. Served from this
+   * connection's row cache (see row-cache.ts), which reads a study's records
+   * once and then only those written since, so repeated calls on a study of
+   * 100,000 runs cost a copy, not a read.
    */
   async listRunRows(study: string, states: RunState = RunState.Any, signal?: AbortSignal): Promise<RunRow[]> {
     checkSignal(signal)
-    const localId = await this.id()
-    const d = this.dexie
-    if (!(await this.guard(() => d.studies.get(study)))) throw notExist(`no study ${study}`)
-    const now = this.now()
-    const out: RunRow[] = []
-    // Pages read with getAll (a cursor costs a round trip per record), each in its own transaction.
-    for (let after = 0; ;) {
-      const page = await this.guard(() => d.runs.where('[study+seq]').between([study, after + 1], [study, Dexie.maxKey]).limit(ROW_PAGE).toArray())
-      for (const rec of page) {
-        const state = reportedState(rec, now)
-        if ((state & states) !== 0) out.push(toRow(rec, localId, state))
-      }
-      if (page.length < ROW_PAGE) return out
-      after = (page[page.length - 1] as RunRecord).seq
-    }
+    if (!(await this.guard(() => this.dexie.studies.get(study)))) throw notExist(`no study ${study}`)
+    const rows = await this.rowCache.with(study, (s) => s.rows(this.now()))
+    return (states & RunState.Any) === RunState.Any ? rows.slice() : rows.filter((r) => (r.state & states) !== 0)
+  }
+
+  /**
+   * Runs `work` on the study's query table (its current rows, with sort orders
+   * and filters memoized), built from the row cache. `paramNames` are the
+   * study's params, which always have columns.
+   */
+  async withRowTable<T>(study: string, paramNames: readonly string[], work: (table: RowTable) => T, signal?: AbortSignal): Promise<T> {
+    checkSignal(signal)
+    if (!(await this.guard(() => this.dexie.studies.get(study)))) throw notExist(`no study ${study}`)
+    return this.rowCache.with(study, (s) => work(s.tableAt(this.now(), paramNames)))
   }
 
   /** The sealed part of a run's metric history, in order. */
@@ -427,18 +435,6 @@ export class DexieDatabase implements Database {
       throw storageError(e)
     }
   }
-}
-
-const ROW_PAGE = 5000
-
-function toRow(rec: RunRecord, localId: string, state: RunState): RunRow {
-  const row: RunRow = {
-    id: rec.id, study: rec.study, seq: rec.seq, values: rec.values, replicate: rec.replicate,
-    state, status: rec.status, config: rec.config,
-    created: new Date(rec.created), updated: new Date(rec.updated), runtime: rec.runtime, retries: rec.retries,
-    last: rec.mTail[rec.mTail.length - 1] ?? {}, metricCount: rec.mCount, logCount: rec.lCount,
-  }
-  return rec.origin.db === localId && rec.origin.seq === rec.seq ? row : { ...row, origin: rec.origin }
 }
 
 /** The state a run is reported in: failure when pending with a keepalive older than 60 s. */

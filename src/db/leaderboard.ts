@@ -5,6 +5,7 @@
  */
 import type { StudyInfo } from './database.js'
 import type { RunRow } from './dexie.js'
+import { spreadOf, type Interval } from './analysis/spread.js'
 import { invalid } from './errors.js'
 import { runTrial, RunState, type Metrics } from './run.js'
 import { maximize, minimize, objectiveBetter, type Objective } from './study.js'
@@ -35,6 +36,13 @@ export interface LeaderboardTrial {
   readonly replicates: number[]
   /** Per metric, its smallest and largest value across the picked replicates. */
   readonly spread: Record<string, { min: number; max: number }>
+  /**
+   * Per metric reported by 3 or more picked replicates (all finite), the 95%
+   * confidence interval of their mean by Student's t; other metrics are absent.
+   */
+  readonly ci: Record<string, Interval>
+  /** Per metric, how many picked replicates report it (what its mean, spread and interval are over). */
+  readonly reporting: Record<string, number>
   /** Every run of the value set in the requested states, by seq. */
   readonly runs: LeaderboardRun[]
 }
@@ -103,6 +111,8 @@ function leaderboardTrial(trial: Trial): LeaderboardTrial {
     pending: trial.pending,
     replicates: replicateSetList(trial.replicates),
     spread: spread([...trial.replicateMetrics.values()]),
+    ci: intervals([...trial.replicateMetrics.values()]),
+    reporting: reporting([...trial.replicateMetrics.values()]),
     runs: trial.runs.map((r) => ({ seq: r.seq, replicate: r.replicate, state: r.state, metrics: r.metrics.at(-1) ?? {} }))
       .sort((a, b) => a.seq - b.seq),
   }
@@ -116,6 +126,26 @@ function spread(entries: readonly Metrics[]): Record<string, { min: number; max:
       const s = out[name]
       out[name] = s === undefined ? { min: v, max: v } : { min: Math.min(s.min, v), max: Math.max(s.max, v) }
     }
+  }
+  return out
+}
+
+/** Per metric, how many of `entries` report it. */
+function reporting(entries: readonly Metrics[]): Record<string, number> {
+  const out: Record<string, number> = Object.create(null)
+  for (const m of entries) for (const name of Object.keys(m)) out[name] = (out[name] ?? 0) + 1
+  return out
+}
+
+/** Per metric with 3 or more finite values among `entries`, the 95% confidence interval of its mean. */
+function intervals(entries: readonly Metrics[]): Record<string, Interval> {
+  const out: Record<string, Interval> = Object.create(null)
+  if (entries.length < 3) return out
+  const byMetric = new Map<string, number[]>()
+  for (const m of entries) for (const [name, v] of Object.entries(m)) byMetric.set(name, [...(byMetric.get(name) ?? []), v])
+  for (const [name, xs] of byMetric) {
+    const ci = spreadOf(xs)?.ci
+    if (ci) out[name] = ci
   }
   return out
 }

@@ -19,8 +19,12 @@ export const LOG_CHUNK_ENTRIES = 64
 /** …or this many UTF-16 code units of text. */
 export const LOG_CHUNK_CHARS = 32_768
 
-/** A bookkeeping record: this database's identity, and the local change counter. */
-export type MetaRecord = { key: 'db'; id: string } | { key: 'rev'; n: number }
+/**
+ * A bookkeeping record: this database's identity, the local change counter,
+ * and the rollback epoch (raised whenever an import's rollback puts records
+ * back to older versions or removes them, so caches keyed on `rev` start afresh).
+ */
+export type MetaRecord = { key: 'db'; id: string } | { key: 'rev'; n: number } | { key: 'epoch'; n: number }
 
 /** A stored study. Times are epoch milliseconds. */
 export interface StudyRecord {

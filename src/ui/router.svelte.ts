@@ -5,7 +5,8 @@
  *   #/                              the studies list
  *   #/new                           the new-study form
  *   #/study/<name>?tab=runs|leaderboard|plan&…   one study (filters in the query)
- *   #/run/<study>/<seq>             one run
+ *   #/run/<study>/<seq>             one run (?sort,q,states: the runs table's order, for stepping)
+ *   #/compare/<study>?runs=1,2,3    runs side by side (or ?trials=1.2,3.4: trials by their runs' seqs)
  *
  * Names are URI-encoded path segments. Screens keep their filters in the query
  * (`setQuery`), which replaces the history entry rather than adding one.
@@ -17,6 +18,7 @@ export type Route =
   | { readonly name: 'new' }
   | { readonly name: 'study'; readonly study: string }
   | { readonly name: 'run'; readonly study: string; readonly seq: number }
+  | { readonly name: 'compare'; readonly study: string }
   | { readonly name: 'missing'; readonly path: string }
 
 /** Parses a location hash (`#/study/mnist?tab=plan`) into a route and its query. */
@@ -30,6 +32,7 @@ export function parseHash(hash: string): { route: Route; query: URLSearchParams 
   if (parts.length === 0) return { route: { name: 'studies' }, query }
   if (head === 'new' && parts.length === 1) return { route: { name: 'new' }, query }
   if (head === 'study' && a !== undefined && parts.length === 2) return { route: { name: 'study', study: a }, query }
+  if (head === 'compare' && a !== undefined && parts.length === 2) return { route: { name: 'compare', study: a }, query }
   if (head === 'run' && a !== undefined && b !== undefined && parts.length === 3 && /^\d+$/.test(b)) {
     return { route: { name: 'run', study: a, seq: Number(b) }, query }
   }
@@ -48,6 +51,7 @@ export function hrefOf(route: Route, query?: URLSearchParams | Record<string, st
     case 'new': path = '/new'; break
     case 'study': path = `/study/${encodeURIComponent(route.study)}`; break
     case 'run': path = `/run/${encodeURIComponent(route.study)}/${route.seq}`; break
+    case 'compare': path = `/compare/${encodeURIComponent(route.study)}`; break
     case 'missing': path = route.path
   }
   const qs = new URLSearchParams(query).toString()

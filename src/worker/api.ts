@@ -23,23 +23,31 @@
  */
 import * as Comlink from 'comlink'
 import type { LogOptions } from '../db/database.js'
-import type { DexieDatabase } from '../db/dexie.js'
+import type { DexieDatabase, RunRow } from '../db/dexie.js'
 import { exportDump as exportDumpStream, type ExportOptions } from '../db/dump/export.js'
 import { importDump as importDumpSource, type ImportProgress } from '../db/dump/import.js'
 import type { Checkpoint } from '../db/dump/codec.js'
 import { DivinerError } from '../db/errors.js'
+import { analysisPicture, chooseCurveRuns, curvesPicture, historyPicture, type CurveChoice, type CurvesPicture, type HistoryPicture } from '../db/analysis/study.js'
+import type { StudyAnalysis } from '../db/analysis/pictures.js'
+import type { HistoryAxis } from '../db/analysis/series.js'
 import { leaderboard, parseObjective, studyOverview, type Leaderboard, type StudyOverview } from '../db/leaderboard.js'
 import { RunState, type Metrics, type NewRun } from '../db/run.js'
+import type { RunQuery, RunWindow } from '../db/run-window.js'
 import type { Study } from '../db/study.js'
 import { progressReporter } from './progress.js'
 import { releaseSignal } from './transfer.js'
 
 // The types of what the API's calls take and return, for the page (which may not import storage code).
 export type { RunRow } from '../db/dexie.js'
+export type { ColumnNames, RunQuery, RunWindow } from '../db/run-window.js'
 export type { ExportOptions } from '../db/dump/export.js'
 export type { ImportProgress, ImportSummary, Rejection } from '../db/dump/import.js'
 export type { Checkpoint } from '../db/dump/codec.js'
 export type { Leaderboard, LeaderboardRun, LeaderboardTrial, StudyOverview } from '../db/leaderboard.js'
+export type { CurvesPicture, HistoryPicture } from '../db/analysis/study.js'
+export type { Axis, ParallelCoordinates, Slice, SpreadRow, StudyAnalysis, Whisker } from '../db/analysis/pictures.js'
+export type { HistoryAxis } from '../db/analysis/series.js'
 
 /** `log`'s options as they cross the boundary; the signal travels as its own argument. */
 export type LogRequest = Omit<LogOptions, 'signal'>
@@ -71,12 +79,24 @@ export interface ExportedDump {
   readonly filename: string
 }
 
+/** Options of the study pictures. */
+export interface PictureOptions {
+  /** `+metric` maximizes, `-metric` minimizes; undefined is the study's objective. */
+  readonly objective?: string
+}
+
 /** How `leaderboard` ranks. */
 export interface LeaderboardOptions {
   /** `+metric` maximizes, `-metric` minimizes; undefined ranks by the study's objective. */
   readonly objective?: string
   /** The runs to consider, by reported state (default any). */
   readonly states?: number
+  /**
+   * Send only the best `limit` trials (all when undefined or 0): a board
+   * showing the top N of 20,000 trials need not copy them all to the page.
+   * `lacking` still counts every trial.
+   */
+  readonly limit?: number
 }
 
 /**
@@ -188,12 +208,78 @@ export function createApi(db: DexieDatabase | Promise<DexieDatabase>) {
     runRows: (study: string, states: RunState = RunState.Any, signal?: AbortSignal) =>
       call(signal, (d) => d.listRunRows(study, states, signal)),
 
+    /**
+     * A window of the study's runs table: `count` rows from position `offset`
+     * of the runs `query` selects, in its order, with the number selected and
+     * the table's columns. Sorting and filtering happen here, memoized per
+     * version of the study's rows, so the page's work never grows with the
+     * number of runs.
+     */
+    runWindow: (study: string, query: RunQuery, offset: number, count: number, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<RunWindow> => {
+        const info = await d.lookupStudy(study, signal)
+        return d.withRowTable(study, Object.keys(info.params), (t) => t.window(query, offset, count), signal)
+      }),
+
+    /** The names (`study:seq`) of every run `query` selects, in its order (for "select all shown"). */
+    runNames: (study: string, query: RunQuery, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<string[]> => {
+        const info = await d.lookupStudy(study, signal)
+        return d.withRowTable(study, Object.keys(info.params), (t) => Array.from(t.result(query), (i) => `${study}:${(t.rows[i] as RunRow).seq}`), signal)
+      }),
+
+    /**
+     * The run `step` places after run `seq` (before it, when negative) among
+     * those `query` selects, with its position; undefined past either end or
+     * when `seq` is not selected.
+     */
+    runNeighbor: (study: string, query: RunQuery, seq: number, step: number, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<{ seq: number; position: number; total: number } | undefined> => {
+        const info = await d.lookupStudy(study, signal)
+        return d.withRowTable(study, Object.keys(info.params), (t) => {
+          const result = t.result(query)
+          const at = t.position(query, seq)
+          const next = result[at + step]
+          if (at < 0 || next === undefined || at + step < 0) return undefined
+          return { seq: (t.rows[next] as RunRow).seq, position: at + step, total: result.length }
+        }, signal)
+      }),
+
     /** The study's replicated trials ranked by its objective or `options.objective`. */
     leaderboard: (study: string, options: LeaderboardOptions = {}, signal?: AbortSignal) =>
       call(signal, async (d): Promise<Leaderboard> => {
         const info = await d.lookupStudy(study, signal)
         const objective = parseObjective(options.objective, info.objective)
-        return leaderboard(objective, await d.listRunRows(study, options.states ?? RunState.Any, signal))
+        const board = leaderboard(objective, await d.listRunRows(study, options.states ?? RunState.Any, signal))
+        return options.limit ? { ...board, trials: board.trials.slice(0, options.limit) } : board
+      }),
+
+    // ---- Study pictures (issue 5): bounded summaries computed here, drawn by the page. ----
+
+    /** The objective of each successful run against seq or time, with the best so far and replicate spread whiskers. */
+    objectiveHistory: (study: string, options: PictureOptions & { readonly axis?: HistoryAxis } = {}, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<HistoryPicture> => {
+        const info = await d.lookupStudy(study, signal)
+        const rows = await d.listRunRows(study, RunState.Any, signal)
+        return historyPicture(rows, parseObjective(options.objective, info.objective), options.axis ?? 'seq')
+      }),
+
+    /** Learning curves (metric history against report index) of the runs of the top N trials, or of runs named by seq. */
+    learningCurves: (study: string, options: PictureOptions & CurveChoice & { readonly metric?: string } = {}, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<CurvesPicture> => {
+        const info = await d.lookupStudy(study, signal)
+        const objective = parseObjective(options.objective, info.objective)
+        const chosen = chooseCurveRuns(leaderboard(objective, await d.listRunRows(study, RunState.Any, signal)).trials, objective, options)
+        const histories: Metrics[][] = []
+        for (const c of chosen) histories.push([...(await d.lookupRun(study, c.seq, signal)).metrics])
+        return curvesPicture(objective, chosen, histories, options.metric)
+      }),
+
+    /** Parallel coordinates, slices, parameter importance and replicate spread of the study's trials. */
+    studyAnalysis: (study: string, options: PictureOptions = {}, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<StudyAnalysis> => {
+        const info = await d.lookupStudy(study, signal)
+        return analysisPicture(info, await d.listRunRows(study, RunState.Any, signal), parseObjective(options.objective, info.objective))
       }),
   }
 }

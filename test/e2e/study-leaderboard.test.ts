@@ -1,8 +1,8 @@
 /**
  * The leaderboard tab, as Diviner's `leaderboard` command: replicated trials
  * ranked by the objective (or an override), top N, chosen value and metric
- * columns, min–max across replicates, replicates expanded, constant columns
- * hidden and said. The expected figures are computed here from the runs made.
+ * columns, min–max across replicates (a column of its own for the objective),
+ * replicates expanded, constant columns hidden and said. The expected figures are computed here from the runs made.
  */
 import { mkdir } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
@@ -43,6 +43,18 @@ function metricCell(trial: number, metric: 'acc' | 'loss'): string {
   const [min, max] = [Math.min(...xs), Math.max(...xs)]
   const spread = rs.length > 1 && min !== max ? ` ${g(min)}–${g(max)}` : ''
   return `${g(mean(xs))}${spread}`
+}
+
+/** The objective's mean alone, as its own cell shows it. */
+function meanCell(trial: number, metric: 'acc' | 'loss'): string {
+  const xs = (trials[trial]!.runs as readonly TrialRun[]).flatMap((r) => (r[metric] === undefined ? [] : [r[metric]]))
+  return xs.length === 0 ? 'NA' : g(mean(xs))
+}
+
+/** The objective's min–max column: filled when 2 or more replicates report it. */
+function rangeCell(trial: number, metric: 'acc' | 'loss'): string {
+  const xs = (trials[trial]!.runs as readonly TrialRun[]).flatMap((r) => (r[metric] === undefined ? [] : [r[metric]]))
+  return xs.length < 2 ? '' : `${g(Math.min(...xs))}–${g(Math.max(...xs))}`
 }
 
 /** The trials ranked by `metric` in `direction`, leaving out those lacking it. */
@@ -98,11 +110,11 @@ describe('the leaderboard tab', () => {
     await screen.tab('Leaderboard').click()
     await screen.board.waitFor()
     expect(screen.query().get('tab')).toBe('leaderboard')
-    expect(await screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'Replicates', 'bs', 'lr'])
+    expect(await screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'min–max', 'Replicates', 'bs', 'lr'])
     const order = ranked('acc', -1)
     expect(order).toEqual([1, 0, 4, 2])
     expect(await screen.boardRows()).toEqual(order.map((t, i) => [
-      String(i + 1), runsCell(t), metricCell(t, 'acc'), replicatesCell(t), fv(trials[t]!.bs), fv(trials[t]!.lr),
+      String(i + 1), runsCell(t), meanCell(t, 'acc'), rangeCell(t, 'acc'), replicatesCell(t), fv(trials[t]!.bs), fv(trials[t]!.lr),
     ]))
     expect(await screen.notes()).toEqual(['ranked by maximize(acc)', '1 trial lacks acc', 'hidden: opt=adam (constant)'])
     await screen.screenshot('test-results/study-leaderboard.png')
@@ -111,10 +123,10 @@ describe('the leaderboard tab', () => {
   test('top N shows the best N; columns constant across them are hidden too', async () => {
     await screen.boardOption('Top N', '2')
     await expect.poll(() => screen.boardRows().then((rows) => rows.length)).toBe(2)
-    expect(await screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'Replicates', 'lr'])
+    expect(await screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'min–max', 'Replicates', 'lr'])
     expect(await screen.notes()).toContain('hidden: bs=32.0, opt=adam (constant)')
     await screen.boardFlag('Show constant columns').check()
-    expect(await screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'Replicates', 'bs', 'lr', 'opt'])
+    expect(await screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'min–max', 'Replicates', 'bs', 'lr', 'opt'])
     await screen.boardFlag('Show constant columns').uncheck()
   })
 
@@ -122,9 +134,9 @@ describe('the leaderboard tab', () => {
     await screen.boardOption('Top N', '')
     await screen.boardOption('Values', '^l')
     await screen.boardOption('Metrics', 'loss')
-    await expect.poll(() => screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'loss', 'Replicates', 'lr'])
+    await expect.poll(() => screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'min–max', 'loss', 'Replicates', 'lr'])
     const order = ranked('acc', -1)
-    expect((await screen.boardRows()).map((r) => r[3])).toEqual(order.map((t) => metricCell(t, 'loss')))
+    expect((await screen.boardRows()).map((r) => r[4])).toEqual(order.map((t) => metricCell(t, 'loss')))
     await screen.boardOption('Values', '(')
     await screen.page.getByRole('alert').filter({ hasText: /Invalid regular expression/ }).waitFor()
     await screen.boardOption('Values', '^l')
@@ -136,10 +148,10 @@ describe('the leaderboard tab', () => {
     const order = ranked('acc', -1)
     const want: string[][] = []
     for (const [i, t] of order.entries()) {
-      want.push([String(i + 1), runsCell(t), metricCell(t, 'acc'), metricCell(t, 'loss'), replicatesCell(t), fv(trials[t]!.lr)])
+      want.push([String(i + 1), runsCell(t), meanCell(t, 'acc'), rangeCell(t, 'acc'), metricCell(t, 'loss'), replicatesCell(t), fv(trials[t]!.lr)])
       for (const [k, r] of (trials[t]!.runs as readonly TrialRun[]).entries()) {
         want.push(['', `cifar:${seqsOf(t)[k]} ${r.pending ? 'pending' : 'success'}`,
-          r.pending ? 'NA' : r.acc === undefined ? 'NA' : g(r.acc), r.pending ? 'NA' : r.loss === undefined ? 'NA' : g(r.loss), `replicate ${r.replicate}`, ''])
+          r.pending ? 'NA' : r.acc === undefined ? 'NA' : g(r.acc), '', r.pending ? 'NA' : r.loss === undefined ? 'NA' : g(r.loss), `replicate ${r.replicate}`, ''])
       }
     }
     expect(rows).toEqual(want)
@@ -153,7 +165,7 @@ describe('the leaderboard tab', () => {
     // Only lr is chosen (values ^l), so nothing is hidden as constant.
     await expect.poll(() => screen.notes()).toEqual(['ranked by minimize(loss)'])
     const order = ranked('loss', 1)
-    expect(await screen.boardRows()).toEqual(order.map((t, i) => [String(i + 1), runsCell(t), metricCell(t, 'loss'), replicatesCell(t), fv(trials[t]!.lr)]))
+    expect(await screen.boardRows()).toEqual(order.map((t, i) => [String(i + 1), runsCell(t), meanCell(t, 'loss'), rangeCell(t, 'loss'), replicatesCell(t), fv(trials[t]!.lr)]))
     await screen.boardOption('Objective', 'loss')
     await expect.poll(() => screen.notes()).toContain('ranked by maximize(loss)')
     expect((await screen.boardRows()).map((r) => r[1])).toEqual(ranked('loss', -1).map(runsCell))
@@ -173,7 +185,7 @@ describe('the leaderboard tab', () => {
   test('a shared link with every option opens that leaderboard', async () => {
     await screen.open('cifar', { tab: 'leaderboard', n: '1', metrics: 'loss', expand: '1', constant: '1' })
     await screen.board.waitFor()
-    expect(await screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'loss', 'Replicates', 'bs', 'lr', 'opt'])
+    expect(await screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'min–max', 'loss', 'Replicates', 'bs', 'lr', 'opt'])
     expect((await screen.boardRows()).length).toBe(1 + trials[1].runs.length)
   })
 

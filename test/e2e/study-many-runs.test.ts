@@ -1,7 +1,7 @@
 /**
  * A study of 100,000 runs: the runs tab shows them, keeps only the rows in
  * view in the DOM, scrolls without long frames, and sorts, filters and
- * searches them without blocking for long.
+ * searches them (in the worker) without a single main-thread task over 50 ms.
  */
 import { mkdir } from 'node:fs/promises'
 import { gzipSync } from 'node:zlib'
@@ -136,8 +136,13 @@ describe('a study of 100,000 runs', () => {
     expect(timings.medianRedraw).toBeLessThan(50)
   })
 
-  test('sorts, filters and searches without blocking for long', async () => {
+  test('sorts, filters and searches without a long task on the main thread', async () => {
     await screen.runsTable.evaluate((t) => { t.scrollTop = 0 })
+    await browser.page.evaluate(() => {
+      const w = globalThis as unknown as { longTasks: number[] }
+      w.longTasks = []
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) w.longTasks.push(e.duration) }).observe({ type: 'longtask' })
+    })
     const firstIs = (id: string) => async () => (await screen.runIds())[0] === id
     // The smallest loss is run 1 (loss 0); the largest, the run whose scramble is highest.
     let maxI = 0
@@ -150,9 +155,13 @@ describe('a study of 100,000 runs', () => {
     const adam = Math.ceil(RUNS / 3)
     timings.search = await timeUntil(() => screen.search.fill('opt=adam'), async () => (await screen.runCount.textContent()) === `${adam.toLocaleString('en')} of 100,000 runs`)
     timings.sortValue = await timeUntil(() => screen.sortBy('lr'), async () => (await screen.runRow((await screen.runIds())[0]!))[8] === '0.000005')
-    console.log('100,000 runs, ms:', JSON.stringify(timings))
+    const longTasks = await browser.page.evaluate(() => (globalThis as unknown as { longTasks: number[] }).longTasks)
+    console.log('100,000 runs, ms:', JSON.stringify(timings), 'long tasks:', JSON.stringify(longTasks))
+    expect(longTasks).toEqual([])
     for (const key of ['sortAsc', 'sortDesc', 'filter', 'search', 'sortValue']) expect(timings[key]).toBeLessThan(3_000)
+    await browser.page.setViewportSize({ width: 1600, height: 1000 })
     await screen.screenshot('test-results/study-many-runs-sorted.png')
+    await browser.page.setViewportSize({ width: 1100, height: 700 })
   })
 
   test('an imported run says where it came from', async () => {

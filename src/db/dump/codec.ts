@@ -337,7 +337,7 @@ function decodeRun(o: Json, keys: KeyCheck): DumpRecord {
     replicate: integer(field(o, 'replicate', 'run'), 'run.replicate', 0, 63),
     state,
     status: string(field(o, 'status', 'run'), 'run.status'),
-    config: freeJson(obj(field(o, 'config', 'run'), 'run.config'), 'run.config') as RunConfig,
+    config: runConfig(field(o, 'config', 'run')),
     created: time(field(o, 'created', 'run'), 'run.created'),
     updated: time(field(o, 'updated', 'run'), 'run.updated'),
     runtime: finiteNonNegative(field(o, 'runtime_ms', 'run'), 'run.runtime_ms'),
@@ -346,6 +346,20 @@ function decodeRun(o: Json, keys: KeyCheck): DumpRecord {
     logCount: integer(field(o, 'log', 'run'), 'run.log', 0),
   }
   return { type: 'run', run }
+}
+
+/**
+ * A run's config: free-form JSON, except that the fields the page shows for
+ * what they are (script text, lists of local files and datasets) have their
+ * types (a `localFiles` of `{"length": 1e9}` would otherwise be walked as a list).
+ */
+function runConfig(x: unknown): RunConfig {
+  const config = freeJson(obj(x, 'run.config'), 'run.config') as Json
+  if (Object.hasOwn(config, 'script')) string(config['script'], 'run.config.script')
+  for (const key of ['localFiles', 'datasets']) {
+    if (Object.hasOwn(config, key)) stringList(config[key], `run.config.${key}`)
+  }
+  return config as RunConfig
 }
 
 function nonEmpty(x: unknown, what: string): string {

@@ -22,6 +22,7 @@ import { RunState } from '../run.js'
 import type { LogChunkRecord, MetricChunkRecord, RunRecord, StudyRecord, UndoRecord } from '../schema.js'
 import { studiesEquivalent, type Study } from '../study.js'
 import { BadRecord, decodeRecord, UnsupportedVersion, type DumpRecord, type RunHead } from './codec.js'
+import { widenStudy } from '../optuna/mapping.js'
 import { badDump, gzipDecoding, isGzip, MultiMemberGzip, parseLine, peek, readLines, sourceStream, type Decoding, type DumpSource, type Line } from './lines.js'
 
 /** How far an import has got. */
@@ -52,8 +53,8 @@ export interface Rejection {
 
 /** What an import did (SPEC §6). */
 export interface ImportSummary {
-  /** What kind of file was read. */
-  readonly source: 'diviner-dump'
+  /** What kind of file was read: a Diviner dump, an Optuna JournalStorage log or an Optuna RDB storage (SQLite). */
+  readonly source: ImportSource
   /** The ids of the databases the dump came from. */
   readonly origins: string[]
   readonly studies: { added: number; updated: number; unchanged: number; conflicts: number }
@@ -66,7 +67,38 @@ export interface ImportSummary {
   readonly bytes: number
 }
 
+/** The kinds of file `importDump` reads, recognised by their content. */
+export type ImportSource = 'diviner-dump' | 'optuna-journal' | 'optuna-sqlite'
+
+/**
+ * A study definition read from another tool's file (an Optuna study): merged
+ * into a study of the same name only when that study came from the same source
+ * (`widenStudy`: params widened as a longer file brings new ones), else a conflict.
+ */
+export interface ForeignStudyRecord { readonly type: 'foreign-study'; readonly study: Study; readonly created: number }
+
+/** A record the merge applies: a dump record, or a study read from another tool's file. */
+export type MergeRecord = DumpRecord | ForeignStudyRecord
+
+/** One record to merge and the line it came from (named by errors). */
+export interface MergeItem { readonly line: Line; readonly record: MergeRecord }
+
+/**
+ * A reader of another tool's file, turning it into merge records: it yields
+ * them in chunks, in order (a study before its runs, a run before its history),
+ * and counts the bytes it has read. Its errors are DivinerErrors.
+ */
+export interface ForeignReader {
+  readonly kind: ImportSource
+  readonly records: AsyncIterable<readonly MergeItem[]>
+  /** Bytes of the source read so far. */
+  bytesRead(): number
+}
+
 const BATCH_RUNS = 500
+/** A foreign file's batches: its runs come as records in memory (no line text), so fewer, larger transactions. */
+const FOREIGN_BATCH_RUNS = 2000
+const FOREIGN_BATCH_ENTRIES = 256 * 1024
 const BATCH_CHARS = 8 * 1024 * 1024
 const MAX_LISTED_REJECTIONS = 1000
 
@@ -91,6 +123,14 @@ function webLocks(): LockManager | undefined {
  */
 export async function importDump(db: DexieDatabase, source: DumpSource, options: ImportOptions = {}): Promise<ImportSummary> {
   await db.id() // opens the database on first use
+  // An Optuna journal or SQLite file is recognised by its first bytes; its reader is loaded only then.
+  const sniffed = await sniffOptuna(source)
+  source = sniffed.source
+  if (sniffed.kind !== undefined) {
+    const { optunaReader } = await import('../optuna/reader.js')
+    const kind = sniffed.kind
+    return importOnceWith(db, (merger) => readForeign(optunaReader(kind, source), merger, options, sourceStream(source).size))
+  }
   // A Blob or bytes can be read again: try native gunzip first, and if the dump
   // turns out to hold several gzip members (undone by then), read it with fflate.
   const rereadable = !(source instanceof ReadableStream)
@@ -103,8 +143,13 @@ export async function importDump(db: DexieDatabase, source: DumpSource, options:
 }
 
 async function importOnce(db: DexieDatabase, source: DumpSource, options: ImportOptions, gzip: Decoding): Promise<ImportSummary> {
+  return importOnceWith(db, (merger) => readDump(source, merger, options, gzip))
+}
+
+/** Runs one import (reading with `read`, which resolves to the bytes read and the kind of file) under its lock. */
+async function importOnceWith(db: DexieDatabase, read: (merger: Merger) => Promise<number | { bytes: number; kind: ImportSource }>): Promise<ImportSummary> {
   const importId = newId()
-  const run = () => runImport(db, importId, source, options, gzip)
+  const run = () => runImport(db, importId, read)
   const locks = webLocks()
   if (locks) return locks.request(lockName(importId), run)
   liveImports.add(importId)
@@ -115,23 +160,96 @@ async function importOnce(db: DexieDatabase, source: DumpSource, options: Import
   }
 }
 
-async function runImport(db: DexieDatabase, importId: string, source: DumpSource, options: ImportOptions, gzip: Decoding): Promise<ImportSummary> {
+async function runImport(db: DexieDatabase, importId: string, read: (merger: Merger) => Promise<number | { bytes: number; kind: ImportSource }>): Promise<ImportSummary> {
   const d = db.dexie
   const merger = new Merger(db, importId)
   let bytes: number
+  let kind: ImportSource = 'diviner-dump'
   try {
-    bytes = await readDump(source, merger, options, gzip)
+    const got = await read(merger)
+    if (typeof got === 'number') bytes = got
+    else ({ bytes, kind } = got)
     await db.guard(() => d.transaction('rw', d.imports, d.undo, async () => {
       await d.undo.where('[importId+batch]').between([importId, Dexie.minKey], [importId, Dexie.maxKey]).delete()
       await d.imports.delete(importId)
     }))
   } catch (e) {
-    if (merger.batches > 0) await rollback(db, importId)
+    // When the undo fails too (the disk is still full), the import's own error is
+    // the one to report; its marker stays, and the next connection to open the
+    // database finishes the undo (recoverImports).
+    if (merger.batches > 0) await rollback(db, importId).catch(() => undefined)
     throw e
   } finally {
     merger.notifyAll()
   }
-  return merger.summary(bytes)
+  return merger.summary(bytes, kind)
+}
+
+/**
+ * What an Optuna file looks like, from its first bytes: SQLite's header, or a
+ * first non-empty line that is a JSON object starting with "op_code" (as
+ * Optuna's JournalFileBackend writes every line). `source` is the source to
+ * read from now (a stream has been partly read to look).
+ */
+async function sniffOptuna(source: DumpSource): Promise<{ kind: 'optuna-journal' | 'optuna-sqlite' | undefined; source: DumpSource }> {
+  const N = 512
+  let head: Uint8Array
+  if (source instanceof Uint8Array) head = source.subarray(0, N)
+  else if (typeof Blob !== 'undefined' && source instanceof Blob) head = new Uint8Array(await source.slice(0, N).arrayBuffer())
+  else {
+    const peeked = await readOrRefuse(() => peek(source as ReadableStream<Uint8Array>, N), 1)
+    head = peeked.head
+    source = peeked.stream
+  }
+  if (isGzip(head)) return { kind: undefined, source }
+  const text = new TextDecoder().decode(head)
+  if (text.startsWith('SQLite format 3\0')) return { kind: 'optuna-sqlite', source }
+  if (/^(\uFEFF)?\s*\{\s*"op_code"\s*:/.test(text)) return { kind: 'optuna-journal', source }
+  return { kind: undefined, source }
+}
+
+/** Applies a foreign reader's records batch by batch, like `readDump`; resolves to the bytes read and the kind of file. */
+async function readForeign(reader: ForeignReader, merger: Merger, options: ImportOptions, size: number | undefined): Promise<{ bytes: number; kind: ImportSource }> {
+  let batch: MergeItem[] = []
+  let batchRuns = 0
+  let batchEntries = 0
+  let applying: Promise<void> = Promise.resolve()
+  let appliedBytes = 0
+  let reported = 0
+  const report = () => {
+    if (merger.records === reported || options.signal?.aborted) return
+    reported = merger.records
+    options.onProgress?.({ bytesRead: appliedBytes, bytesTotal: size, records: merger.records })
+  }
+  const flush = async () => {
+    checkAborted(options.signal)
+    await applying
+    const cut = reader.bytesRead()
+    applying = merger.apply(batch).then(() => { appliedBytes = cut; report() })
+    applying.catch(() => undefined)
+    batch = []
+    batchRuns = 0
+    batchEntries = 0
+  }
+  try {
+    for await (const items of reader.records) {
+      checkAborted(options.signal)
+      for (const item of items) {
+        batch.push(item)
+        const r = item.record
+        if (r.type === 'run') batchRuns++
+        else if (r.type === 'metrics' || r.type === 'log') batchEntries += r.entries.length
+        if (batchRuns >= FOREIGN_BATCH_RUNS || batchEntries >= FOREIGN_BATCH_ENTRIES) await flush()
+      }
+    }
+    await flush()
+    await applying
+  } catch (e) {
+    await applying.catch(() => undefined)
+    throw e
+  }
+  report()
+  return { bytes: reader.bytesRead(), kind: reader.kind }
 }
 
 /** Reads, decodes and applies the dump batch by batch; resolves to the number of bytes read. */
@@ -231,23 +349,34 @@ function decodeLine(line: Line): DumpRecord {
 /** Undoes every applied batch of an import, newest first, then forgets it. */
 async function rollback(db: DexieDatabase, importId: string): Promise<void> {
   const d = db.dexie
+  const undoOf = () => d.undo.where('[importId+batch]').between([importId, Dexie.minKey], [importId, Dexie.maxKey])
+  // Records go back to older revs: caches of rows (row-cache.ts) must start afresh.
+  const newEpoch = async () => {
+    const epoch = await d.meta.get('epoch')
+    await d.meta.put({ key: 'epoch', n: (epoch?.key === 'epoch' ? epoch.n : 0) + 1 })
+  }
   for (;;) {
-    const done = await d.transaction('rw', [d.studies, d.runs, d.metricChunks, d.logChunks, d.undo, d.imports], async () => {
-      const last = await d.undo.where('[importId+batch]').between([importId, Dexie.minKey], [importId, Dexie.maxKey]).last()
-      if (!last) {
-        await d.imports.delete(importId)
-        return true
-      }
+    const last = await db.guard(() => undoOf().last())
+    if (!last) {
+      await db.guard(() => d.imports.delete(importId))
+      return
+    }
+    // Each step in two transactions: first remove what the batch inserted (which
+    // frees room on a full disk), then put back what it replaced and forget the
+    // step. Both are idempotent, so a step interrupted between them is done again.
+    await db.guard(() => d.transaction('rw', [d.studies, d.runs, d.metricChunks, d.logChunks, d.meta], async () => {
+      await newEpoch()
       await d.runs.bulkDelete(last.insertedRuns)
       await d.studies.bulkDelete(last.insertedStudies)
       await d.metricChunks.bulkDelete(last.insertedMetricChunks)
       await d.logChunks.bulkDelete(last.insertedLogChunks)
+    }))
+    await db.guard(() => d.transaction('rw', [d.studies, d.runs, d.undo, d.meta], async () => {
+      await newEpoch()
       await d.runs.bulkPut(last.priorRuns)
       await d.studies.bulkPut(last.priorStudies)
       await d.undo.delete([importId, last.batch])
-      return false
-    })
-    if (done) return
+    }))
   }
 }
 
@@ -330,7 +459,7 @@ class Merger {
   constructor(private readonly db: DexieDatabase, private readonly importId: string) {}
 
   /** Applies one batch in one transaction, with its undo record. */
-  async apply(batch: readonly { line: Line; record: DumpRecord }[]): Promise<void> {
+  async apply(batch: readonly MergeItem[]): Promise<void> {
     if (batch.length === 0) return
     const d = this.db.dexie
     const names = new Set<string>()
@@ -338,7 +467,7 @@ class Merger {
     let records = 0
     for (const { record: r } of batch) {
       if (r.type !== 'header') records++
-      if (r.type === 'study') names.add(r.study.name)
+      if (r.type === 'study' || r.type === 'foreign-study') names.add(r.study.name)
       else if (r.type === 'run') { names.add(r.run.study); ids.add(r.run.id) } else if (r.type !== 'header') ids.add(r.run)
     }
     const batchNo = this.batches
@@ -353,10 +482,11 @@ class Merger {
     this.records += records
   }
 
-  private applyRecord(tx: BatchState, record: DumpRecord, line: Line): void {
+  private applyRecord(tx: BatchState, record: MergeRecord, line: Line): void {
     switch (record.type) {
       case 'header': this.origins.add(record.header.origin); return
       case 'study': this.applyStudy(tx, record.study, record.created); return
+      case 'foreign-study': this.applyForeignStudy(tx, record.study, record.created); return
       case 'run': this.applyRun(tx, record.run); return
       case 'metrics':
       case 'log': this.applyHistory(tx, record, line)
@@ -382,6 +512,26 @@ class Merger {
     if (!this.studyOutcome.has(study.name)) this.studyOutcome.set(study.name, 'existing')
     if (descriptionPrecedes(incoming, local)) {
       tx.putStudy({ ...local, ...incoming })
+      this.studyChanged.add(study.name)
+    }
+  }
+
+  /** A study from another tool's file: added, or widened when the study here came from the same source, else a conflict. */
+  private applyForeignStudy(tx: BatchState, study: Study, created: number): void {
+    const source = (study.oracle as { source?: unknown } | undefined)?.source
+    if (typeof source === 'string') this.origins.add(source)
+    const local = tx.study(study.name)
+    if (!local) { this.applyStudy(tx, study, created); return }
+    if (this.studyOutcome.get(study.name) === 'conflict') return
+    const merged = widenStudy(local, study)
+    if (!merged) {
+      this.studyOutcome.set(study.name, 'conflict')
+      this.conflicts.push({ study: study.name, reason: `study ${study.name} here is not the same ${String(source).startsWith('optuna:') ? 'Optuna' : 'imported'} study as the file's (${String(source)}); kept this one, rejected the file's runs` })
+      return
+    }
+    if (!this.studyOutcome.has(study.name)) this.studyOutcome.set(study.name, 'existing')
+    if (!studiesEquivalent(local, merged) || merged.description !== local.description) {
+      tx.putStudy({ ...local, params: merged.params, description: merged.description ?? local.description, oracle: merged.oracle ?? local.oracle })
       this.studyChanged.add(study.name)
     }
   }
@@ -456,7 +606,7 @@ class Merger {
     for (const s of this.studyChanged) this.db.notify(s)
   }
 
-  summary(bytes: number): ImportSummary {
+  summary(bytes: number, source: ImportSource = 'diviner-dump'): ImportSummary {
     const studies = { added: 0, updated: 0, unchanged: 0, conflicts: 0 }
     for (const [name, outcome] of this.studyOutcome) {
       if (outcome === 'added') studies.added++
@@ -467,7 +617,7 @@ class Merger {
     const runs = { added: 0, updated: 0, unchanged: 0, rejected: this.rejected }
     for (const outcome of this.runOutcome.values()) if (outcome !== 'rejected') runs[outcome]++
     return {
-      source: 'diviner-dump', origins: [...this.origins], studies, runs, conflicts: this.conflicts,
+      source, origins: [...this.origins], studies, runs, conflicts: this.conflicts,
       rejections: this.rejections, records: this.records, bytes,
     }
   }

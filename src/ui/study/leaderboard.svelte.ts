@@ -65,7 +65,8 @@ export class BoardModel {
     if (this.objective.error) return
     const load = ++this.loads
     try {
-      const result = await this.api.leaderboard(this.study, { objective: spec })
+      // Only the trials on show cross from the worker (0 shows all).
+      const result = await this.api.leaderboard(this.study, { objective: spec, limit: this.top })
       if (load !== this.loads) return
       this.result = result
       this.failure = undefined

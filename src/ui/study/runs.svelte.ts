@@ -1,17 +1,19 @@
 /**
- * The runs tab's state: filters, sort and search read from the URL query, the
- * rows they select (derived, so each step reruns only when its own inputs
- * change: typing a search refilters without resorting), and the selection.
+ * The runs tab's state: filters, sort and search read from the URL query; the
+ * rows on show, asked of the worker a window at a time (the worker sorts and
+ * filters, so nothing here grows with the number of runs); the keyboard's
+ * current row; and the selection.
  */
 import * as Comlink from 'comlink'
-import type { Router } from '../router.svelte.js'
+import type { ColumnNames, RunQuery } from '../../db/run-window.js'
+import { hrefOf, type Router } from '../router.svelte.js'
 import { downloadBlob } from '../transfer/download.js'
 import { failureOf, type Failure } from './failure.js'
 import {
-  filterOrder, formatSort, formatStatesParam, indexRows, nextSort, parseSort, parseStatesParam,
-  runColumns, sortKeys, sortOrder, toggled, NO_SELECTION, type Column, type RowIndex, type Sort,
+  columnsOf, formatSort, formatStatesParam, nextSort, parseSort, parseStatesParam, toggled, NO_SELECTION,
+  type Column, type Sort,
 } from './runs.js'
-import type { StudyModel } from './study.svelte.js'
+import type { LoadStatus } from './study.svelte.js'
 import type { Api, RunRow } from './types.js'
 
 /** The run's name, `study:seq`, which the selection and exports use. */
@@ -19,54 +21,143 @@ export function rowId(row: RunRow): string {
   return `${row.study}:${row.seq}`
 }
 
+/** Rows asked for beyond those in view, on each side. */
+const MARGIN = 60
+
+/** The query parameters that carry a runs table's order (to the run page, for stepping through runs). */
+export const ORDER_PARAMS = ['sort', 'q', 'states', 'brush'] as const
+
+/** The query `params` (a route's query) name: sort, search and states, as the runs tab keeps them. */
+export function queryOf(param: (key: string) => string): RunQuery {
+  return { sort: param('sort'), search: param('q'), states: parseStatesParam(param('states')), brush: param('brush') }
+}
+
+/** The query parameters of `query` that differ from the defaults (to put in a link). */
+export function orderParams(query: RunQuery): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (query.sort) out.sort = query.sort
+  if (query.search) out.q = query.search
+  const states = formatStatesParam(query.states)
+  if (states) out.states = states
+  if (query.brush) out.brush = query.brush
+  return out
+}
+
 export class RunsView {
-  private readonly model: StudyModel
+  private readonly study: string
   private readonly router: Router
   private readonly api: Api
 
-  private readonly sortParam: string
-  private readonly statesParam: string
   readonly search: string
   readonly sort: Sort
   readonly states: number
+  /** The analysis tab's brush (`brush=` JSON; '' for none): only runs of the brushed trials are shown. */
+  readonly brush: string
+  /** What the worker is asked: sort, search and states from the URL. */
+  readonly query: RunQuery
+  /** The query as a string (changes exactly when the query does). */
+  readonly queryKey: string
   readonly columns: Column[]
-  private readonly sortColumn: Column
-  private readonly index: RowIndex
-  private readonly keys: Float64Array
-  private readonly order: Uint32Array
-  /** Indices into the model's rows of the rows on show, in order. */
-  readonly visible: Uint32Array
+
+  /** The table's value and metric names, as the last window said. */
+  names: ColumnNames = $state.raw({ values: [], metrics: [] })
+  /** Runs the query selects, and runs of the study. */
+  total = $state(0)
+  all = $state(0)
+  status: LoadStatus = $state('loading')
+  failure: Failure | undefined = $state.raw()
+  /** The rows held: positions `offset` … `offset + rows.length - 1` of the result. */
+  private held: { offset: number; rows: RunRow[]; key: string; version: number } = $state.raw({ offset: 0, rows: [], key: '', version: -1 })
+  /** The positions in view (set by the table as it scrolls). */
+  private range = { first: 0, last: 0 }
+  private requests = 0
+
+  /** True while the rows held are not yet those of the current query. */
+  readonly busy: boolean
+
+  /** The keyboard's current row (a position in the result), or -1. */
+  current = $state(-1)
 
   /** Selected runs by name (replaced, never mutated, so a change is seen). */
   selected: ReadonlySet<string> = $state.raw(NO_SELECTION)
+  /** The query (and version) whose every run "select all" selected, while the selection is unchanged since. */
+  private selectedAll = $state('')
   readonly allVisibleSelected: boolean
 
   exporting = $state(false)
   exportNote = $state('')
   exportFailure: Failure | undefined = $state.raw()
 
-  constructor(model: StudyModel, router: Router, api: Api) {
-    this.model = model
+  constructor(study: string, router: Router, api: Api) {
+    this.study = study
     this.router = router
     this.api = api
-    this.sortParam = $derived(router.param('sort'))
-    this.statesParam = $derived(router.param('states'))
     this.search = $derived(router.param('q'))
-    this.sort = $derived(parseSort(this.sortParam))
-    this.states = $derived(parseStatesParam(this.statesParam))
-    this.columns = $derived(runColumns(model.rows, Object.keys(model.info?.params ?? {})))
-    this.sortColumn = $derived(this.columns.find((c) => c.key === this.sort.key) ?? (this.columns[0] as Column))
-    this.index = $derived(indexRows(model.rows))
-    this.keys = $derived(sortKeys(model.rows, this.sortColumn))
-    this.order = $derived(sortOrder(this.keys, this.sort.desc))
-    this.visible = $derived(filterOrder(this.order, this.index, this.states, this.search))
-    this.allVisibleSelected = $derived(this.everyVisibleSelected())
+    const sortParam = $derived(router.param('sort'))
+    this.sort = $derived(parseSort(sortParam))
+    this.states = $derived(parseStatesParam(router.param('states')))
+    this.brush = $derived(router.param('brush'))
+    this.query = $derived({ sort: sortParam, search: this.search, states: this.states, brush: this.brush })
+    this.queryKey = $derived(JSON.stringify(this.query))
+    this.columns = $derived(columnsOf(this.names))
+    this.busy = $derived(this.held.key !== this.queryKey)
+    this.allVisibleSelected = $derived(this.total > 0 && this.selectedAll === `${this.queryKey}@${this.held.version}` && this.selected.size >= this.total)
   }
 
-  /** The row at position `i` of the visible rows. */
+  /** The row at position `i` of the result, when held. */
   row(i: number): RunRow | undefined {
-    const index = this.visible[i]
-    return index === undefined ? undefined : this.model.rows[index]
+    const h = this.held
+    return h.rows[i - h.offset]
+  }
+
+  /** The table says which positions are in view; rows near them are asked for when not held. */
+  setRange(first: number, last: number): void {
+    this.range = { first, last }
+    const h = this.held
+    const need = first > 0 && first - MARGIN / 3 < h.offset
+    const needAfter = last + MARGIN / 3 > h.offset + h.rows.length && h.offset + h.rows.length < this.total
+    if (h.key !== this.queryKey || need || needAfter) void this.load()
+  }
+
+  /** Asks the worker for the rows around those in view under the current query; a later request wins. */
+  async load(): Promise<void> {
+    const request = ++this.requests
+    const query = $state.snapshot(this.query) as RunQuery
+    const key = this.queryKey
+    const offset = Math.max(0, this.range.first - MARGIN)
+    const count = this.range.last - this.range.first + 2 * MARGIN
+    try {
+      const w = await this.api.runWindow(this.study, query, offset, count)
+      if (request !== this.requests) return
+      this.held = { offset: w.offset, rows: w.rows, key, version: w.version }
+      if (w.columns.values.join('\n') !== this.names.values.join('\n') || w.columns.metrics.join('\n') !== this.names.metrics.join('\n')) this.names = w.columns
+      this.total = w.total
+      this.all = w.all
+      this.failure = undefined
+      this.status = 'ready'
+      if (this.current >= w.total) this.current = w.total - 1
+    } catch (e) {
+      if (request !== this.requests) return
+      this.failure = failureOf(e)
+      this.status = 'failed'
+    }
+  }
+
+  /** The link to run `row`, carrying the table's order (so the run page can step through the runs). */
+  runHref(row: RunRow): string {
+    return hrefOf({ name: 'run', study: row.study, seq: row.seq }, orderParams(this.query))
+  }
+
+  /** Moves the current row by `step` (clamped to the result). */
+  move(step: number): void {
+    if (this.total === 0) return
+    this.current = Math.max(0, Math.min(this.total - 1, (this.current < 0 ? (step > 0 ? -1 : this.total) : this.current) + step))
+  }
+
+  /** Opens the current row's run. */
+  openCurrent(): void {
+    const r = this.row(this.current)
+    if (r) location.hash = this.runHref(r)
   }
 
   /** The sort as a column header shows it: 'ascending', 'descending' or 'none'. */
@@ -90,26 +181,32 @@ export class RunsView {
     this.router.setQuery({ q: text })
   }
 
+  /** Shows the runs of every trial again, not only the brushed ones. */
+  clearBrush(): void {
+    this.router.setQuery({ brush: undefined })
+  }
+
   isSelected(row: RunRow): boolean {
     return this.selected.has(rowId(row))
   }
 
   toggle(row: RunRow, on: boolean): void {
     this.selected = toggled(this.selected, [rowId(row)], on)
+    if (!on) this.selectedAll = ''
   }
 
-  /** Selects every visible row, or unselects them all. */
-  toggleVisible(on: boolean): void {
-    const rows = this.model.rows
-    this.selected = toggled(this.selected, Array.from(this.visible, (i) => rowId(rows[i] as RunRow)), on)
+  /** Selects every run the query selects (asking the worker for their names), or unselects them. */
+  async toggleVisible(on: boolean): Promise<void> {
+    const key = `${this.queryKey}@${this.held.version}`
+    const names = await this.api.runNames(this.study, $state.snapshot(this.query) as RunQuery)
+    this.selected = toggled(this.selected, names, on)
+    this.selectedAll = on ? key : ''
   }
 
-  /** True when there are visible rows and all are selected (checks the rows only when enough are selected). */
-  private everyVisibleSelected(): boolean {
-    if (this.visible.length === 0 || this.selected.size < this.visible.length) return false
-    const rows = this.model.rows
-    for (const i of this.visible) if (!this.selected.has(rowId(rows[i] as RunRow))) return false
-    return true
+  /** The selected runs' seqs, ascending (for comparing them). */
+  selectedSeqs(): number[] {
+    const prefix = `${this.study}:`
+    return [...this.selected].filter((n) => n.startsWith(prefix)).map((n) => Number(n.slice(prefix.length))).sort((a, b) => a - b)
   }
 
   /** Exports the selected runs as a dump and offers it as a download. */

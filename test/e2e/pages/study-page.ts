@@ -121,8 +121,34 @@ export class StudyScreen {
     return new URLSearchParams(hash.includes('?') ? hash.slice(hash.indexOf('?') + 1) : '')
   }
 
-  tab(name: 'Runs' | 'Leaderboard' | 'Plan'): Locator {
+  tab(name: 'Runs' | 'Leaderboard' | 'Plan' | 'Analysis'): Locator {
     return this.page.getByRole('tab', { name, exact: true })
+  }
+
+  // ---- pictures (leaderboard and analysis tabs) ----
+
+  /** The picture `name` (objective-history, learning-curves, parallel-coordinates, slices, importance, replicate-spread). */
+  picture(name: string): Locator {
+    return this.page.locator(`figure[data-picture="${name}"]`)
+  }
+
+  /** Waits until picture `name` has drawn its data. */
+  async pictureReady(name: string): Promise<void> {
+    await this.page.locator(`figure[data-picture="${name}"][data-ready="true"]`).waitFor()
+  }
+
+  /** How many of the picture's canvases have at least one painted pixel, and how many it has. */
+  async paintedCanvases(name: string): Promise<{ painted: number; canvases: number }> {
+    return this.picture(name).locator('canvas').evaluateAll((canvases) => {
+      const painted = (canvases as HTMLCanvasElement[]).filter((c) => {
+        const ctx = c.getContext('2d')
+        if (!ctx || c.width === 0 || c.height === 0) return false
+        const data = ctx.getImageData(0, 0, c.width, c.height).data
+        for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true
+        return false
+      }).length
+      return { painted, canvases: canvases.length }
+    })
   }
 
   // ---- runs ----
@@ -145,6 +171,8 @@ export class StudyScreen {
 
   /** The ids (`study:seq`) of the run rows now in the DOM, top to bottom. */
   async runIds(): Promise<string[]> {
+    // The worker sorts and filters: wait until the rows shown are those of the current query.
+    await this.page.locator('[role=table][aria-label=Runs]:not([aria-busy=true])').waitFor()
     return this.runsTable.locator('[role=rowgroup] + [role=rowgroup] [role=row]').evaluateAll((rows) =>
       rows.map((r) => ({ i: Number(r.getAttribute('aria-rowindex')), id: r.querySelector('a')?.textContent?.trim() ?? '' }))
         .sort((a, b) => a.i - b.i).map((r) => r.id))

@@ -1,0 +1,174 @@
+/**
+ * Optuna journals through the built page (served as `npm start` serves it),
+ * driven by playwright-core in headless Chromium at 1600×1000, as a person
+ * would: journals of 1,000 and 10,000 trials (100 intermediate values each)
+ * made by the shared generator, chosen with "Import dump". Measured per size:
+ *   listed_ms    choosing the file → the study listed with all its runs (the
+ *                import finished and its summary shown; `import_ms` is that)
+ *   drawn_ms     opening the study's leaderboard tab → the board, the objective
+ *                history and the learning curves all drawn (data-ready=true)
+ *   long_tasks / longest_task_ms   main-thread tasks over 50 ms during both
+ *   memory_mb    the renderer process's proportional set size (PSS, from
+ *                /proc, the page's worker included) after the study is drawn
+ *   reopen_ms    reload → the study page drawn again
+ * Each size runs in a fresh persistent profile (IndexedDB on disk, as a
+ * visitor's). Where the import's time goes (reading, parsing, writing) is
+ * measured apart, in bench/browser/optuna-parse.bench.ts.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { readdirSync } from 'node:fs'
+import { chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, inject, it } from 'vitest'
+import { chromiumArgs, chromiumPath } from '../../test/chromium.js'
+
+const baseUrl = inject('baseUrl')
+const GENERATOR = fileURLToPath(new URL('../../../shared/tools/gen_optuna_journal.mjs', import.meta.url))
+const SIZES = [1000, 10_000] as const
+/** Selectors of a drawn study page (leaderboard tab). */
+const DRAWN = ['[data-board][data-ready=true]', 'figure[data-picture=objective-history][data-ready=true]', 'figure[data-picture=learning-curves][data-ready=true]']
+/** Set BENCH_OPTUNA_BOARD_ONLY=1 to wait on the board alone (when the pictures are not built yet). */
+const waitOn = process.env.BENCH_OPTUNA_BOARD_ONLY ? DRAWN.slice(0, 1) : DRAWN
+
+let dir: string
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'diviner-optuna-bench-'))
+})
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10
+}
+
+/** Records main-thread long tasks from page start, and when a file is chosen in any file input. */
+const INSTRUMENT = `
+  window.__longTasks = []
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration) }).observe({ type: 'longtask', buffered: true })
+  document.addEventListener('change', (e) => { if (e.target instanceof HTMLInputElement && e.target.type === 'file') window.__chosenAt = performance.now() }, true)
+`
+
+/** Waits (polling every frame) until `predicate(arg)` holds in the page; resolves to the page's performance.now() then. */
+async function until<A>(page: Page, predicate: (arg: A) => number | false, arg: A): Promise<number> {
+  // A function, not a string: the page's CSP forbids eval.
+  const h = await page.waitForFunction(predicate, arg, { polling: 'raf', timeout: 600_000 })
+  return (await h.jsonValue()) as number
+}
+
+/** In the page: performance.now() once every selector matches. */
+const drawn = (selectors: readonly string[]): number | false => selectors.every((q) => document.querySelector(q)) && performance.now()
+
+type Instrumented = Window & { __longTasks: number[]; __chosenAt: number }
+const takeLongTasks = (page: Page) => page.evaluate(() => (window as unknown as Instrumented).__longTasks.splice(0))
+
+/**
+ * The proportional set size, in MiB, of the renderer processes of the Chromium
+ * running on `profileDir` (from /proc: the browser process names the profile
+ * on its command line, its renderers descend from it; the page's worker runs
+ * in its renderer).
+ */
+function rendererMemoryMb(profileDir: string): number {
+  const procs = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map((pid) => {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+      const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1])
+      return { pid: Number(pid), ppid, cmd }
+    } catch {
+      return undefined
+    }
+  }).filter((p) => p !== undefined)
+  const root = procs.find((p) => !p.cmd.some((a) => a.startsWith('--type=')) && p.cmd.some((a) => a.includes(profileDir)))
+  if (!root) throw new Error(`no Chromium running on ${profileDir}`)
+  const family = new Set([root.pid])
+  for (let grew = true; grew;) {
+    grew = false
+    for (const p of procs) if (!family.has(p.pid) && family.has(p.ppid)) { family.add(p.pid); grew = true }
+  }
+  let kb = 0
+  for (const p of procs) {
+    if (!family.has(p.pid) || !p.cmd.includes('--type=renderer')) continue
+    kb += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p.pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0)
+  }
+  return kb / 1024
+}
+
+async function measure(trials: number): Promise<Record<string, number>> {
+  const file = join(dir, `optuna-journal-${trials}.log`)
+  execFileSync(process.execPath, [GENERATOR, String(trials), file, '100'])
+  const bytes = statSync(file).size
+  const study = `bench-journal-${trials}`
+  const profileDir = mkdtempSync(join(dir, 'profile-'))
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: chromiumPath, args: [...chromiumArgs, '--enable-precise-memory-info'], headless: true, viewport: { width: 1600, height: 1000 },
+  })
+  await context.addInitScript(INSTRUMENT)
+  const page = context.pages()[0] ?? await context.newPage()
+  const problems: string[] = []
+  page.on('pageerror', (e) => problems.push(e.message))
+  try {
+    await page.goto(baseUrl)
+    await page.getByRole('heading', { name: 'Studies' }).waitFor()
+
+    // (a) choose the file → the study listed with all its runs.
+    await takeLongTasks(page)
+    await page.getByLabel('Import dump', { exact: true }).setInputFiles(file)
+    const summaryAt = await until(page, () => document.querySelector('[aria-label="Import summary"]') !== null && performance.now(), undefined)
+    // The study's row, with its run count showing every trial.
+    const listedAt = await until(page, ({ study, trials }) => [...document.querySelectorAll('tbody tr')].some((r) =>
+      r.querySelector('th')?.textContent?.trim() === study && (r.querySelector('[data-count="runs"]')?.textContent ?? r.textContent ?? '').replace(/[^\d]/g, '').includes(String(trials))) && performance.now(),
+    { study, trials })
+    const chosenAt = await page.evaluate(() => (window as unknown as Instrumented).__chosenAt)
+    const tasksA = await takeLongTasks(page)
+    const summaryText = await page.getByRole('region', { name: 'Import summary' }).innerText()
+    expect(summaryText).toMatch(/Optuna journal/)
+
+    // (b) open the study's leaderboard → board and pictures drawn.
+    const openedAt = await page.evaluate((hash) => { const t = performance.now(); location.hash = hash; return t }, `#/study/${encodeURIComponent(study)}?tab=leaderboard`)
+    const drawnAt = await until(page, drawn, waitOn)
+    await page.waitForTimeout(200) // tasks finishing the frame
+    const tasksB = await takeLongTasks(page)
+    const memory = rendererMemoryMb(profileDir)
+    const heap = await page.evaluate(() => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize)
+    mkdirSync('test-results', { recursive: true })
+    await page.screenshot({ path: `test-results/bench-optuna-${trials}.png` })
+
+    // (e) reload → drawn again, from the navigation's start.
+    await page.reload()
+    const reopenAt = await until(page, drawn, waitOn)
+    const tasksE = await takeLongTasks(page)
+
+    expect(problems).toEqual([])
+    const all = [...tasksA, ...tasksB]
+    const k = trials >= 10_000 ? '10k' : '1k'
+    return {
+      [`optuna_${k}_listed_ms`]: round(listedAt - chosenAt),
+      [`optuna_${k}_import_ms`]: round(summaryAt - chosenAt),
+      [`optuna_${k}_drawn_ms`]: round(drawnAt - openedAt),
+      [`optuna_${k}_long_tasks`]: all.length,
+      [`optuna_${k}_longest_task_ms`]: round(Math.max(0, ...all)),
+      [`optuna_${k}_memory_mb`]: round(memory),
+      [`optuna_${k}_main_heap_mb`]: round(heap / 2 ** 20),
+      [`optuna_${k}_reopen_ms`]: round(reopenAt),
+      [`optuna_${k}_reopen_longest_task_ms`]: round(Math.max(0, ...tasksE)),
+      [`optuna_${k}_journal_bytes`]: bytes,
+    }
+  } finally {
+    await context.close()
+    rmSync(profileDir, { recursive: true, force: true })
+  }
+}
+
+it('Optuna journals of 1,000 and 10,000 trials through the page', async () => {
+  const figures: Record<string, number> = {}
+  for (const n of SIZES) Object.assign(figures, await measure(n))
+  if (waitOn.length < DRAWN.length) figures.optuna_drawn_board_only = 1
+  console.log(figures)
+  mkdirSync('bench/.results', { recursive: true })
+  writeFileSync('bench/.results/optuna.json', JSON.stringify(figures))
+})

@@ -1,0 +1,218 @@
+/**
+ * The built page on a study of 100,000 runs (1,000,000 metric entries), in
+ * headless Chromium at 1600×1000: the runs table's frame times while it
+ * scrolls (p95), the time from opening the study's leaderboard in a fresh page
+ * to the drawn board, and the main-thread tasks over 50 ms during a browse
+ * session (open, scroll, sort, search, leaderboard, a run, back).
+ *
+ * The study is seeded straight into the page's IndexedDB (records as the
+ * storage writes them, bench/scale-data.ts), which takes seconds, not the
+ * minutes an import of 100,000 runs would.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { build } from 'vite'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { chromiumArgs, chromiumPath } from '../../test/chromium.js'
+import { runRecord, SCALE_STUDY, studyRecord } from '../scale-data.js'
+import { round } from '../workloads.js'
+
+const RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 100_000)
+const root = fileURLToPath(new URL('../..', import.meta.url))
+let dist: string
+let profile: string
+let server: ChildProcess
+let base: string
+let context: BrowserContext
+let page: Page
+
+async function buildPage(outDir: string): Promise<void> {
+  const nodeEnv = process.env.NODE_ENV
+  process.env.NODE_ENV = 'production'
+  try {
+    await build({ root, mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true } })
+  } finally {
+    process.env.NODE_ENV = nodeEnv
+  }
+}
+
+async function serve(dir: string): Promise<string> {
+  server = spawn(process.execPath, ['scripts/serve.mjs', dir], { cwd: root, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  return new Promise<string>((resolve, reject) => {
+    server.stdout?.setEncoding('utf8').on('data', (c: string) => {
+      out += c
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out)
+      if (m) resolve(m[0])
+    })
+    server.once('exit', (code) => reject(new Error(`serve.mjs exited (${code}): ${out}`)))
+  })
+}
+
+/** Puts the study and its runs into the page's database, 5,000 records per transaction. */
+async function seed(p: Page, runs: number): Promise<void> {
+  await p.goto(base)
+  await p.waitForFunction(() => globalThis.diviner?.api !== undefined)
+  await p.evaluate(() => globalThis.diviner?.api.createTable())
+  // A string, evaluated by DevTools (the page's policy forbids eval; DevTools is not bound by it).
+  const script = `(async () => {
+    const runRecord = ${runRecord.toString()};
+    const study = ${JSON.stringify(studyRecord(runs), (_, v) => (typeof v === 'bigint' ? { $big: String(v) } : v))};
+    const revive = (x) => Array.isArray(x) ? x.map(revive) : x && typeof x === 'object' ? ('$big' in x ? BigInt(x.$big) : Object.fromEntries(Object.entries(x).map(([k, v]) => [k, revive(v)]))) : x;
+    const db = await new Promise((resolve, reject) => { const r = indexedDB.open('diviner'); r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error) });
+    const done = (tx) => new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onerror = () => reject(tx.error); tx.onabort = () => reject(tx.error) });
+    const meta = db.transaction('meta', 'readonly');
+    const idReq = meta.objectStore('meta').get('db');
+    await done(meta);
+    const origin = idReq.result.id;
+    let tx = db.transaction(['studies', 'meta'], 'readwrite');
+    tx.objectStore('studies').put(revive(study));
+    tx.objectStore('meta').put({ key: 'rev', n: ${runs} + 2 });
+    await done(tx);
+    for (let from = 0; from < ${runs}; from += 5000) {
+      tx = db.transaction('runs', 'readwrite');
+      const store = tx.objectStore('runs');
+      for (let i = from; i < Math.min(${runs}, from + 5000); i++) store.put(runRecord(i, origin));
+      await done(tx);
+    }
+    db.close();
+  })()`
+  await p.evaluate(script)
+}
+
+/** Starts counting main-thread tasks over 50 ms in the page (from now on). */
+async function watchLongTasks(p: Page): Promise<void> {
+  await p.evaluate(() => {
+    const w = globalThis as unknown as { longTasks: number[]; longTaskLog: string[]; phase: string }
+    w.longTasks = []
+    w.longTaskLog = []
+    w.phase = 'start'
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) { w.longTasks.push(Math.round(e.duration)); w.longTaskLog.push(`${w.phase}:${Math.round(e.duration)}`) }
+    }).observe({ type: 'longtask' })
+  })
+}
+
+async function longTasks(p: Page): Promise<number[]> {
+  await p.waitForTimeout(200)
+  console.log('long tasks by phase:', await p.evaluate(() => (globalThis as unknown as { longTaskLog: string[] }).longTaskLog.join(' ')))
+  return p.evaluate(() => (globalThis as unknown as { longTasks: number[] }).longTasks)
+}
+
+/** Names the browse step under way (long tasks are logged with it). */
+async function phase(p: Page, name: string): Promise<void> {
+  await p.evaluate((n) => { (globalThis as unknown as { phase: string }).phase = n }, name)
+}
+
+function percentile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] as number
+}
+
+const runsTable = '[role=table][aria-label=Runs]'
+const ready = `${runsTable}:not([aria-busy=true])`
+
+beforeAll(async () => {
+  dist = await mkdtemp(join(tmpdir(), 'diviner-bench-dist-'))
+  profile = await mkdtemp(join(tmpdir(), 'diviner-bench-profile-'))
+  await buildPage(dist)
+  base = await serve(dist)
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath, args: chromiumArgs, headless: true, viewport: { width: 1600, height: 1000 },
+  })
+  page = context.pages()[0] ?? (await context.newPage())
+  const t0 = Date.now()
+  await seed(page, RUNS)
+  console.log(`seeded ${RUNS} runs in ${Date.now() - t0} ms`)
+}, 900_000)
+
+afterAll(async () => {
+  await context?.close()
+  if (server && server.exitCode === null) { server.kill('SIGTERM'); await once(server, 'exit') }
+  await rm(dist, { recursive: true, force: true })
+  await rm(profile, { recursive: true, force: true })
+})
+
+it(`scale: the page on ${RUNS} runs × 10 metric entries (1600×1000)`, async () => {
+  const studyUrl = `${base}#/study/${SCALE_STUDY}`
+  const figures: Record<string, number> = {}
+
+  // Open to the leaderboard: a fresh page (new worker, cold row cache), median of 3.
+  const opens: number[] = []
+  for (let k = 0; k < 3; k++) {
+    await page.goto('about:blank')
+    const t0 = Date.now()
+    await page.goto(`${studyUrl}?tab=leaderboard`)
+    await page.locator('[data-board][data-ready=true]').waitFor({ timeout: 300_000 })
+    opens.push(Date.now() - t0)
+  }
+  figures.open_100k_to_leaderboard_ms = round(percentile(opens, 0.5))
+
+  // Browse: open the study's runs, scroll, sort, search, leaderboard, a run, back (fresh page, long tasks counted after load).
+  await page.goto('about:blank')
+  await page.goto(base)
+  await page.waitForFunction(() => globalThis.diviner?.api !== undefined)
+  await watchLongTasks(page)
+  const tBrowse = Date.now()
+  await phase(page, 'open')
+  await page.evaluate((u) => { location.href = u }, studyUrl)
+  await page.locator(ready).waitFor({ timeout: 300_000 })
+  await expect.poll(() => page.locator('.count').textContent(), { timeout: 300_000 }).toBe(`${RUNS.toLocaleString('en')} of ${RUNS.toLocaleString('en')} runs`)
+  figures.open_100k_to_runs_ms = Date.now() - tBrowse
+
+  await phase(page, 'scroll')
+  // Scroll: 3 s of programmatic scrolling, one step per animation frame, frame intervals measured.
+  const frames = await page.locator(runsTable).evaluate(async (table) => {
+    const times: number[] = []
+    const frame = () => new Promise<number>((r) => requestAnimationFrame(r))
+    let last = await frame()
+    const start = last
+    while (last - start < 3000) {
+      table.scrollTop += 240
+      const now = await frame()
+      times.push(now - last)
+      last = now
+    }
+    return times
+  })
+  figures.scroll_100k_p95_frame_ms = round(percentile(frames, 0.95))
+  figures.scroll_100k_frames = frames.length
+  await page.locator(runsTable).evaluate((t) => { t.scrollTop = 0 })
+
+  const sortBy = async (label: string) => {
+    await page.locator(runsTable).getByRole('columnheader', { name: label, exact: true }).getByRole('button').click()
+    await page.locator(ready).waitFor()
+  }
+  await phase(page, 'sort')
+  await sortBy('loss')
+  await sortBy('loss')
+  await sortBy('lr')
+  await phase(page, 'search')
+  await page.locator('input[data-search]').fill('opt=adam')
+  await page.locator(ready).waitFor()
+  await page.locator('input[data-search]').fill('')
+  await page.locator(ready).waitFor()
+  await phase(page, 'leaderboard')
+  await page.getByRole('tab', { name: 'Leaderboard' }).click()
+  await page.locator('[data-board][data-ready=true]').waitFor({ timeout: 300_000 })
+  await phase(page, 'runs')
+  await page.getByRole('tab', { name: 'Runs' }).click()
+  await page.locator(ready).waitFor()
+  await phase(page, 'run')
+  await page.locator(`${runsTable} a`).first().click()
+  await page.getByRole('heading', { name: /^Run / }).waitFor()
+  await phase(page, 'back')
+  await page.goBack()
+  await page.locator(ready).waitFor()
+  const tasks = await longTasks(page)
+  figures.browse_100k_long_tasks = tasks.length
+  figures.browse_100k_longest_task_ms = Math.max(0, ...tasks)
+  figures.scale_page_runs = RUNS
+  console.log(figures, 'opens', opens, 'long tasks', tasks)
+  await writeFile(new URL('../.results/scale-page.json', import.meta.url), JSON.stringify(figures))
+})

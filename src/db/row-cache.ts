@@ -1,0 +1,196 @@
+/**
+ * A per-connection cache of each study's run rows (runs without their metric
+ * histories and logs), so that a table, a leaderboard or a picture of 100,000
+ * runs reads IndexedDB once, not on every request.
+ *
+ * How it stays current. Every write (insert, update, append, import batch)
+ * gives each record it changes a fresh value of the database's change counter
+ * `rev`, in the same transaction that raises the counter in `meta`. Before each
+ * answer the cache reads the counter; when it moved, it re-reads only the runs
+ * with `rev` above the last one it saw (the `rev` index), whichever connection
+ * or tab wrote them. The one write that puts records BACK to older revs, or
+ * removes them, is an import's rollback; it bumps `meta.epoch`, and a changed
+ * epoch empties the cache. A very large change (more than `MAX_DELTA` runs)
+ * empties it too: refilling a study is then cheaper than the delta.
+ */
+import { Dexie } from 'dexie'
+import type { DexieDatabase, RunRow } from './dexie.js'
+import { STALE_AFTER_MS } from './database.js'
+import { RunState } from './run.js'
+import { RowTable } from './run-window.js'
+import type { RunRecord } from './schema.js'
+
+/** Runs re-read at most per change; beyond it the cache starts afresh. */
+export const MAX_DELTA = 20_000
+
+const PAGE = 5000
+
+/** The row of a stored record, in its stored state (the reported state is applied when read). */
+export function toRow(rec: RunRecord, localId: string, state = rec.state): RunRow {
+  const row: RunRow = {
+    id: rec.id, study: rec.study, seq: rec.seq, values: rec.values, replicate: rec.replicate,
+    state, status: rec.status, config: rec.config,
+    created: new Date(rec.created), updated: new Date(rec.updated), runtime: rec.runtime, retries: rec.retries,
+    last: rec.mTail[rec.mTail.length - 1] ?? {}, metricCount: rec.mCount, logCount: rec.lCount,
+  }
+  return rec.origin.db === localId && rec.origin.seq === rec.seq ? row : { ...row, origin: rec.origin }
+}
+
+/** One study's rows as cached. */
+class StudyRows {
+  /** Rows in their stored state, by id. */
+  readonly byId = new Map<string, RunRow>()
+  /** The same rows by seq; undefined when it must be rebuilt. */
+  private sorted: RunRow[] | undefined = []
+  /** Ids of pending rows (which turn to failure as their keepalive ages). */
+  readonly pending = new Set<string>()
+  /** Bumped on every change. */
+  version = 0
+  private reported: { key: string; rows: RunRow[] } | undefined
+  private table: { key: string; table: RowTable } | undefined
+
+  put(row: RunRow): void {
+    const old = this.byId.get(row.id)
+    this.byId.set(row.id, row)
+    if (row.state === RunState.Pending) this.pending.add(row.id)
+    else this.pending.delete(row.id)
+    this.version++
+    const sorted = this.sorted
+    if (sorted === undefined) return
+    if (old === undefined) {
+      const lastRow = sorted[sorted.length - 1]
+      if (lastRow === undefined || lastRow.seq < row.seq) sorted.push(row)
+      else this.sorted = undefined
+    } else if (old.seq === row.seq) {
+      const i = bySeq(sorted, row.seq)
+      if (i >= 0 && sorted[i] === old) sorted[i] = row
+      else this.sorted = undefined
+    } else {
+      this.sorted = undefined
+    }
+  }
+
+  private bySeq(): RunRow[] {
+    this.sorted ??= [...this.byId.values()].sort((a, b) => a.seq - b.seq)
+    return this.sorted
+  }
+
+  /** The rows by seq in their reported state at `now` (shared: callers must not change them). */
+  rows(now: number): RunRow[] {
+    const stale: string[] = []
+    for (const id of this.pending) {
+      const row = this.byId.get(id) as RunRow
+      if (now - row.updated.getTime() > STALE_AFTER_MS) stale.push(id)
+    }
+    // Once stale, a pending row stays stale until it is written (which bumps the version).
+    const key = `${this.version}/${stale.length}`
+    if (this.reported?.key === key) return this.reported.rows
+    const sorted = this.bySeq()
+    let rows = sorted
+    if (stale.length) {
+      const ids = new Set(stale)
+      rows = sorted.map((r) => (ids.has(r.id) ? { ...r, state: RunState.Failure } : r))
+    }
+    this.reported = { key, rows }
+    return rows
+  }
+
+  /** The query table of the rows at `now`, built once per version. */
+  tableAt(now: number, paramNames: readonly string[]): RowTable {
+    const rows = this.rows(now)
+    const key = `${this.reported?.key ?? ''}/${paramNames.join('\n')}`
+    if (this.table?.key !== key) this.table = { key, table: new RowTable(rows, paramNames, this.version) }
+    return this.table.table
+  }
+}
+
+function bySeq(rows: readonly RunRow[], seq: number): number {
+  let lo = 0
+  let hi = rows.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const s = (rows[mid] as RunRow).seq
+    if (s === seq) return mid
+    if (s < seq) lo = mid + 1
+    else hi = mid - 1
+  }
+  return -1
+}
+
+/** The cache of one connection. Requests are served one at a time. */
+export class RowCache {
+  private readonly db: DexieDatabase
+  private readonly studies = new Map<string, StudyRows>()
+  private rev = -1
+  private epoch = -1
+  private queue: Promise<unknown> = Promise.resolve()
+  /** Records re-read by deltas so far (for tests and benchmarks). */
+  deltaReads = 0
+  /** Studies filled from scratch so far (for tests and benchmarks). */
+  fills = 0
+
+  constructor(db: DexieDatabase) {
+    this.db = db
+  }
+
+  /** Forgets everything; the next request reads afresh. */
+  clear(): void {
+    this.studies.clear()
+  }
+
+  /** Runs `work` with the study's rows current, after every earlier request. */
+  with<T>(study: string, work: (rows: StudyRowsView) => T): Promise<T> {
+    const next = this.queue.then(async () => {
+      await this.sync()
+      let s = this.studies.get(study)
+      if (!s) {
+        s = await this.fill(study)
+        this.studies.set(study, s)
+      }
+      return work(s)
+    })
+    this.queue = next.catch(() => undefined)
+    return next
+  }
+
+  /** Brings cached studies up to the database's current `rev`. */
+  private async sync(): Promise<void> {
+    const d = this.db.dexie
+    const localId = await this.db.id()
+    const { rev, epoch, changed } = await this.db.guard(() => d.transaction('r', d.meta, d.runs, async () => {
+      const revRec = await d.meta.get('rev')
+      const epochRec = await d.meta.get('epoch')
+      const rev = revRec?.key === 'rev' ? revRec.n : 0
+      const epoch = epochRec?.key === 'epoch' ? epochRec.n : 0
+      if (epoch !== this.epoch || rev === this.rev || this.studies.size === 0) return { rev, epoch, changed: undefined }
+      const range = d.runs.where('rev').between(this.rev, Dexie.maxKey, false, true)
+      if (await range.count() > MAX_DELTA) return { rev, epoch, changed: undefined }
+      return { rev, epoch, changed: await range.toArray() }
+    }))
+    if (epoch !== this.epoch || (rev !== this.rev && changed === undefined)) {
+      this.studies.clear()
+    } else if (changed) {
+      this.deltaReads += changed.length
+      for (const rec of changed) this.studies.get(rec.study)?.put(toRow(rec, localId))
+    }
+    this.rev = rev
+    this.epoch = epoch
+  }
+
+  /** Reads all of a study's rows, in pages (a cursor costs a round trip per record). */
+  private async fill(study: string): Promise<StudyRows> {
+    const d = this.db.dexie
+    const localId = await this.db.id()
+    const s = new StudyRows()
+    this.fills++
+    for (let after = 0; ;) {
+      const page = await this.db.guard(() => d.runs.where('[study+seq]').between([study, after + 1], [study, Dexie.maxKey]).limit(PAGE).toArray())
+      for (const rec of page) s.put(toRow(rec, localId))
+      if (page.length < PAGE) return s
+      after = (page[page.length - 1] as RunRecord).seq
+    }
+  }
+}
+
+/** What a request sees of a study's cached rows. */
+export type StudyRowsView = Pick<StudyRows, 'rows' | 'tableAt' | 'version'>

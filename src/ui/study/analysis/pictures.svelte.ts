@@ -1,0 +1,146 @@
+/**
+ * The study pictures' state: what each asks the worker for (options read from
+ * the URL query), the bounded summary it answers with, and the brush over
+ * parallel coordinates. Every computation over the study's runs happens in the
+ * worker; what is left here is linear in the (bounded) summaries.
+ */
+import { brushEmpty, formatBrush, parseBrush, type AxisBrush, type Brush } from '../../../db/analysis/brush.js'
+import type { Router } from '../../router.svelte.js'
+import { failureOf, type Failure } from '../failure.js'
+import type { LoadStatus } from '../study.svelte.js'
+import type { Api } from '../types.js'
+import type { CurvesPicture, HistoryAxis, HistoryPicture, StudyAnalysis } from '../../../worker/api.js'
+import { keptRows } from './parallel.js'
+
+/** How many trials' learning curves are drawn unless told otherwise. */
+export const DEFAULT_CURVE_TRIALS = 5
+
+/** One worker answer kept with where its load stands; a later load wins over an earlier one still running. */
+class Loaded<T> {
+  data: T | undefined = $state.raw()
+  status: LoadStatus = $state('loading')
+  failure: Failure | undefined = $state.raw()
+  private loads = 0
+
+  async load(fetch: () => Promise<T>): Promise<void> {
+    const load = ++this.loads
+    try {
+      const data = await fetch()
+      if (load !== this.loads) return
+      this.data = data
+      this.failure = undefined
+      this.status = 'ready'
+    } catch (e) {
+      if (load !== this.loads) return
+      this.failure = failureOf(e)
+      this.status = 'failed'
+    }
+  }
+}
+
+/** The objective history picture: over seq or time (`hx=time` in the URL). */
+export class HistoryView extends Loaded<HistoryPicture> {
+  readonly axis: HistoryAxis
+  private readonly api: Api
+  private readonly router: Router
+  private readonly study: string
+
+  constructor(api: Api, router: Router, study: string) {
+    super()
+    this.api = api
+    this.router = router
+    this.study = study
+    this.axis = $derived(router.param('hx') === 'time' ? 'time' : 'seq')
+  }
+
+  /** Loads the history for `objective` (an override such as `-loss`, or the study's own). */
+  reload(objective: string | undefined): Promise<void> {
+    const axis = this.axis
+    return this.load(() => this.api.objectiveHistory(this.study, { objective, axis }))
+  }
+
+  setAxis(axis: HistoryAxis): void {
+    this.router.setQuery({ hx: axis === 'seq' ? undefined : axis })
+  }
+}
+
+/** The learning curves picture: the top N trials' runs (`lc=` N) and the metric (`lm=`). */
+export class CurvesView extends Loaded<CurvesPicture> {
+  readonly top: number
+  readonly metric: string
+  private readonly api: Api
+  private readonly router: Router
+  private readonly study: string
+
+  constructor(api: Api, router: Router, study: string) {
+    super()
+    this.api = api
+    this.router = router
+    this.study = study
+    this.top = $derived(parseCount(router.param('lc'), DEFAULT_CURVE_TRIALS))
+    this.metric = $derived(router.param('lm'))
+  }
+
+  reload(objective: string | undefined): Promise<void> {
+    const top = this.top
+    const metric = this.metric || undefined
+    return this.load(() => this.api.learningCurves(this.study, { objective, top, metric }))
+  }
+
+  set(patch: { lc?: string; lm?: string }): void {
+    this.router.setQuery(patch)
+  }
+}
+
+/** The analysis tab: its pictures' data and the brush (`brush=` in the URL). */
+export class AnalysisView extends Loaded<StudyAnalysis> {
+  readonly brush: Brush
+  /** For each trial row of the parallel coordinates, whether the brush keeps it. */
+  readonly kept: Uint8Array
+  /** How many trials the brush keeps (all when nothing is brushed). */
+  readonly brushed: number
+  private readonly api: Api
+  private readonly router: Router
+  private readonly study: string
+
+  constructor(api: Api, router: Router, study: string) {
+    super()
+    this.api = api
+    this.router = router
+    this.study = study
+    this.brush = $derived(parseBrush(router.param('brush')))
+    this.kept = $derived(this.data ? keptRows(this.data.parallel, this.brush) : new Uint8Array(0))
+    this.brushed = $derived(this.kept.reduce((n, k) => n + k, 0))
+  }
+
+  reload(): Promise<void> {
+    return this.load(() => this.api.studyAnalysis(this.study))
+  }
+
+  /** True when some axis is brushed. */
+  get active(): boolean {
+    return !brushEmpty(this.brush)
+  }
+
+  /** Brushes axis `key` with `b`, or clears it (undefined). */
+  setAxis(key: string, b: AxisBrush | undefined): void {
+    const next: Record<string, AxisBrush> = { ...this.brush }
+    if (b === undefined) delete next[key]
+    else next[key] = b
+    this.router.setQuery({ brush: formatBrush(next) || undefined })
+  }
+
+  clear(): void {
+    this.router.setQuery({ brush: undefined })
+  }
+
+  /** The runs tab's address showing the brushed trials' runs. */
+  runsQuery(): Record<string, string> {
+    return { brush: formatBrush(this.brush) }
+  }
+}
+
+function parseCount(text: string, fallback: number): number {
+  const n = Number(text)
+  return text !== '' && Number.isSafeInteger(n) && n >= 1 ? Math.min(n, 20) : fallback
+}

@@ -1,0 +1,47 @@
+/** The geometry of parallel coordinates: axis placement, brushes made by a drag, and which trials a brush keeps. */
+import { describe, expect, it } from 'vitest'
+import type { Axis, ParallelCoordinates } from '../../../src/worker/api.js'
+import { axisAt, brushOfDrag, categoryY, keptRows, placeAxes } from '../../../src/ui/study/analysis/parallel.js'
+
+const frame = { left: 100, right: 400, top: 40, bottom: 340 }
+const lr: Axis = { kind: 'numeric', key: 'v.lr', label: 'lr', min: 0.001, max: 0.1, log: true }
+const opt: Axis = { kind: 'categorical', key: 'v.opt', label: 'opt', labels: ['sgd', 'adam', 'rmsprop'], keys: ['s"sgd"', 's"adam"', 's"rmsprop"'] }
+const acc: Axis = { kind: 'numeric', key: 'm.acc', label: 'acc', min: 0.5, max: 1, log: false }
+
+describe('parallel coordinates geometry', () => {
+  const placed = placeAxes([lr, opt, acc], frame)
+
+  it('spreads axes evenly and maps numbers to heights (log where the axis is)', () => {
+    expect(placed.map((p) => p.x)).toEqual([100, 250, 400])
+    expect(placed[0]?.y(0.001)).toBeCloseTo(340)
+    expect(placed[0]?.y(0.01)).toBeCloseTo(190)
+    expect(placed[2]?.y(0.75)).toBeCloseTo(190)
+    // Three categories, the first at the bottom: 340 − 50, 340 − 150, 340 − 250.
+    expect([0, 1, 2].map((i) => categoryY(i, 3, frame))).toEqual([290, 190, 90])
+    expect(axisAt(placed, 255)).toBe(1)
+    expect(axisAt(placed, 175)).toBe(-1)
+  })
+
+  it('a drag makes a range on a numeric axis and a category list on a categorical one', () => {
+    const range = brushOfDrag(placed[2]!, 190, 40, frame)
+    expect(range[0]).toBeCloseTo(0.75)
+    expect(range[1]).toBeCloseTo(1)
+    expect(brushOfDrag(placed[1]!, 300, 150, frame)).toEqual(['s"sgd"', 's"adam"'])
+    // A short drag between categories picks the nearest.
+    expect(brushOfDrag(placed[1]!, 95, 100, frame)).toEqual(['s"rmsprop"'])
+  })
+
+  it('a brush keeps the trials inside every brushed axis', () => {
+    const parallel: ParallelCoordinates = {
+      axes: [lr, opt, acc],
+      columns: [Float64Array.from([0.001, 0.01, 0.1, NaN]), Float64Array.from([0, 1, 2, 1]), Float64Array.from([0.6, 0.8, 0.9, 0.95])],
+      drawn: Uint32Array.from([0, 1, 2, 3]),
+      total: 4,
+    }
+    expect([...keptRows(parallel, {})]).toEqual([1, 1, 1, 1])
+    expect([...keptRows(parallel, { 'v.opt': ['s"adam"', 's"rmsprop"'] })]).toEqual([0, 1, 1, 1])
+    expect([...keptRows(parallel, { 'v.opt': ['s"adam"', 's"rmsprop"'], 'm.acc': [0.85, 1] })]).toEqual([0, 0, 1, 1])
+    expect([...keptRows(parallel, { 'v.lr': [0.005, 1] })]).toEqual([0, 1, 1, 0])
+    expect([...keptRows(parallel, { 'v.unknown': [0, 1] })]).toEqual([0, 0, 0, 0])
+  })
+})
