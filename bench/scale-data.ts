@@ -25,7 +25,7 @@ export function studyRecord(runs: number): StudyRecord {
       dropout: fl([0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45]),
       batch: it([16, 24, 32, 48, 64, 96, 128, 192, 256, 512]),
     },
-    replicates: 5, description: `${runs} runs, 5 params, ${ENTRIES} metric entries each`, oracle: { name: 'grid' },
+    replicates: 4, description: `${runs} runs, 5 params, ${ENTRIES} metric entries each`, oracle: { name: 'grid' },
     created: Date.UTC(2026, 0, 1), counter: runs, rev: 1,
   } as unknown as StudyRecord
 }

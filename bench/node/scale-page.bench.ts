@@ -58,7 +58,7 @@ async function serve(dir: string): Promise<string> {
 async function seed(p: Page, runs: number): Promise<void> {
   await p.goto(base)
   await p.waitForFunction(() => globalThis.diviner?.api !== undefined)
-  await p.evaluate(() => globalThis.diviner?.api.createTable())
+  await p.evaluate(() => globalThis.diviner?.api?.createTable())
   // A string, evaluated by DevTools (the page's policy forbids eval; DevTools is not bound by it).
   const script = `(async () => {
     const runRecord = ${runRecord.toString()};
@@ -95,11 +95,21 @@ async function watchLongTasks(p: Page): Promise<void> {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) { w.longTasks.push(Math.round(e.duration)); w.longTaskLog.push(`${w.phase}:${Math.round(e.duration)}`) }
     }).observe({ type: 'longtask' })
+    const lo = globalThis as unknown as { loaf: string[] }
+    lo.loaf = []
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as unknown as { duration: number; renderStart: number; styleAndLayoutStart: number; startTime: number; blockingDuration: number; scripts: { duration: number; sourceFunctionName: string; invoker: string }[] }[]) {
+        const script = e.scripts.reduce((t, x) => t + x.duration, 0)
+        const layout = e.startTime + e.duration - e.styleAndLayoutStart
+        lo.loaf.push(`${w.phase} d${Math.round(e.duration)} script${Math.round(script)} render${Math.round(e.styleAndLayoutStart - e.renderStart)} layout${Math.round(layout)} [${e.scripts.map((x) => `${x.invoker}:${Math.round(x.duration)}`).join(',')}]`)
+      }
+    }).observe({ type: 'long-animation-frame' })
   })
 }
 
 async function longTasks(p: Page): Promise<number[]> {
   await p.waitForTimeout(200)
+  console.log('long frames:', await p.evaluate(() => (globalThis as unknown as { loaf: string[] }).loaf.join('\n')))
   console.log('long tasks by phase:', await p.evaluate(() => (globalThis as unknown as { longTaskLog: string[] }).longTaskLog.join(' ')))
   return p.evaluate(() => (globalThis as unknown as { longTasks: number[] }).longTasks)
 }
@@ -166,20 +176,39 @@ it(`scale: the page on ${RUNS} runs × 10 metric entries (1600×1000)`, async ()
   figures.open_100k_to_runs_ms = Date.now() - tBrowse
 
   await phase(page, 'scroll')
+  const profiling = process.env.BENCH_SCALE_PROFILE
+  const cdp = profiling ? await context.newCDPSession(page) : undefined
+  if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start') }
   // Scroll: 3 s of programmatic scrolling, one step per animation frame, frame intervals measured.
   const frames = await page.locator(runsTable).evaluate(async (table) => {
     const times: number[] = []
     const frame = () => new Promise<number>((r) => requestAnimationFrame(r))
     let last = await frame()
     const start = last
+    // Written, never read back (a read would force a layout in this script that a wheel does not).
+    let top = 0
     while (last - start < 3000) {
-      table.scrollTop += 240
+      top += 240
+      table.scrollTop = top
       const now = await frame()
       times.push(now - last)
       last = now
     }
     return times
   })
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop')
+    const self = new Map<string, number>()
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+    const dt = profile.timeDeltas ?? []
+    ;(profile.samples ?? []).forEach((id, k) => {
+      const n = byId.get(id)
+      if (!n) return
+      const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`
+      self.set(key, (self.get(key) ?? 0) + (dt[k] ?? 0) / 1000)
+    })
+    console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v.toFixed(1)}ms ${k}`).join('\n'))
+  }
   figures.scroll_100k_p95_frame_ms = round(percentile(frames, 0.95))
   figures.scroll_100k_frames = frames.length
   await page.locator(runsTable).evaluate((t) => { t.scrollTop = 0 })

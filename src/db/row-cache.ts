@@ -12,18 +12,31 @@
  * removes them, is an import's rollback; it bumps `meta.epoch`, and a changed
  * epoch empties the cache. A very large change (more than `MAX_DELTA` runs)
  * empties it too: refilling a study is then cheaper than the delta.
+ *
+ * Snapshots. Reading 100,000 run records (each with its metric and log tails)
+ * takes seconds; so after reading a large study whole, the cache saves its rows
+ * as one record (`rowSnapshots`, with the rev they are current to and the
+ * rollback epoch), and a later connection (the next page load) starts from it
+ * and reads only the runs with a higher rev. A snapshot of another epoch is
+ * ignored. Snapshots are retaken as rows change (at most every 30 s).
  */
 import { Dexie } from 'dexie'
 import type { DexieDatabase, RunRow } from './dexie.js'
 import { STALE_AFTER_MS } from './database.js'
 import { RunState } from './run.js'
 import { RowTable } from './run-window.js'
-import type { RunRecord } from './schema.js'
+import type { RowSnapshotRecord, RunRecord } from './schema.js'
 
 /** Runs re-read at most per change; beyond it the cache starts afresh. */
 export const MAX_DELTA = 20_000
 
 const PAGE = 5000
+/** Studies of fewer runs are read whole (as fast as a snapshot); larger ones are snapshot after a full read. */
+export const SNAPSHOT_MIN_RUNS = 2000
+/** A study's snapshot is retaken once this many of its rows changed… */
+const SNAPSHOT_AFTER = 2000
+/** …but not more often than this. */
+const SNAPSHOT_EVERY_MS = 30_000
 
 /** The row of a stored record, in its stored state (the reported state is applied when read). */
 export function toRow(rec: RunRecord, localId: string, state = rec.state): RunRow {
@@ -50,6 +63,7 @@ class StudyRows {
   private table: { key: string; table: RowTable } | undefined
 
   put(row: RunRow): void {
+    this.sinceSnapshot++
     const old = this.byId.get(row.id)
     this.byId.set(row.id, row)
     if (row.state === RunState.Pending) this.pending.add(row.id)
@@ -70,7 +84,13 @@ class StudyRows {
     }
   }
 
-  private bySeq(): RunRow[] {
+  /** Rows put since the last snapshot was taken. */
+  sinceSnapshot = 0
+  /** When the last snapshot was taken (performance.now()). */
+  snapshotAt = -Infinity
+
+  /** The rows by seq in their stored state (shared: callers must not change them). */
+  bySeq(): RunRow[] {
     this.sorted ??= [...this.byId.values()].sort((a, b) => a.seq - b.seq)
     return this.sorted
   }
@@ -128,6 +148,10 @@ export class RowCache {
   deltaReads = 0
   /** Studies filled from scratch so far (for tests and benchmarks). */
   fills = 0
+  /** Studies filled from a snapshot so far, and snapshots taken (for tests and benchmarks). */
+  snapshotReads = 0
+  snapshots = 0
+  private saving: Promise<void> = Promise.resolve()
 
   constructor(db: DexieDatabase) {
     this.db = db
@@ -175,20 +199,67 @@ export class RowCache {
     }
     this.rev = rev
     this.epoch = epoch
+    for (const [study, s] of this.studies) {
+      if (s.sinceSnapshot >= SNAPSHOT_AFTER && performance.now() - s.snapshotAt > SNAPSHOT_EVERY_MS) this.snapshot(study, s)
+    }
   }
 
-  /** Reads all of a study's rows, in pages (a cursor costs a round trip per record). */
+  /**
+   * Saves the study's rows as they are now (current up to `this.rev`), in the
+   * background: the next page to open the study starts from them.
+   */
+  private snapshot(study: string, s: StudyRows): void {
+    const record: RowSnapshotRecord = { study, rev: this.rev, epoch: this.epoch, rows: s.bySeq().slice() }
+    s.sinceSnapshot = 0
+    s.snapshotAt = performance.now()
+    this.snapshots++
+    const d = this.db.dexie
+    // Only if the rollback epoch is still the one the rows are of; a failure to save only costs the next page a full read.
+    this.saving = this.saving.then(() => d.transaction('rw', d.meta, d.rowSnapshots, async () => {
+      const e = await d.meta.get('epoch')
+      if ((e?.key === 'epoch' ? e.n : 0) === record.epoch) await d.rowSnapshots.put(record)
+    })).catch(() => undefined)
+  }
+
+  /** Resolves once every snapshot begun so far is saved (for tests and benchmarks). */
+  saved(): Promise<void> {
+    return this.saving
+  }
+
+  /**
+   * The study's rows: from its snapshot and the runs written since, when the
+   * snapshot is of this rollback epoch; else every run record, in pages (a
+   * cursor costs a round trip per record), after which a snapshot is saved.
+   */
   private async fill(study: string): Promise<StudyRows> {
     const d = this.db.dexie
     const localId = await this.db.id()
+    const fromSnapshot = await this.db.guard(() => d.transaction('r', d.rowSnapshots, d.runs, async () => {
+      const snap = await d.rowSnapshots.get(study)
+      if (!snap || snap.epoch !== this.epoch) return undefined
+      if (snap.rev >= this.rev) return { snap, changed: [] as RunRecord[] }
+      const range = d.runs.where('rev').between(snap.rev, this.rev, false, true)
+      if (await range.count() > MAX_DELTA) return undefined
+      return { snap, changed: await range.toArray() }
+    }))
+    if (fromSnapshot) {
+      const s = new StudyRows()
+      for (const row of fromSnapshot.snap.rows as RunRow[]) s.put(row)
+      for (const rec of fromSnapshot.changed) if (rec.study === study) s.put(toRow(rec, localId))
+      s.sinceSnapshot = fromSnapshot.changed.length
+      this.snapshotReads++
+      return s
+    }
     const s = new StudyRows()
     this.fills++
     for (let after = 0; ;) {
       const page = await this.db.guard(() => d.runs.where('[study+seq]').between([study, after + 1], [study, Dexie.maxKey]).limit(PAGE).toArray())
       for (const rec of page) s.put(toRow(rec, localId))
-      if (page.length < PAGE) return s
+      if (page.length < PAGE) break
       after = (page[page.length - 1] as RunRecord).seq
     }
+    if (s.byId.size >= SNAPSHOT_MIN_RUNS) this.snapshot(study, s)
+    return s
   }
 }
 

@@ -100,6 +100,20 @@ export interface UndoRecord {
   priorRuns: RunRecord[]
 }
 
+/**
+ * A study's run rows (runs without histories or logs, in their stored state)
+ * as the row cache last saw them, so that a page opening the study reads one
+ * record and the runs changed since, instead of every run record. Valid while
+ * `epoch` is the database's rollback epoch; current up to `rev`.
+ */
+export interface RowSnapshotRecord {
+  study: string
+  rev: number
+  epoch: number
+  /** `RunRow`s (see dexie.ts), by seq. */
+  rows: unknown[]
+}
+
 /** The Dexie database: tables and their indexes, by schema version. */
 export class DivinerDexie extends Dexie {
   meta!: Table<MetaRecord, string>
@@ -109,6 +123,7 @@ export class DivinerDexie extends Dexie {
   logChunks!: Table<LogChunkRecord, [string, number]>
   imports!: Table<ImportRecord, string>
   undo!: Table<UndoRecord, [string, number]>
+  rowSnapshots!: Table<RowSnapshotRecord, string>
 
   constructor(name: string) {
     super(name, { cache: 'disabled' })
@@ -121,5 +136,7 @@ export class DivinerDexie extends Dexie {
       imports: 'id',
       undo: '[importId+batch]',
     })
+    // Version 2 adds the row cache's snapshots (a cache: nothing to migrate).
+    this.version(2).stores({ rowSnapshots: 'study' })
   }
 }

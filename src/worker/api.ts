@@ -33,8 +33,8 @@ import type { StudyAnalysis } from '../db/analysis/pictures.js'
 import type { HistoryAxis } from '../db/analysis/series.js'
 import { leaderboard, parseObjective, studyOverview, type Leaderboard, type StudyOverview } from '../db/leaderboard.js'
 import { RunState, type Metrics, type NewRun } from '../db/run.js'
-import type { RunQuery, RunWindow } from '../db/run-window.js'
-import type { Study } from '../db/study.js'
+import type { RowTable, RunQuery, RunWindow } from '../db/run-window.js'
+import { formatObjective, type Study } from '../db/study.js'
 import { progressReporter } from './progress.js'
 import { releaseSignal } from './transfer.js'
 
@@ -260,8 +260,10 @@ export function createApi(db: DexieDatabase | Promise<DexieDatabase>) {
     objectiveHistory: (study: string, options: PictureOptions & { readonly axis?: HistoryAxis } = {}, signal?: AbortSignal) =>
       call(signal, async (d): Promise<HistoryPicture> => {
         const info = await d.lookupStudy(study, signal)
-        const rows = await d.listRunRows(study, RunState.Any, signal)
-        return historyPicture(rows, parseObjective(options.objective, info.objective), options.axis ?? 'seq')
+        const objective = parseObjective(options.objective, info.objective)
+        const axis = options.axis ?? 'seq'
+        const rows = await pictureRows(d, info, signal)
+        return memoByRows(rows, `history ${axis} ${formatObjective(objective)}`, (r) => historyPicture(r, objective, axis))
       }),
 
     /** Learning curves (metric history against report index) of the runs of the top N trials, or of runs named by seq. */
@@ -269,7 +271,9 @@ export function createApi(db: DexieDatabase | Promise<DexieDatabase>) {
       call(signal, async (d): Promise<CurvesPicture> => {
         const info = await d.lookupStudy(study, signal)
         const objective = parseObjective(options.objective, info.objective)
-        const chosen = chooseCurveRuns(leaderboard(objective, await d.listRunRows(study, RunState.Any, signal)).trials, objective, options)
+        const rows = await pictureRows(d, info, signal)
+        const board = memoByRows(rows, `board ${formatObjective(objective)}`, (r) => leaderboard(objective, r))
+        const chosen = chooseCurveRuns(board.trials, objective, options)
         const histories: Metrics[][] = []
         for (const c of chosen) histories.push([...(await d.lookupRun(study, c.seq, signal)).metrics])
         return curvesPicture(objective, chosen, histories, options.metric)
@@ -279,9 +283,34 @@ export function createApi(db: DexieDatabase | Promise<DexieDatabase>) {
     studyAnalysis: (study: string, options: PictureOptions = {}, signal?: AbortSignal) =>
       call(signal, async (d): Promise<StudyAnalysis> => {
         const info = await d.lookupStudy(study, signal)
-        return analysisPicture(info, await d.listRunRows(study, RunState.Any, signal), parseObjective(options.objective, info.objective))
+        const objective = parseObjective(options.objective, info.objective)
+        const rows = await pictureRows(d, info, signal)
+        return memoByRows(rows, `analysis ${formatObjective(objective)}`, (r) => analysisPicture(info, r, objective))
       }),
   }
+}
+
+/** A study's run rows at one version, and that version's query table (which identifies the version). */
+interface VersionRows { readonly rows: readonly RunRow[]; readonly version: RowTable }
+
+/**
+ * The study's run rows as the row cache holds them for the runs table. The
+ * cache makes a new table for every version of the study's rows, so pictures
+ * computed from the rows can be memoized on it.
+ */
+function pictureRows(d: DexieDatabase, info: Study, signal: AbortSignal | undefined): Promise<VersionRows> {
+  return d.withRowTable(info.name, Object.keys(info.params), (t) => ({ rows: t.rows, version: t }), signal)
+}
+
+/** Pictures already computed, per version of a study's rows and what was asked. */
+const pictures = new WeakMap<RowTable, Map<string, unknown>>()
+
+/** `compute()`, or its result from an earlier call on the same version of the rows with the same `key`. */
+function memoByRows<T>(at: VersionRows, key: string, compute: (rows: readonly RunRow[]) => T): T {
+  let memo = pictures.get(at.version)
+  if (!memo) pictures.set(at.version, (memo = new Map()))
+  if (!memo.has(key)) memo.set(key, compute(at.rows))
+  return memo.get(key) as T
 }
 
 /** Reads an export into a Blob; an abort of `signal` cancels the export. */

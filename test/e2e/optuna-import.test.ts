@@ -1,6 +1,7 @@
 /**
- * Optuna files through the page: the real SQLite fixture dropped on the page,
- * a generated journal chosen with "Import dump", each imported with a summary
+ * Optuna files through the page: the real SQLite fixture and a generated
+ * journal dropped on the page (the journal then chosen again with "Import
+ * dump"), each imported with a summary
  * naming the kind of file; the study lists with its counts, its leaderboard
  * draws, and a run shows its user attributes. Screenshots in test-results/.
  */
@@ -40,8 +41,15 @@ describe('Optuna files imported through the page', () => {
   test('the SQLite fixture dropped on the page imports, with a summary naming the kind of file', async () => {
     const studies = new StudiesPage(b.page, baseUrl)
     const transfer = new Transfer(b.page)
+    const requests: string[] = []
+    b.context.on('request', (r) => { if (!r.serviceWorker()) requests.push(r.url()) })
     await studies.open()
+    await studies.loaded()
+    // SQLite (sql.js and its .wasm) and the Optuna readers are no part of the page's load…
+    expect(requests.filter((u) => /sql-wasm|\/reader-/.test(u))).toEqual([])
     const { summary } = await transfer.dropFile(FIXTURE)
+    // …they come when an SQLite file is dropped, from the page's own origin.
+    expect(requests.filter((u) => /\.wasm$/.test(u)).map((u) => new URL(u).origin)).toEqual([new URL(baseUrl).origin])
     expect(summary).toEqual({ studies: { added: 1, updated: 0, unchanged: 0, conflicts: 0 }, runs: { added: 100, updated: 0, unchanged: 0, rejected: 0 }, reasons: [] })
     await expect(transfer.summary.getByText(/^Optuna SQLite storage:/).isVisible()).resolves.toBe(true)
     await studies.table.waitFor()
@@ -50,7 +58,7 @@ describe('Optuna files imported through the page', () => {
     expect(b.problems).toEqual([])
   })
 
-  test('a generated journal chosen with "Import dump" imports, and its study and runs show', async () => {
+  test('a generated journal dropped on the page imports; chosen again with "Import dump" it changes nothing; its study and runs show', async () => {
     const file = join(dir, 'journal.log')
     execFileSync(process.execPath, [GENERATOR, '60', file, '20'])
     // A user attribute on the last trial, written the way Optuna writes it (before the trial finishes).
@@ -61,13 +69,13 @@ describe('Optuna files imported through the page', () => {
     const studies = new StudiesPage(b.page, baseUrl)
     const transfer = new Transfer(b.page)
     await studies.closeSummaryIfShown()
-    const summary = await transfer.importFile(file)
+    const { summary } = await transfer.dropFile(file)
     expect(summary.runs).toEqual({ added: 60, updated: 0, unchanged: 0, rejected: 0 })
     await expect(transfer.summary.getByText(/^Optuna journal:/).isVisible()).resolves.toBe(true)
     expect(await studies.counts('bench-journal-60')).toMatchObject({ runs: 60, success: 60 })
     await studies.screenshot('test-results/optuna-journal-summary.png')
 
-    // The same file again: nothing new.
+    // The same file again, with the "Import dump" input: nothing new.
     await studies.closeSummaryIfShown()
     expect((await transfer.importFile(file)).runs).toEqual({ added: 0, updated: 0, unchanged: 60, rejected: 0 })
 
@@ -83,5 +91,24 @@ describe('Optuna files imported through the page', () => {
     expect(await attrs.getByRole('row').allInnerTexts()).toEqual(['gpu\tA100', 'epochs\t20'])
     await b.page.screenshot({ path: 'test-results/optuna-journal-run.png', fullPage: true })
     expect(b.problems).toEqual([])
+  })
+
+  test('offline, in a fresh profile, an SQLite file still imports (SQLite\'s .wasm comes from the service worker\'s cache)', async () => {
+    const dir2 = await newProfile()
+    const c = await launch(dir2)
+    try {
+      const studies = new StudiesPage(c.page, baseUrl)
+      await studies.open()
+      await c.page.waitForFunction(() => navigator.serviceWorker.controller !== null)
+      await c.context.setOffline(true)
+      await studies.reload()
+      const { summary } = await new Transfer(c.page).dropFile(FIXTURE)
+      expect(summary.runs.added).toBe(100)
+      expect(c.problems).toEqual([])
+    } finally {
+      await c.context.setOffline(false)
+      await c.close()
+      await removeProfile(dir2)
+    }
   })
 })

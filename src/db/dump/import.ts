@@ -123,6 +123,8 @@ function webLocks(): LockManager | undefined {
  */
 export async function importDump(db: DexieDatabase, source: DumpSource, options: ImportOptions = {}): Promise<ImportSummary> {
   await db.id() // opens the database on first use
+  // An earlier import whose undo could not finish (a full disk) is undone first.
+  await recoverImports(db)
   // An Optuna journal or SQLite file is recognised by its first bytes; its reader is loaded only then.
   const sniffed = await sniffOptuna(source)
   source = sniffed.source
@@ -174,10 +176,13 @@ async function runImport(db: DexieDatabase, importId: string, read: (merger: Mer
       await d.imports.delete(importId)
     }))
   } catch (e) {
-    // When the undo fails too (the disk is still full), the import's own error is
-    // the one to report; its marker stays, and the next connection to open the
-    // database finishes the undo (recoverImports).
-    if (merger.batches > 0) await rollback(db, importId).catch(() => undefined)
+    if (merger.batches > 0) {
+      try {
+        await rollback(db, importId)
+      } catch (undoError) {
+        throw undoPending(e, undoError)
+      }
+    }
     throw e
   } finally {
     merger.notifyAll()
@@ -346,6 +351,22 @@ function decodeLine(line: Line): DumpRecord {
   }
 }
 
+/**
+ * The error to report when an import failed with `e` and its undo then failed
+ * with `undoError` (on a full disk, putting back replaced records needs room):
+ * the import's own error (or the undo's, when the import's is not a
+ * DivinerError), saying that the rest is undone later. The import's marker
+ * stays: the next import, or the next opening of the database, finishes the
+ * undo (recoverImports).
+ */
+function undoPending(e: unknown, undoError: unknown): unknown {
+  const cause = isDivinerError(e) ? e : undoError
+  if (!isDivinerError(cause)) return e
+  const why = undoError instanceof Error ? undoError.message : String(undoError)
+  const because = why === cause.message ? '' : ` (${why})`
+  return new DivinerError(cause.code, `${cause.message}. Part of what was imported could not be undone yet${because}: it is undone when the page next opens or imports, so reload once there is room`, { ...cause.details, undoPending: true })
+}
+
 /** Undoes every applied batch of an import, newest first, then forgets it. */
 async function rollback(db: DexieDatabase, importId: string): Promise<void> {
   const d = db.dexie
@@ -361,11 +382,11 @@ async function rollback(db: DexieDatabase, importId: string): Promise<void> {
       await db.guard(() => d.imports.delete(importId))
       return
     }
-    // Each step in two transactions: first remove what the batch inserted (which
-    // frees room on a full disk), then put back what it replaced and forget the
-    // step. Both are idempotent, so a step interrupted between them is done again.
-    await db.guard(() => d.transaction('rw', [d.studies, d.runs, d.metricChunks, d.logChunks, d.meta], async () => {
-      await newEpoch()
+    // Each step in two transactions: first remove what the batch inserted (deletes
+    // only, which a full disk allows), then put back what it replaced, mark the
+    // change for row caches and forget the step. Both are idempotent, so a step
+    // interrupted between them is done again.
+    await db.guard(() => d.transaction('rw', [d.studies, d.runs, d.metricChunks, d.logChunks], async () => {
       await d.runs.bulkDelete(last.insertedRuns)
       await d.studies.bulkDelete(last.insertedStudies)
       await d.metricChunks.bulkDelete(last.insertedMetricChunks)
@@ -536,8 +557,12 @@ class Merger {
     }
   }
 
+  /**
+   * Rejects a run line. A run that an earlier line of this import already took
+   * stays taken (its later history lines still apply); the line is ignored.
+   */
   private reject(head: Pick<RunHead, 'study' | 'seq' | 'id'>, reason: string): void {
-    if (this.runOutcome.get(head.id) === 'rejected') return
+    if (this.runOutcome.has(head.id)) return
     this.runOutcome.set(head.id, 'rejected')
     this.rejected++
     if (this.rejections.length < MAX_LISTED_REJECTIONS) this.rejections.push({ run: `${head.study}:${head.seq}`, id: head.id, reason })
@@ -563,7 +588,7 @@ class Merger {
         runtime: head.runtime, retries: head.retries,
         mCount: 0, mSealed: 0, mTail: [], lCount: 0, lSealed: 0, lTail: [], touched: 0, rev: 0,
       }, true)
-      if (!this.runOutcome.has(head.id)) this.runOutcome.set(head.id, 'added')
+      this.taken(head.id, 'added')
       this.studyChanged.add(head.study)
       return
     }
@@ -571,11 +596,26 @@ class Merger {
       this.reject(head, `run ${head.id} belongs to study ${local.study} here`)
       return
     }
-    if (!this.runOutcome.has(head.id)) this.runOutcome.set(head.id, 'unchanged')
+    this.taken(head.id, 'unchanged')
     if (headWins(head, local)) {
       tx.putRun({ ...local, mTail: [...local.mTail], lTail: [...local.lTail], state: head.state, status: head.status, updated: head.updated, runtime: head.runtime, retries: head.retries }, true)
       this.changed(head.id, head.study)
     }
+  }
+
+  /**
+   * Notes that a run line was taken. A run an earlier line rejected (its study
+   * came later in the dump) is taken after all: it no longer counts as rejected,
+   * and its history lines from here on apply.
+   */
+  private taken(id: string, outcome: 'added' | 'unchanged'): void {
+    const was = this.runOutcome.get(id)
+    if (was === 'rejected') {
+      this.rejected--
+      const listed = this.rejections.findIndex((r) => r.id === id)
+      if (listed >= 0) this.rejections.splice(listed, 1)
+    }
+    if (was === undefined || was === 'rejected') this.runOutcome.set(id, outcome)
   }
 
   private changed(id: string, study: string): void {

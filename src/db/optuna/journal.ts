@@ -105,16 +105,22 @@ export class JournalReplay {
     }
   }
 
+  /**
+   * `{"op_code":7,"worker_id":"…","trial_id":N,"step":S,"intermediate_value":V}`,
+   * read without JSON.parse; false when the line is not exactly that (it is
+   * then parsed as JSON).
+   */
   private fastIntermediate(t: string): boolean {
     const a = t.indexOf(',"trial_id":')
     const b = t.indexOf(',"step":', a)
     const c = t.indexOf(',"intermediate_value":', b)
-    if (a < 0 || b < 0 || c < 0 || !t.endsWith('}')) return false
-    const id = Number(t.slice(a + 12, b))
-    const step = Number(t.slice(b + 8, c))
+    if (a < 0 || b < 0 || c < 0 || t.charCodeAt(t.length - 1) !== 0x7d /* } */) return false
+    const id = digits(t, a + 12, b)
+    const step = digits(t, b + 8, c)
+    if (id < 0 || step < 0) return false
     const vt = t.slice(c + 22, -1)
     const v = Number(vt)
-    if (!Number.isSafeInteger(id) || id < 0 || !Number.isSafeInteger(step) || (Number.isNaN(v) && vt !== 'NaN')) return false
+    if (Number.isNaN(v) && vt !== 'NaN') return false
     const slot = this.trials[id]
     if (slot) slot.trial.intermediate.set(step, v)
     return true
@@ -300,6 +306,18 @@ export class JournalReplay {
       if (!study.announced && !study.deleted) this.announce(study, line)
     }
   }
+}
+
+/** The non-negative integer written in t[from, to) (at most 15 digits), or -1. */
+function digits(t: string, from: number, to: number): number {
+  if (to <= from || to - from > 15) return -1
+  let x = 0
+  for (let i = from; i < to; i++) {
+    const d = t.charCodeAt(i) - 48
+    if (d < 0 || d > 9) return -1
+    x = x * 10 + d
+  }
+  return x
 }
 
 function isFinished(state: number): boolean {

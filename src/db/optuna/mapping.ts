@@ -260,13 +260,50 @@ export interface OptunaTrial {
   readonly params: Map<string, { readonly dist: Distribution; readonly internal: number }>
   values: readonly number[] | undefined
   /** Step → intermediate value. */
-  readonly intermediate: Map<number, number>
+  readonly intermediate: Intermediate
   userAttrs: Record<string, unknown>
 }
 
 /** A fresh trial record. */
 export function newTrial(number: number, start: number | undefined): OptunaTrial {
-  return { number, state: TrialStateCode.Running, start, complete: undefined, params: new Map(), values: undefined, intermediate: new Map(), userAttrs: {} }
+  return { number, state: TrialStateCode.Running, start, complete: undefined, params: new Map(), values: undefined, intermediate: new Intermediate(), userAttrs: {} }
+}
+
+/**
+ * A trial's intermediate values by step, a later report of a step replacing an
+ * earlier one (as Optuna keeps them). Steps reported in increasing order (the
+ * usual case) go into two arrays; a step out of order moves them to a Map.
+ */
+export class Intermediate {
+  private readonly steps: number[] = []
+  private readonly values: number[] = []
+  private map: Map<number, number> | undefined
+
+  set(step: number, value: number): void {
+    if (this.map) { this.map.set(step, value); return }
+    const n = this.steps.length
+    const last = n ? this.steps[n - 1] as number : -Infinity
+    if (step > last) { this.steps.push(step); this.values.push(value) } else if (step === last) this.values[n - 1] = value
+    else {
+      this.map = new Map(this.steps.map((st, i) => [st, this.values[i] as number]))
+      this.map.set(step, value)
+    }
+  }
+
+  /** The values as metric entries `{step, <metric>: value}`, by step. */
+  entries(metric: string): Metrics[] {
+    let steps = this.steps
+    let values = this.values
+    if (this.map) {
+      const m = this.map
+      steps = [...m.keys()].sort((a, b) => a - b)
+      values = steps.map((st) => m.get(st) as number)
+    }
+    // A literal with fixed keys for the usual single objective (a computed key makes slower objects).
+    return metric === 'value'
+      ? steps.map((st, i) => ({ step: st, value: values[i] as number }))
+      : steps.map((st, i) => ({ step: st, [metric]: values[i] as number }))
+  }
 }
 
 /** A 128-bit hash of text (four 32-bit lanes of a multiply–xor mix), stable across platforms. */
@@ -315,8 +352,7 @@ export function trialRun(name: string, source: string, storage: 'journal' | 'sql
     if (v) values[k] = v
   }
   const metric = objectiveMetric(directions)
-  const steps = [...trial.intermediate.keys()].sort((a, b) => a - b)
-  const metrics: Metrics[] = steps.map((s) => ({ step: s, [metric]: trial.intermediate.get(s) as number }))
+  const metrics = trial.intermediate.entries(metric)
   if (trial.values && trial.values.length) {
     const last: Record<string, number> = {}
     if (trial.values.length === 1 && directions.length <= 1) last.value = trial.values[0] as number

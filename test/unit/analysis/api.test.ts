@@ -97,4 +97,16 @@ describe('the picture calls', () => {
     expect(a.spread.map((r) => [r.rank, r.values, r.n])).toEqual([[1, ['0.01', 'adam'], 3], [2, ['0.1', 'adam'], 3], [3, ['0.1', 'sgd'], 2]])
     expect(a.replicated).toBe(3)
   })
+
+  test('a new run shows in the next picture (answers are memoized per version of the rows only)', async () => {
+    const before = await w.api.objectiveHistory('pics')
+    expect(await w.api.objectiveHistory('pics')).toEqual(before)
+    const run = await w.db.insertRun({ study: 'pics', values: { lr: float(0.01), opt: str('sgd') }, replicate: 0 })
+    await w.db.appendRunMetrics('pics', run.seq, { acc: 0.99 })
+    await w.db.updateRun('pics', run.seq, RunState.Success, 'done', 0, 0)
+    const after = await w.api.objectiveHistory('pics')
+    expect(after.history.x.at(-1)).toBe(run.seq)
+    expect(after.history.best.at(-1)).toBe(0.99)
+    expect((await w.api.studyAnalysis('pics')).parallel.total).toBe(4)
+  })
 })

@@ -9,7 +9,7 @@ import { importDump } from '../../../src/db/dump/import.js'
 import { DexieDatabase } from '../../../src/db/dexie.js'
 import { DivinerError } from '../../../src/db/errors.js'
 import { handWrittenDump, olderDump } from './fuzz-cases.js'
-import { expectRefused, freshDb, gz, gzLines, headerLine, jsonl, logLine, rawSnapshot, runLine, studyLine } from './helpers.js'
+import { expectRefused, freshDb, gz, gzLines, headerLine, jsonl, logLine, metricsLine, rawSnapshot, runLine, studyLine } from './helpers.js'
 
 const HOLE = '\u0000'
 
@@ -37,6 +37,34 @@ describe('hostile dumps', () => {
       // A deep line with a prototype key in it takes the reviver path of JSON.parse.
       await expectRefused(db, gz(jsonl([headerLine(), `{"__proto__":${raw}}`])), { line: 2 })
     }
+  })
+
+  it('takes a run rejected for a study that came later, when its line comes again: with its history, not counted as rejected', async () => {
+    // Found by the fuzz (duplicated lines): the run was stored by its second line, but
+    // its history after that was skipped as if rejected, and a second import added it.
+    const db = await freshDb('hostile')
+    const dump = gzLines([
+      headerLine(), runLine('r', 's', 1, { metrics: 2, log: 1 }), logLine('r', 0, ['early\n']), studyLine('s'),
+      runLine('r', 's', 1, { metrics: 2, log: 1 }), metricsLine('r', 0, [{ loss: 1 }, { loss: 0.5 }]), logLine('r', 0, ['early\n']),
+    ])
+    const summary = await importDump(db, dump)
+    expect(summary.runs).toEqual({ added: 1, updated: 0, unchanged: 0, rejected: 0 })
+    expect(summary.rejections).toEqual([])
+    const [run] = await db.listRuns('s', 7)
+    expect(run?.metrics).toEqual([{ loss: 1 }, { loss: 0.5 }])
+    const before = await rawSnapshot(db)
+    expect((await importDump(db, dump)).runs).toEqual({ added: 0, updated: 0, unchanged: 1, rejected: 0 })
+    expect(await rawSnapshot(db)).toEqual(before)
+  })
+
+  it('keeps a run taken by an earlier line when a later line of it is refused', async () => {
+    const db = await freshDb('hostile')
+    await importDump(db, gzLines([
+      headerLine(), studyLine('s'), studyLine('t'), runLine('r', 's', 1, { metrics: 1 }), runLine('r', 't', 1, { metrics: 1 }), metricsLine('r', 0, [{ loss: 2 }]),
+    ]))
+    const [run] = await db.listRuns('s', 7)
+    expect(run?.metrics).toEqual([{ loss: 2 }])
+    expect(await db.listRuns('t', 7)).toEqual([])
   })
 
   it('keeps a dict key named __proto__ as data, and pollutes nothing', async () => {
@@ -115,7 +143,10 @@ describe('a full disk', () => {
     await importDump(db, gzLines(olderDump()))
     const before = await rawSnapshot(db)
     fillDiskAfter(1300, false)
-    await expectQuota(importDump(db, largeDump(1600)))
+    const err = await importDump(db, largeDump(1600)).then(() => undefined, (e: unknown) => e)
+    await expectQuota(Promise.reject(err))
+    expect((err as DivinerError).details?.['undoPending']).toBe(true)
+    expect((err as DivinerError).message).toMatch(/undone when the page next opens or imports/)
     expect(await db.dexie.imports.count()).toBe(1)
     roomAgain()
     db.close()

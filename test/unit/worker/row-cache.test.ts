@@ -9,6 +9,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { DexieDatabase, type RunRow } from '../../../src/db/dexie.js'
 import { importDump } from '../../../src/db/dump/import.js'
+import { SNAPSHOT_MIN_RUNS } from '../../../src/db/row-cache.js'
 import { discrete } from '../../../src/db/params.js'
 import { RunState } from '../../../src/db/run.js'
 import { RowTable, columnsOf, columnNames, formatSort, metricOf, valueOf, type Column, type RunQuery } from '../../../src/db/run-window.js'
@@ -99,6 +100,36 @@ describe('the row cache', () => {
     expect(after).toHaveLength(602)
     expect(after[0]?.status).toBe('imported')
     expect(after).toEqual(await truth(db))
+    db.close()
+  })
+
+  it('saves a large study\'s rows as a snapshot that the next connection starts from, unless a rollback came since', async () => {
+    const db = await freshDb('cache')
+    const lines: unknown[] = [headerLine(), studyLine('s')]
+    for (let i = 0; i < SNAPSHOT_MIN_RUNS + 100; i++) lines.push(runLine(`big-${i}`, 's', i + 1, { status: `run ${i}` }))
+    await importDump(db, new Blob([gzLines(lines) as Uint8Array<ArrayBuffer>]))
+    expect(await db.listRunRows('s')).toHaveLength(SNAPSHOT_MIN_RUNS + 100)
+    expect(db.rowCache.fills).toBe(1)
+    await db.rowCache.saved()
+    expect(db.rowCache.snapshots).toBe(1)
+    await db.appendRunMetrics('s', 5, { loss: 1 })
+    await db.insertRun({ study: 's', values: { x: int(2) } })
+
+    const next = new DexieDatabase(db.dexie.name)
+    await next.createTable()
+    const rows = await next.listRunRows('s')
+    expect(next.rowCache).toMatchObject({ snapshotReads: 1, fills: 0 })
+    expect(rows).toEqual(await truth(db))
+    expect(rows.find((r) => r.seq === 5)?.last).toEqual({ loss: 1 })
+    next.close()
+
+    // A rolled-back import raises the epoch: the snapshot no longer counts.
+    await expect(importDump(db, new Blob([gzLines([...lines.slice(0, 2), ...Array.from({ length: 600 }, (_, i) => runLine(`new-${i}`, 's', 5000 + i)), { t: 'run' }]) as Uint8Array<ArrayBuffer>]))).rejects.toMatchObject({ code: 'bad-dump' })
+    const after = new DexieDatabase(db.dexie.name)
+    await after.createTable()
+    expect(await after.listRunRows('s')).toEqual(rows)
+    expect(after.rowCache).toMatchObject({ snapshotReads: 0, fills: 1 })
+    after.close()
     db.close()
   })
 

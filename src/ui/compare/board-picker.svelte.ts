@@ -1,0 +1,65 @@
+/**
+ * The leaderboard's keyboard and selection: a current trial moved by j/k (or
+ * the arrows), Enter opening its first run, x (or the checkboxes) selecting
+ * trials, and the comparison of the 2 to 5 selected.
+ */
+import { hrefOf } from '../router.svelte.js'
+import { onKeys, rowStep } from '../shell/keys.js'
+import { compareHref, MAX_COMPARED, MIN_COMPARED } from './compare.js'
+
+/** What the picker needs of a trial: its runs' seqs. */
+export interface PickedTrial { readonly runs: readonly { readonly seq: number }[] }
+
+export class BoardPicker {
+  /** The current trial (index among those shown), or -1. */
+  current = $state(-1)
+  /** Selected trials, by index among those shown (replaced, never mutated). */
+  selected: ReadonlySet<number> = $state.raw(new Set())
+  private readonly study: string
+
+  constructor(study: string) {
+    this.study = study
+  }
+
+  select(index: number, on: boolean): void {
+    const next = new Set(this.selected)
+    if (on) next.add(index)
+    else next.delete(index)
+    this.selected = next
+  }
+
+  /** The comparison of the selected trials, when 2 to 5 are selected. */
+  compareHref(shown: readonly PickedTrial[]): string | undefined {
+    const picked = [...this.selected].sort((a, b) => a - b).map((i) => shown[i]).filter((t) => t !== undefined)
+    if (picked.length < MIN_COMPARED || picked.length > MAX_COMPARED) return undefined
+    return compareHref(this.study, { trials: picked.map((t) => t.runs.map((r) => r.seq)) })
+  }
+
+  /** Listens for the board's keys on the trials `shown()` returns; returns the function that stops. */
+  listen(shown: () => readonly PickedTrial[]): () => void {
+    return onKeys((key, e) => {
+      const trials = shown()
+      const step = rowStep(key)
+      if (step !== 0) {
+        const t = e.target
+        if (key.startsWith('Arrow') && !(t === document.body || (t instanceof Element && t.closest('[data-board]')))) return false
+        if (trials.length === 0) return false
+        this.current = Math.max(0, Math.min(trials.length - 1, (this.current < 0 ? (step > 0 ? -1 : trials.length) : this.current) + step))
+        document.querySelector('[data-board] tr[aria-current=true]')?.scrollIntoView({ block: 'nearest' })
+        queueMicrotask(() => document.querySelector('[data-board] tr[aria-current=true]')?.scrollIntoView({ block: 'nearest' }))
+        return true
+      }
+      const trial = trials[this.current]
+      if (key === 'Enter' && trial && !(e.target instanceof HTMLAnchorElement || e.target instanceof HTMLButtonElement)) {
+        const first = trial.runs[0]
+        if (first) location.hash = hrefOf({ name: 'run', study: this.study, seq: first.seq })
+        return true
+      }
+      if (key === 'x' && trial) {
+        this.select(this.current, !this.selected.has(this.current))
+        return true
+      }
+      return false
+    })
+  }
+}
