@@ -60,7 +60,7 @@ const api = {
     const objective = minimize('loss')
     // Compiled code for both sides before anything is timed.
     leaderboard(objective, rows.slice(0, 2000))
-    const [floorMs, floorBoard] = await timed(() => leaderboard(objective, rows))
+    let [floorMs, floorBoard] = await timed(() => leaderboard(objective, rows))
     const [trialsFloorMs, floorTrials] = await timed(() => trials({ listRuns: () => Promise.resolve(runs) }, studyRecord(n) as never, RunState.Any))
 
     // Cold: a fresh connection (as a fresh page's worker) without a snapshot, so every run record is read.
@@ -76,7 +76,14 @@ const api = {
     const [snapMs, snap] = await timed(() => createApi(again).leaderboard(SCALE_STUDY))
     const fromSnapshot = again.rowCache.snapshotReads
     again.close()
-    const [warmMs, warm] = await timed(() => ours.leaderboard(SCALE_STUDY))
+    // Warm and floor alternate, best of three each: the machine is shared, and a pass that meets a major GC is not the code's cost.
+    let [warmMs, warm] = await timed(() => ours.leaderboard(SCALE_STUDY))
+    for (let k = 0; k < 2; k++) {
+      const [f, fb] = await timed(() => leaderboard(objective, rows))
+      const [w, wb] = await timed(() => ours.leaderboard(SCALE_STUDY))
+      if (f < floorMs) [floorMs, floorBoard] = [f, fb]
+      if (w < warmMs) [warmMs, warm] = [w, wb]
+    }
     const [warmTopMs] = await timed(() => ours.leaderboard(SCALE_STUDY, { limit: 20 }))
     const [trialsMs, ourTrials] = await timed(async () => trials(db, await db.lookupStudy(SCALE_STUDY), RunState.Any))
     db.close()

@@ -50,7 +50,7 @@ async function comparison(): Promise<{ rows: Record<string, string[]>; differing
     const differing: string[] = []
     for (const tr of t.querySelectorAll('tbody tr:not(.group)')) {
       const th = tr.querySelector('th')
-      const label = (th?.textContent ?? '').replace('≠', '').replace('differs: ', '').trim()
+      const label = (th?.textContent ?? '').trim().replace(/^≠?\s*(differs:)?\s*/, '')
       rows[label] = [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')
       if (tr.getAttribute('data-differs') === 'true') differing.push(label)
     }
@@ -82,6 +82,7 @@ describe('compare', () => {
     expect(await browser.page.getByRole('combobox', { name: 'Metric' }).inputValue()).toBe('loss')
     await browser.page.getByLabel('Only rows that differ').check()
     expect(Object.keys((await comparison()).rows)).not.toContain('Replicate')
+    await browser.page.getByLabel('Only rows that differ').uncheck()
     await browser.page.setViewportSize({ width: 1600, height: 1000 })
     await browser.page.screenshot({ path: 'test-results/compare-runs.png', fullPage: true })
     await browser.page.setViewportSize({ width: 1100, height: 700 })
@@ -89,6 +90,7 @@ describe('compare', () => {
 
   test('trials compare by their runs (replicates averaged)', async () => {
     await browser.page.goto(`${baseUrl}#/compare/cmp?trials=1.4,2.5`)
+    await expect.poll(async () => (await comparison()).rows.Runs).toEqual(['2', '2'])
     const { rows, differing } = await comparison()
     expect(rows.Runs).toEqual(['2', '2'])
     expect(rows.Replicates).toEqual(['0, 1', '0, 1'])

@@ -67,6 +67,8 @@ describe('keys', () => {
     await page().getByRole('heading', { name: /^Run keys:1/ }).waitFor()
     await expect.poll(() => steps.textContent()).toContain('last')
     await page().keyboard.press('[')
+    await page().getByRole('heading', { name: /^Run keys:3/ }).waitFor()
+    await expect.poll(() => steps.textContent()).toContain('run 3 of 4')
     await page().keyboard.press('k')
     await page().getByRole('heading', { name: /^Run keys:4/ }).waitFor()
     expect(hashPath()).toBe('#/run/keys/4?sort=m.loss')

@@ -27,18 +27,18 @@ export type Distribution =
   | { readonly kind: 'int'; readonly low: number; readonly high: number; readonly log: boolean; readonly step: number }
   | { readonly kind: 'categorical'; readonly choices: readonly Value[] }
 
-/** A distribution JSON (optuna.distributions.distribution_to_json) that this page cannot read; `reason` says why. */
-export class BadDistribution extends Error {
+/** A field of an Optuna file (a distribution, a time, a number) that this page cannot read; the message says why. */
+export class BadOptunaField extends Error {
   constructor(reason: string) {
     super(reason)
-    this.name = 'BadDistribution'
+    this.name = 'BadOptunaField'
   }
 }
 
 type Json = Record<string, unknown>
 
 function num(x: unknown, what: string): number {
-  if (typeof x !== 'number') throw new BadDistribution(`${what} must be a number`)
+  if (typeof x !== 'number') throw new BadOptunaField(`${what} must be a number`)
   return x
 }
 
@@ -53,11 +53,11 @@ export function parseDistribution(text: string): Distribution {
   try {
     o = JSON.parse(text)
   } catch {
-    throw new BadDistribution('the distribution is not valid JSON')
+    throw new BadOptunaField('the distribution is not valid JSON')
   }
-  if (typeof o !== 'object' || o === null) throw new BadDistribution('the distribution must be an object')
+  if (typeof o !== 'object' || o === null) throw new BadOptunaField('the distribution must be an object')
   const { name, attributes } = o as Json
-  if (typeof attributes !== 'object' || attributes === null) throw new BadDistribution('the distribution lacks "attributes"')
+  if (typeof attributes !== 'object' || attributes === null) throw new BadOptunaField('the distribution lacks "attributes"')
   const a = attributes as Json
   switch (name) {
     case 'FloatDistribution':
@@ -70,10 +70,10 @@ export function parseDistribution(text: string): Distribution {
     case 'IntUniformDistribution': return { kind: 'int', low: num(a.low, 'low'), high: num(a.high, 'high'), log: false, step: a.step == null ? 1 : num(a.step, 'step') }
     case 'IntLogUniformDistribution': return { kind: 'int', low: num(a.low, 'low'), high: num(a.high, 'high'), log: true, step: 1 }
     case 'CategoricalDistribution': {
-      if (!Array.isArray(a.choices) || a.choices.length === 0) throw new BadDistribution('a categorical distribution needs choices')
+      if (!Array.isArray(a.choices) || a.choices.length === 0) throw new BadOptunaField('a categorical distribution needs choices')
       return { kind: 'categorical', choices: categoricalChoices(a.choices, text) }
     }
-    default: throw new BadDistribution(`unknown distribution ${JSON.stringify(String(name)).slice(0, 60)}`)
+    default: throw new BadOptunaField(`unknown distribution ${JSON.stringify(String(name)).slice(0, 60)}`)
   }
 }
 
@@ -241,10 +241,10 @@ export function widenStudy(local: Study, incoming: Study): Study | undefined {
 /** Milliseconds since the epoch of a Python datetime's isoformat (naive times are taken as UTC); undefined for null. */
 export function parseTime(x: unknown): number | undefined {
   if (x === null || x === undefined) return undefined
-  if (typeof x !== 'string') throw new BadDistribution('a time must be a string')
+  if (typeof x !== 'string') throw new BadOptunaField('a time must be a string')
   const m = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d)?$/.exec(x)
   const ms = m ? Date.parse(`${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(3, '0').slice(0, 3)}${m[4] ?? 'Z'}`) : Number.NaN
-  if (Number.isNaN(ms)) throw new BadDistribution(`${JSON.stringify(x.slice(0, 40))} is not a time`)
+  if (Number.isNaN(ms)) throw new BadOptunaField(`${JSON.stringify(x.slice(0, 40))} is not a time`)
   return ms
 }
 

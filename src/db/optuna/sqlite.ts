@@ -9,7 +9,7 @@ import type { Database, SqlValue } from 'sql.js'
 import type { MergeItem } from '../dump/import.js'
 import { DivinerError } from '../errors.js'
 import {
-  BadDistribution, newTrial, optunaStudy, ParamUnion, parseDistribution, parseTime, runItems, trialRun, TRIAL_STATE_NAMES,
+  BadOptunaField, newTrial, optunaStudy, ParamUnion, parseDistribution, parseTime, runItems, trialRun, TRIAL_STATE_NAMES,
   type Distribution, type OptunaTrial,
 } from './mapping.js'
 import { loadSqlite } from './sql-wasm.js'
@@ -83,7 +83,7 @@ export async function sqliteRecords(bytes: Uint8Array): Promise<MergeItem[]> {
     return readDatabase(db)
   } catch (e) {
     if (e instanceof DivinerError) throw e
-    if (e instanceof BadDistribution) throw badSqlite(e.message)
+    if (e instanceof BadOptunaField) throw badSqlite(e.message)
     throw badSqlite(e instanceof Error ? e.message : String(e))
   } finally {
     db.close()

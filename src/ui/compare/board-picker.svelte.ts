@@ -5,7 +5,7 @@
  */
 import { hrefOf } from '../router.svelte.js'
 import { onKeys, rowStep } from '../shell/keys.js'
-import { compareHref, MAX_COMPARED, MIN_COMPARED } from './compare.js'
+import { compareHref, MAX_COMPARED, MIN_COMPARED, NO_PICKS, togglePick } from './compare.js'
 
 /** What the picker needs of a trial: its runs' seqs. */
 export interface PickedTrial { readonly runs: readonly { readonly seq: number }[] }
@@ -14,7 +14,7 @@ export class BoardPicker {
   /** The current trial (index among those shown), or -1. */
   current = $state(-1)
   /** Selected trials, by index among those shown (replaced, never mutated). */
-  selected: ReadonlySet<number> = $state.raw(new Set())
+  selected: ReadonlySet<number> = $state.raw(NO_PICKS)
   private readonly study: string
 
   constructor(study: string) {
@@ -22,10 +22,7 @@ export class BoardPicker {
   }
 
   select(index: number, on: boolean): void {
-    const next = new Set(this.selected)
-    if (on) next.add(index)
-    else next.delete(index)
-    this.selected = next
+    this.selected = togglePick(this.selected, index, on)
   }
 
   /** The comparison of the selected trials, when 2 to 5 are selected. */

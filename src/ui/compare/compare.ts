@@ -157,3 +157,14 @@ export function curveData(columns: readonly Compared[], name: string): [number[]
   }))
   return [xs, ...series]
 }
+
+/** No trial selected. */
+export const NO_PICKS: ReadonlySet<number> = new Set()
+
+/** A copy of `picks` with `index` added (`on`) or removed: a new set, so a change is seen. */
+export function togglePick(picks: ReadonlySet<number>, index: number, on: boolean): ReadonlySet<number> {
+  const next = new Set(picks)
+  if (on) next.add(index)
+  else next.delete(index)
+  return next
+}

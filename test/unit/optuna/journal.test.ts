@@ -149,6 +149,21 @@ describe('Optuna journal import', () => {
     expect(r2.runtime).toBe(67_750) // 00:00:02.250 to 00:01:10.000
   })
 
+  it('emits an unfinished trial early as pending when 2,000 finished ones wait behind it, and completes it at the end', async () => {
+    const lines: unknown[] = [study('stuck'), trial(0, 1), inter(0, 0, 0.5)]
+    for (let i = 1; i <= 2100; i++) lines.push(trial(0, 2), param(i, 'x', 0.25), finish(i, 1, [i], 3))
+    lines.push(inter(0, 1, 0.25)) // the stuck trial goes on reporting
+    const db = await freshDb('optuna-journal-stuck', new Clock(Date.UTC(2025, 1, 1, 0, 0, 30)))
+    const summary = await importDump(db, enc(lines))
+    expect(summary.runs).toEqual({ added: 2101, updated: 0, unchanged: 0, rejected: 0 })
+    const runs = await db.listRuns('stuck', RunState.Any)
+    expect(runs.map((r) => r.seq)).toEqual(Array.from({ length: 2101 }, (_, i) => i + 1))
+    const stuck = await db.lookupRun('stuck', 1)
+    expect(stuck).toMatchObject({ state: RunState.Pending, status: 'running' })
+    expect(stuck.metrics).toEqual([{ step: 0, value: 0.5 }, { step: 1, value: 0.25 }])
+    expect((await db.lookupRun('stuck', 2101)).metrics).toEqual([{ value: 2100 }])
+  })
+
   it('maps a multi-objective study to value_0, value_1, … with the first as objective', async () => {
     const db = await freshDb('optuna-journal-mo')
     await importDump(db, enc([study('mo', [1, 2]), trial(0, 1), param(0, 'x', 0.1), finish(0, 1, [0.5, 3], 9)]))
@@ -193,6 +208,18 @@ describe('Optuna journal import', () => {
     expect(summary.studies.added).toBe(1)
     expect((await db.listStudies('')).map((s) => s.name)).toEqual(['a'])
     expect((await db.listRuns('a', RunState.Any)).length).toBe(1)
+  })
+
+  it('reads non-ASCII text cut anywhere by the chunks of a stream', async () => {
+    const bytes = enc([study('学習 é'), trial(0, 1), op(8, { trial_id: 0, user_attr: { note: 'naïve 🚀 ✓' } }), finish(0, 1, [1], 2)])
+    for (const size of [1, 2, 3, 5, 64]) {
+      const db = await freshDb('optuna-journal-utf8')
+      const stream = new ReadableStream<Uint8Array>({
+        start(c) { for (let i = 0; i < bytes.length; i += size) c.enqueue(bytes.slice(i, i + size)); c.close() },
+      })
+      await importDump(db, stream)
+      expect((await db.lookupRun('学習 é', 1)).config.user_attrs).toEqual({ note: 'naïve 🚀 ✓' })
+    }
   })
 
   it('refuses a truncated journal naming its last line, the database unchanged', async () => {

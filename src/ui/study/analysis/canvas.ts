@@ -28,14 +28,19 @@ export function inkOf(el: Element): Ink {
 /** Sizes `canvas` to `width`×`height` CSS pixels at the screen's density; resolves its context, cleared and scaled. */
 export function prepare(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D | null {
   const dpr = window.devicePixelRatio || 1
-  canvas.width = Math.max(1, Math.round(width * dpr))
-  canvas.height = Math.max(1, Math.round(height * dpr))
+  const w = Math.max(1, Math.round(width * dpr))
+  const h = Math.max(1, Math.round(height * dpr))
+  // Resizing reallocates the canvas's pixels: only when the size changed (a redraw on a brush keeps it).
+  if (canvas.width !== w) canvas.width = w
+  if (canvas.height !== h) canvas.height = h
   canvas.style.width = `${width}px`
   canvas.style.height = `${height}px`
   const ctx = canvas.getContext('2d')
   if (!ctx) return null
+  ctx.setTransform(1, 0, 0, 1, 0, 0)
+  ctx.clearRect(0, 0, w, h)
+  ctx.globalAlpha = 1
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
-  ctx.clearRect(0, 0, width, height)
   ctx.font = '12px system-ui, sans-serif'
   return ctx
 }
