@@ -152,15 +152,27 @@ it(`scale: the page on ${RUNS} runs × 10 metric entries (1600×1000)`, async ()
   const studyUrl = `${base}#/study/${SCALE_STUDY}`
   const figures: Record<string, number> = {}
 
-  // Open to the leaderboard: a fresh page (new worker, cold row cache), median of 3.
-  const opens: number[] = []
-  for (let k = 0; k < 3; k++) {
+  // Open to the leaderboard in a fresh page (new worker, empty row cache). The first open ever reads every
+  // run record and then saves a snapshot of the rows; later opens start from it (median of 3).
+  const openBoard = async () => {
     await page.goto('about:blank')
     const t0 = Date.now()
     await page.goto(`${studyUrl}?tab=leaderboard`)
-    await page.locator('[data-board][data-ready=true]').waitFor({ timeout: 300_000 })
-    opens.push(Date.now() - t0)
+    await page.locator('[data-board][data-ready=true]').waitFor({ timeout: 600_000 })
+    return Date.now() - t0
   }
+  figures.open_100k_to_leaderboard_first_ms = await openBoard()
+  await page.waitForFunction(() => new Promise<boolean>((resolve) => {
+    const r = indexedDB.open('diviner')
+    r.onsuccess = () => {
+      const db = r.result
+      const count = db.transaction('rowSnapshots').objectStore('rowSnapshots').count()
+      count.onsuccess = () => { db.close(); resolve(count.result > 0) }
+    }
+    r.onerror = () => resolve(false)
+  }), undefined, { timeout: 120_000, polling: 500 })
+  const opens: number[] = []
+  for (let k = 0; k < 3; k++) opens.push(await openBoard())
   figures.open_100k_to_leaderboard_ms = round(percentile(opens, 0.5))
 
   // Browse: open the study's runs, scroll, sort, search, leaderboard, a run, back (fresh page, long tasks counted after load).
