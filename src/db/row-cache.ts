@@ -31,6 +31,8 @@ import type { RowSnapshotRecord, RunRecord } from './schema.js'
 export const MAX_DELTA = 20_000
 
 const PAGE = 5000
+/** Studies kept at most; the least recently used goes first. */
+export const MAX_STUDIES = 8
 /** Studies of fewer runs are read whole (as fast as a snapshot); larger ones are snapshot after a full read. */
 export const SNAPSHOT_MIN_RUNS = 2000
 /** A study's snapshot is retaken once this many of its rows changed… */
@@ -167,10 +169,14 @@ export class RowCache {
     const next = this.queue.then(async () => {
       await this.sync()
       let s = this.studies.get(study)
-      if (!s) {
+      if (s) {
+        // Most recently used last.
+        this.studies.delete(study)
+      } else {
         s = await this.fill(study)
-        this.studies.set(study, s)
       }
+      this.studies.set(study, s)
+      if (this.studies.size > MAX_STUDIES) this.studies.delete(this.studies.keys().next().value as string)
       return work(s)
     })
     this.queue = next.catch(() => undefined)

@@ -12,7 +12,7 @@ import { MUTATION_KINDS } from './fuzz-cases.js'
 import { runFuzz } from './fuzz-run.js'
 
 const full = process.env['FUZZ_CASES'] !== undefined
-const CASES = full ? Number(process.env['FUZZ_CASES']) : 600
+const CASES = full ? Number(process.env['FUZZ_CASES']) : 500
 const SEED = process.env['FUZZ_SEED'] !== undefined ? Number(process.env['FUZZ_SEED']) : 20240601
 
 describe('import fuzz', () => {
