@@ -153,6 +153,8 @@ export class RowCache {
   /** Studies filled from a snapshot so far, and snapshots taken (for tests and benchmarks). */
   snapshotReads = 0
   snapshots = 0
+  /** Rows taken from imports (`adopt`) so far (for tests and benchmarks). */
+  adopted = 0
   private saving: Promise<void> = Promise.resolve()
 
   constructor(db: DexieDatabase) {
@@ -225,6 +227,66 @@ export class RowCache {
       const e = await d.meta.get('epoch')
       if ((e?.key === 'epoch' ? e.n : 0) === record.epoch) await d.rowSnapshots.put(record)
     })).catch(() => undefined)
+  }
+
+  /**
+   * Takes in the rows an import wrote, once it has committed, so that listing
+   * the imported studies reads nothing. `written` are the rows of the run
+   * records the import put, each with the rev it wrote it at, in the order
+   * written; `allocated` the revs the import took in all (records of studies
+   * and runs); `base` the database's rev before the import's first batch and
+   * `epoch` the rollback epoch then; `added` the studies the import created.
+   *
+   * Done only when the database shows that nothing else was written since
+   * `base` (its rev is `base + allocated`, its epoch `epoch`): the database is
+   * then exactly as before the import plus these records. Cached studies get
+   * the rows written after the rev they are current to; a study the import
+   * created is cached whole (every run it has is one the import wrote). Else
+   * nothing is taken: the next request syncs as usual. Queued like requests;
+   * a study taken whole is snapshot by the usual rule (in the background).
+   */
+  adopt(written: readonly { row: RunRow; rev: number }[], allocated: number, base: number, epoch: number, added: ReadonlySet<string>): Promise<void> {
+    const next = this.queue.then(async () => {
+      const d = this.db.dexie
+      const localId = await this.db.id()
+      const cached = this.studies.size > 0 && this.epoch === epoch ? this.rev : undefined
+      const now = await this.db.guard(() => d.transaction('r', d.meta, d.runs, async () => {
+        const revRec = await d.meta.get('rev')
+        const epochRec = await d.meta.get('epoch')
+        const now = { rev: revRec?.key === 'rev' ? revRec.n : 0, epoch: epochRec?.key === 'epoch' ? epochRec.n : 0 }
+        // Cached rows current to a rev before the import's start: the runs written in between, as a sync reads them.
+        if (cached === undefined || cached >= base) return { ...now, before: [] as RunRecord[] }
+        const range = d.runs.where('rev').between(cached, base, false, true)
+        return { ...now, before: await range.count() > MAX_DELTA ? undefined : await range.toArray() }
+      }))
+      if (now.epoch !== epoch || now.rev !== base + allocated) return
+      if (cached === undefined || now.before === undefined) this.studies.clear()
+      else {
+        this.deltaReads += now.before.length
+        for (const rec of now.before) this.studies.get(rec.study)?.put(toRow(rec, localId))
+      }
+      const cachedAt = this.studies.size > 0 ? Math.max(this.rev, base) : base
+      const fresh = new Map<string, StudyRows>()
+      for (const name of added) if (!this.studies.has(name)) fresh.set(name, new StudyRows())
+      for (const { row, rev } of written) {
+        const s = fresh.get(row.study) ?? (rev > cachedAt ? this.studies.get(row.study) : undefined)
+        s?.put(row)
+      }
+      this.rev = now.rev
+      this.epoch = now.epoch
+      this.adopted += written.length
+      for (const [study, s] of fresh) {
+        this.studies.set(study, s)
+        if (this.studies.size > MAX_STUDIES) this.studies.delete(this.studies.keys().next().value as string)
+        if (s.byId.size >= SNAPSHOT_MIN_RUNS) this.snapshot(study, s)
+        else s.sinceSnapshot = 0
+      }
+      for (const [study, s] of this.studies) {
+        if (!fresh.has(study) && s.sinceSnapshot >= SNAPSHOT_AFTER && performance.now() - s.snapshotAt > SNAPSHOT_EVERY_MS) this.snapshot(study, s)
+      }
+    })
+    this.queue = next.catch(() => undefined)
+    return next
   }
 
   /** Resolves once every snapshot begun so far is saved (for tests and benchmarks). */

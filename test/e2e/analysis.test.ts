@@ -107,6 +107,26 @@ describe('the study pictures on the example study', () => {
     await screen.screenshot('test-results/analysis-leaderboard-time-1600.png')
   })
 
+  test('trials selected on the board choose the learning curves; clearing them draws the best again', async () => {
+    const curves = screen.picture('learning-curves')
+    const ranks = async () => {
+      const labels = await curves.locator('.u-legend .u-series .u-label').allInnerTexts()
+      return [...new Set(labels.map((l) => /^#(\d+) run/.exec(l)?.[1]).filter((r) => r !== undefined).map(Number))].sort((a, b) => a - b)
+    }
+    await screen.page.getByRole('checkbox', { name: 'Select trial 2', exact: true }).check()
+    await screen.page.getByRole('checkbox', { name: 'Select trial 7', exact: true }).check()
+    await expect.poll(() => curves.locator('.note').innerText()).toMatch(/^\d+ runs of the 2 trials chosen on the board/)
+    await screen.pictureReady('learning-curves')
+    expect(await ranks()).toEqual([2, 7])
+    expect((await screen.paintedCanvases('learning-curves')).painted).toBeGreaterThan(0)
+    await screen.screenshot('test-results/analysis-leaderboard-chosen-curves-1600.png')
+    await screen.page.getByRole('checkbox', { name: 'Select trial 2', exact: true }).uncheck()
+    await screen.page.getByRole('checkbox', { name: 'Select trial 7', exact: true }).uncheck()
+    await expect.poll(() => curves.locator('.note').innerText()).toMatch(/^\d+ runs of the best 5 trials/)
+    await screen.pictureReady('learning-curves')
+    expect(await ranks()).toEqual([1, 2, 3, 4, 5])
+  })
+
   test('the analysis tab draws parallel coordinates, slices, importance and replicate spread', async () => {
     await screen.open('mnist', { tab: 'analysis' })
     for (const name of ['parallel-coordinates', 'slices', 'importance', 'replicate-spread']) {

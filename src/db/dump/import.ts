@@ -14,11 +14,12 @@
  * the next connection to open the database undoes it (see `recoverImports`).
  */
 import { Dexie } from 'dexie'
-import type { DexieDatabase } from '../dexie.js'
+import type { DexieDatabase, RunRow } from '../dexie.js'
 import { DivinerError, isDivinerError } from '../errors.js'
 import { appendLogEntries, appendMetricEntries } from '../history.js'
 import { newId } from '../ids.js'
 import { RunState } from '../run.js'
+import { toRow } from '../row-cache.js'
 import type { LogChunkRecord, MetricChunkRecord, RunRecord, StudyRecord, UndoRecord } from '../schema.js'
 import { studiesEquivalent, type Study } from '../study.js'
 import { BadRecord, decodeRecord, UnsupportedVersion, type DumpRecord, type RunHead } from './codec.js'
@@ -164,7 +165,7 @@ async function importOnceWith(db: DexieDatabase, read: (merger: Merger) => Promi
 
 async function runImport(db: DexieDatabase, importId: string, read: (merger: Merger) => Promise<number | { bytes: number; kind: ImportSource }>): Promise<ImportSummary> {
   const d = db.dexie
-  const merger = new Merger(db, importId)
+  const merger = new Merger(db, importId, await db.id())
   let bytes: number
   let kind: ImportSource = 'diviner-dump'
   try {
@@ -175,6 +176,8 @@ async function runImport(db: DexieDatabase, importId: string, read: (merger: Mer
       await d.undo.where('[importId+batch]').between([importId, Dexie.minKey], [importId, Dexie.maxKey]).delete()
       await d.imports.delete(importId)
     }))
+    // Committed: this connection's row cache takes the rows written, so listing them reads nothing.
+    merger.adoptRows().catch(() => undefined)
   } catch (e) {
     if (merger.batches > 0) {
       try {
@@ -476,8 +479,16 @@ class Merger {
   private readonly runOutcome = new Map<string, RunOutcome>()
   private readonly rejections: Rejection[] = []
   private rejected = 0
+  /** The rows of the run records written (with their revs), for the row cache once the import has committed. */
+  private written: { row: RunRow; rev: number }[] | undefined = []
+  /** Revs taken by the batches, the database's rev before the first, and the rollback epoch then. */
+  private allocated = 0
+  private base = 0
+  private epoch = 0
+  /** The ids of every run in the database, while known (see `KnownRuns`). */
+  private known: KnownRuns | undefined = { ids: new Set(), rev: -1 }
 
-  constructor(private readonly db: DexieDatabase, private readonly importId: string) {}
+  constructor(private readonly db: DexieDatabase, private readonly importId: string, private readonly localId: string) {}
 
   /** Applies one batch in one transaction, with its undo record. */
   async apply(batch: readonly MergeItem[]): Promise<void> {
@@ -492,15 +503,39 @@ class Merger {
       else if (r.type === 'run') { names.add(r.run.study); ids.add(r.run.id) } else if (r.type !== 'header') ids.add(r.run)
     }
     const batchNo = this.batches
-    await this.db.guard(() => d.transaction('rw', [d.studies, d.runs, d.metricChunks, d.logChunks, d.meta, d.undo, d.imports], async () => {
+    const tx = await this.db.guard(() => d.transaction('rw', [d.studies, d.runs, d.metricChunks, d.logChunks, d.meta, d.undo, d.imports], async () => {
       const tx = new BatchState(this.db, this.importId, batchNo)
-      await tx.load([...names], [...ids])
+      this.known = await tx.load([...names], [...ids], this.known)
       for (const { record, line } of batch) this.applyRecord(tx, record, line)
-      if (batchNo === 0) await d.imports.put({ id: this.importId, started: this.db.clock() })
+      if (batchNo === 0) {
+        await d.imports.put({ id: this.importId, started: this.db.clock() })
+        const epoch = await d.meta.get('epoch')
+        this.epoch = epoch?.key === 'epoch' ? epoch.n : 0
+      }
       await tx.write()
+      return tx
     }))
+    if (batchNo === 0) this.base = tx.firstRev - 1
+    if (this.known) {
+      this.known.rev = tx.firstRev + tx.revs - 1
+      for (const rec of tx.written) this.known.ids.add(rec.id)
+    }
+    this.allocated += tx.revs
+    if (this.written) {
+      for (const rec of tx.written) this.written.push({ row: toRow(rec, this.localId), rev: rec.rev })
+      // A very large import keeps no rows: the cache then reads what it is asked for, as after any write.
+      if (this.written.length > ADOPT_MAX_ROWS) this.written = undefined
+    }
     this.batches++
     this.records += records
+  }
+
+  /** Hands the rows written to this connection's row cache (call once the import has committed). */
+  adoptRows(): Promise<void> {
+    if (this.batches === 0 || !this.written) return Promise.resolve()
+    const added = new Set<string>()
+    for (const [name, outcome] of this.studyOutcome) if (outcome === 'added') added.add(name)
+    return this.db.rowCache.adopt(this.written, this.allocated, this.base, this.epoch, added)
   }
 
   private applyRecord(tx: BatchState, record: MergeRecord, line: Line): void {
@@ -663,6 +698,20 @@ class Merger {
   }
 }
 
+/**
+ * The ids of every run in the database, as an import knows them to save reading
+ * runs that are not there (on a first import, none are): read by its first
+ * batch (none, or all of at most `KNOWN_RUNS_MAX`), plus the runs each batch
+ * writes, as long as the change counter `rev` is where the import's last batch
+ * left it (nothing else wrote a run since: every write of a run takes a rev; a
+ * rollback elsewhere only puts back or removes runs, so the ids stay a superset).
+ */
+interface KnownRuns { readonly ids: Set<string>; rev: number }
+
+const KNOWN_RUNS_MAX = 50_000
+/** Rows an import keeps for the row cache at most (beyond, it keeps none). */
+const ADOPT_MAX_ROWS = 100_000
+
 /** The records one batch reads and writes, and its undo record. */
 class BatchState {
   private readonly studies = new Map<string, StudyRecord | undefined>()
@@ -675,14 +724,38 @@ class BatchState {
   private readonly ownedRuns = new Set<string>()
   readonly sealedMetrics: MetricChunkRecord[] = []
   readonly sealedLogs: LogChunkRecord[] = []
+  /** After `write`: the first rev it took, how many, and the run records it wrote. */
+  firstRev = 0
+  revs = 0
+  written: RunRecord[] = []
 
   constructor(private readonly db: DexieDatabase, private readonly importId: string, private readonly batch: number) {}
 
-  async load(names: string[], ids: string[]): Promise<void> {
+  /**
+   * Reads the studies and runs the batch names; resolves to the run ids known
+   * after it (undefined once unknown). Runs not among known ids are not read:
+   * they are not there.
+   */
+  async load(names: string[], ids: string[], known: KnownRuns | undefined): Promise<KnownRuns | undefined> {
     const d = this.db.dexie
-    const [studies, runs] = await Promise.all([d.studies.bulkGet(names), d.runs.bulkGet(ids)])
-    names.forEach((n, i) => { this.studies.set(n, studies[i]); this.priorStudies.set(n, studies[i]) })
-    ids.forEach((id, i) => { this.runs.set(id, runs[i]); this.priorRuns.set(id, runs[i]) })
+    const studies = d.studies.bulkGet(names)
+    if (known && known.rev < 0) {
+      // The first batch: every id, when there are few runs.
+      const count = await d.runs.count()
+      known = count === 0 ? known : count <= KNOWN_RUNS_MAX ? { ids: new Set(await d.runs.toCollection().primaryKeys()), rev: -1 } : undefined
+    } else if (known) {
+      // Still known if nothing was written since this import's last batch.
+      const rev = await d.meta.get('rev')
+      if ((rev?.key === 'rev' ? rev.n : 0) !== known.rev) known = undefined
+    }
+    const read = known ? ids.filter((id) => known.ids.has(id)) : ids
+    const runs = read.length ? await d.runs.bulkGet(read) : []
+    read.forEach((id, i) => this.runs.set(id, runs[i]))
+    for (const id of ids) this.priorRuns.set(id, this.runs.get(id))
+    for (const [id, rec] of this.priorRuns) if (!rec) this.runs.set(id, undefined)
+    const got = await studies
+    names.forEach((n, i) => { this.studies.set(n, got[i]); this.priorStudies.set(n, got[i]) })
+    return known
   }
 
   study(name: string): StudyRecord | undefined { return this.studies.get(name) }
@@ -712,7 +785,9 @@ class BatchState {
   async write(): Promise<void> {
     const d = this.db.dexie
     const now = this.db.clock()
-    let rev = await this.db.nextRev(this.dirtyStudies.size + this.dirtyRuns.size)
+    this.revs = this.dirtyStudies.size + this.dirtyRuns.size
+    let rev = await this.db.nextRev(this.revs)
+    this.firstRev = rev
     const studies = [...this.dirtyStudies].map((n) => ({ ...(this.studies.get(n) as StudyRecord), rev: rev++ }))
     const runs = [...this.dirtyRuns].map((id) => ({ ...(this.runs.get(id) as RunRecord), touched: now, rev: rev++ }))
     const undo: UndoRecord = {
@@ -727,6 +802,7 @@ class BatchState {
     await d.undo.add(undo)
     if (studies.length) await d.studies.bulkPut(studies)
     if (runs.length) await d.runs.bulkPut(runs)
+    this.written = runs
     if (this.sealedMetrics.length) await d.metricChunks.bulkPut(this.sealedMetrics)
     if (this.sealedLogs.length) await d.logChunks.bulkPut(this.sealedLogs)
   }

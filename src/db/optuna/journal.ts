@@ -118,9 +118,40 @@ export class JournalReplay {
     const id = digits(t, a + 12, b)
     const step = digits(t, b + 8, c)
     if (id < 0 || step < 0) return false
-    const vt = t.slice(c + 22, -1)
-    const v = Number(vt)
-    if (Number.isNaN(v) && vt !== 'NaN') return false
+    const v = numberText(t.slice(c + 22, -1))
+    if (v === undefined) return false
+    const slot = this.trials[id]
+    if (slot) slot.trial.intermediate.set(step, v)
+    return true
+  }
+
+  /**
+   * The same intermediate-value line as bytes `b[s, e)` of ASCII text, read
+   * without making a string of it (the bulk of a journal: no decoding, no line
+   * strings); false when the line is not exactly that form (it is then decoded
+   * and read as text).
+   */
+  intermediateBytes(b: Uint8Array, s: number, e: number): boolean {
+    const head = OP7_HEAD
+    if (e - s < head.length + 40 || b[e - 1] !== 0x7d /* } */) return false
+    for (let i = 0; i < head.length; i++) if (b[s + i] !== head[i]) return false
+    // The worker id's closing quote (an escaped quote inside it makes the line go the slow way).
+    const q = b.indexOf(0x22, s + head.length)
+    if (q < 0 || q >= e || b[q - 1] === 0x5c || !bytesAt(b, q, TRIAL_KEY)) return false
+    let p = q + TRIAL_KEY.length
+    let id = 0
+    const idFrom = p
+    for (let d = (b[p] as number) - 48; d >= 0 && d <= 9 && p - idFrom < 15; d = (b[++p] as number) - 48) id = id * 10 + d
+    if (p === idFrom || !bytesAt(b, p, STEP_KEY)) return false
+    p += STEP_KEY.length
+    let step = 0
+    const stepFrom = p
+    for (let d = (b[p] as number) - 48; d >= 0 && d <= 9 && p - stepFrom < 15; d = (b[++p] as number) - 48) step = step * 10 + d
+    if (p === stepFrom || !bytesAt(b, p, VALUE_KEY)) return false
+    p += VALUE_KEY.length
+    if (e - 1 - p > 32) return false
+    const v = numberText(String.fromCharCode.apply(null, b.subarray(p, e - 1) as unknown as number[]))
+    if (v === undefined) return false
     const slot = this.trials[id]
     if (slot) slot.trial.intermediate.set(step, v)
     return true
@@ -310,6 +341,30 @@ export class JournalReplay {
   }
 }
 
+const asciiBytes = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0))
+const OP7_HEAD = asciiBytes('{"op_code":7,"worker_id":"')
+const TRIAL_KEY = asciiBytes('","trial_id":')
+const STEP_KEY = asciiBytes(',"step":')
+const VALUE_KEY = asciiBytes(',"intermediate_value":')
+
+/** True when `b` holds `key` at `at`. */
+function bytesAt(b: Uint8Array, at: number, key: Uint8Array): boolean {
+  if (at + key.length > b.length) return false
+  for (let i = 0; i < key.length; i++) if (b[at + i] !== key[i]) return false
+  return true
+}
+
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
+
+/** The float a JSON number (or Python's NaN, Infinity, -Infinity) writes, or undefined for any other text. */
+function numberText(t: string): number | undefined {
+  if (JSON_NUMBER.test(t)) return Number(t)
+  if (t === 'NaN') return Number.NaN
+  if (t === 'Infinity') return Infinity
+  if (t === '-Infinity') return -Infinity
+  return undefined
+}
+
 /** The non-negative integer written in t[from, to) (at most 15 digits), or -1. */
 function digits(t: string, from: number, to: number): number {
   if (to <= from || to - from > 15) return -1
@@ -381,19 +436,40 @@ export function readJournal(stream: ReadableStream<Uint8Array>): ForeignReader {
       pending += text.slice(start)
       if (pending.length > 64 * 1024 * 1024) throw badDump(no + 1, 'line is longer than 64 Mi characters')
     }
+    // A chunk of ASCII alone, line by line as bytes: intermediate values are read from the bytes, other lines decoded one by one.
+    const takeAscii = (b: Uint8Array) => {
+      let start = 0
+      if (pending) {
+        const nl = b.indexOf(0x0a)
+        if (nl < 0) { take(ascii.decode(b)); return }
+        take(ascii.decode(b.subarray(0, nl + 1)))
+        start = nl + 1
+      }
+      for (;;) {
+        const nl = b.indexOf(0x0a, start)
+        if (nl < 0) break
+        no++
+        const end = nl > start && b[nl - 1] === 0x0d ? nl - 1 : nl
+        if (!replay.intermediateBytes(b, start, end)) {
+          const t = ascii.decode(b.subarray(start, end))
+          if (t.length && t.trim() !== '') replay.line({ no, text: t })
+        }
+        start = nl + 1
+      }
+      if (start < b.length) take(ascii.decode(b.subarray(start)))
+    }
     try {
       for (;;) {
         const { done, value } = await reader.read()
         if (done) { ended = true; break }
         bytes += value.length
         // (A character cut by the previous chunk's end leaves this chunk starting with a non-ASCII byte.)
-        let text: string
-        if (isAscii(value)) text = ascii.decode(value)
+        if (isAscii(value)) takeAscii(value)
         else {
-          text = decoder.decode(value, { stream: true })
+          const text = decoder.decode(value, { stream: true })
           if (text.includes('\uFFFD')) checkUtf8(value, no + countNewlines(pending))
+          take(text)
         }
-        take(text)
         if (replay.out.length) { yield replay.out; replay.out = [] }
       }
       const rest = decoder.decode()

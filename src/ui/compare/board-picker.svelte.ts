@@ -32,6 +32,13 @@ export class BoardPicker {
     return compareHref(this.study, { trials: picked.map((t) => t.runs.map((r) => r.seq)) })
   }
 
+  /** The seqs of every run of the selected trials, ascending (the learning curves drawn while any is selected). */
+  pickedSeqs(shown: readonly PickedTrial[]): number[] {
+    const seqs: number[] = []
+    for (const i of this.selected) for (const r of shown[i]?.runs ?? []) seqs.push(r.seq)
+    return seqs.sort((a, b) => a - b)
+  }
+
   /** Listens for the board's keys on the trials `shown()` returns; returns the function that stops. */
   listen(shown: () => readonly PickedTrial[]): () => void {
     return onKeys((key, e) => {

@@ -222,6 +222,38 @@ describe('Optuna journal import', () => {
     }
   })
 
+  it('reads intermediate values of every form alike, whatever the chunks of a stream (the bytes path and the text path agree)', async () => {
+    const w = (id: string, trialId: number, step: number | string, value: string) =>
+      `{"op_code":7,"worker_id":"${id}","trial_id":${trialId},"step":${step},"intermediate_value":${value}}`
+    const lines = [
+      study('forms'), trial(0, 1),
+      w(W, 0, 0, '0.5'), w(W, 0, 1, '-1.25e-7'), w(W, 0, 2, 'NaN'), w(W, 0, 3, '-Infinity'), w(W, 0, 4, '1E+300'), w(W, 0, 5, '-0'),
+      `${w(W, 0, 6, '7')}\r`, // a CRLF line end
+      w('a\\"b', 0, 7, '8'), // an escaped quote in the worker id
+      w(W, 0, 8, '12345678901234567890'), w(W, 0, 9, '0.30000000000000004'),
+      `{"op_code":7,"worker_id":"${W}","step":10,"trial_id":0,"intermediate_value":10.5}`, // other key order
+      `{"op_code":7, "worker_id":"${W}", "trial_id":0, "step":11, "intermediate_value":11}`, // spaces
+      w(W, 0, 12, '1.5 '),
+      finish(0, 1, [2], 2),
+    ]
+    const expected = [0.5, -1.25e-7, Number.NaN, -Infinity, 1e300, -0, 7, 8, 12345678901234567890, 0.30000000000000004, 10.5, 11, 1.5]
+      .map((value, step) => ({ step, value }))
+    const bytes = enc(lines)
+    for (const size of [1, 7, 64, 100, 4096]) {
+      const db = await freshDb('optuna-journal-forms')
+      const stream = new ReadableStream<Uint8Array>({
+        start(c) { for (let i = 0; i < bytes.length; i += size) c.enqueue(bytes.slice(i, i + size)); c.close() },
+      })
+      await importDump(db, stream)
+      expect((await db.lookupRun('forms', 1)).metrics).toEqual([...expected, { value: 2 }])
+    }
+    // A line of the fast form with no value, or a value that is no JSON number, is refused like any malformed line.
+    for (const value of ['', '0x10', '1.', '.5', 'nan']) {
+      const db = await freshDb('optuna-journal-forms-bad')
+      await expectRefused(db, enc([study('s'), trial(0, 1), w(W, 0, 0, value)]), { line: 3, message: /not valid JSON/ })
+    }
+  })
+
   it('refuses a truncated journal naming its last line, the database unchanged', async () => {
     const { bytes } = generated(20, 5)
     const db = await freshDb('optuna-journal-truncated')

@@ -64,10 +64,15 @@ export class HistoryView extends Loaded<HistoryPicture> {
   }
 }
 
-/** The learning curves picture: the top N trials' runs (`lc=` N) and the metric (`lm=`). */
+/**
+ * The learning curves picture: the runs of the trials chosen on the board when
+ * any is, else of the top N trials (`lc=` N); and the metric (`lm=`).
+ */
 export class CurvesView extends Loaded<CurvesPicture> {
   readonly top: number
   readonly metric: string
+  /** Seqs of the runs chosen on the board, ascending; empty draws the top N. */
+  chosen: readonly number[] = $state.raw([])
   private readonly api: Api
   private readonly router: Router
   private readonly study: string
@@ -84,7 +89,13 @@ export class CurvesView extends Loaded<CurvesPicture> {
   reload(objective: string | undefined): Promise<void> {
     const top = this.top
     const metric = this.metric || undefined
-    return this.load(() => this.api.learningCurves(this.study, { objective, top, metric }))
+    const seqs = this.chosen.length > 0 ? this.chosen : undefined
+    return this.load(() => this.api.learningCurves(this.study, { objective, top, metric, seqs }))
+  }
+
+  /** Draws the curves of the runs `seqs` (ascending), or of the top N when empty; a choice equal to the current one changes nothing. */
+  choose(seqs: readonly number[]): void {
+    if (seqs.length !== this.chosen.length || seqs.some((s, i) => s !== this.chosen[i])) this.chosen = seqs
   }
 
   set(patch: { lc?: string; lm?: string }): void {
