@@ -20,8 +20,8 @@ export function formatBytes(n: number): string {
 }
 
 /** A whole number with thousands separated: `12,345`. */
-export function formatCount(n: number): string {
+export function formatCount(n: number | bigint): string {
   // Written out, not with Intl: a page's first Intl number format loads ICU data, one 100–300 ms main-thread task.
-  if (Number.isSafeInteger(n)) return String(n).replace(/\B(?=(\d{3})+$)/g, ',')
+  if (typeof n === 'bigint' || Number.isSafeInteger(n)) return String(n).replace(/\B(?=(\d{3})+$)/g, ',')
   return n.toLocaleString('en-US')
 }

@@ -12,3 +12,7 @@ it('formatCount writes any number as toLocaleString("en-US") does', () => {
   }
   fc.assert(fc.property(fc.maxSafeInteger(), (n) => formatCount(n) === n.toLocaleString('en-US')))
 })
+
+it('formatCount writes bigints (a plan of more combinations than 2^53) as toLocaleString("en-US") does', () => {
+  fc.assert(fc.property(fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n }), (n) => formatCount(n) === n.toLocaleString('en-US')))
+})
