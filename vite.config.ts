@@ -51,6 +51,8 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          // Conditions on a page driven on a shared machine: wait for them, don't time them.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],

@@ -161,7 +161,7 @@ describe('import and export through the page', () => {
     expect(moving).toBe(true)
     await transfer.summary.waitFor({ timeout: 60_000 })
     expect((await transfer.shownSummary()).runs).toEqual({ added: 20 * 128, updated: 0, unchanged: 0, rejected: 0 })
-    await expect.poll(() => new StudiesPage(b.page, baseUrl).counts('mnist')).toMatchObject({ runs: 21 * 128 })
+    await expect.poll(() => new StudiesPage(b.page, baseUrl).counts('mnist'), { timeout: 15_000 }).toMatchObject({ runs: 21 * 128 })
   })
 
   test('nothing went wrong on the way: no console errors, page errors or failed requests', () => {
