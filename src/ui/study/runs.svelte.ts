@@ -114,9 +114,9 @@ export class RunsView {
   setRange(first: number, last: number): void {
     this.range = { first, last }
     const h = this.held
-    const need = first > 0 && first - MARGIN / 3 < h.offset
+    const needBefore = h.offset > 0 && first - MARGIN / 3 < h.offset
     const needAfter = last + MARGIN / 3 > h.offset + h.rows.length && h.offset + h.rows.length < this.total
-    if (h.key !== this.queryKey || need || needAfter) void this.load()
+    if (h.key !== this.queryKey || needBefore || needAfter) void this.load()
   }
 
   /** Asks the worker for the rows around those in view under the current query; a later request wins. */
