@@ -51,6 +51,9 @@ function round(x: number): number {
 const INSTRUMENT = `
   window.__longTasks = []
   new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push([e.startTime, e.duration]) }).observe({ type: 'longtask', buffered: true })
+  // Long animation frames with the scripts that ran in them, to find where a long task came from (printed, not a figure).
+  window.__loaf = []
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__loaf.push(Math.round(e.startTime) + ' d' + Math.round(e.duration) + ' [' + e.scripts.map((x) => x.invoker + ' ' + (x.sourceURL || '').split('/').pop() + ':' + x.sourceFunctionName + ':' + Math.round(x.duration)).join(', ') + '] layout' + Math.round(e.startTime + e.duration - e.styleAndLayoutStart)) }).observe({ type: 'long-animation-frame', buffered: true })
   document.addEventListener('change', (e) => { if (e.target instanceof HTMLInputElement && e.target.type === 'file') window.__chosenAt = performance.now() }, true)
 `
 
@@ -66,6 +69,7 @@ const drawn = (selectors: readonly string[]): number | false => selectors.every(
 
 type Instrumented = Window & { __longTasks: [start: number, duration: number][]; __chosenAt: number }
 const takeLongTasks = (page: Page) => page.evaluate(() => (window as unknown as Instrumented).__longTasks.splice(0))
+const takeLongFrames = (page: Page) => page.evaluate(() => (window as unknown as { __loaf: string[] }).__loaf.splice(0))
 
 /**
  * The proportional set size, in MiB, of the renderer processes of the Chromium
@@ -137,6 +141,7 @@ async function measure(trials: number): Promise<Record<string, number>> {
     const drawnAt = await until(page, drawn, waitOn)
     await page.waitForTimeout(200) // tasks finishing the frame
     const tasksB = await takeLongTasks(page)
+    const framesB = await takeLongFrames(page)
     const memory = rendererMemoryMb(profileDir)
     const heap = await page.evaluate(() => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize)
     mkdirSync('test-results', { recursive: true })
@@ -147,6 +152,7 @@ async function measure(trials: number): Promise<Record<string, number>> {
     const reopenAt = await until(page, drawn, waitOn)
     const tasksE = await takeLongTasks(page)
 
+    console.log(`${trials} trials, long animation frames (start, duration, [scripts], style and layout)\nimport and draw:\n${framesB.join('\n')}\nreopen:\n${(await takeLongFrames(page)).join('\n')}`)
     expect(problems).toEqual([])
     const all = [...tasksA, ...tasksB]
     const k = trials >= 10_000 ? '10k' : '1k'
