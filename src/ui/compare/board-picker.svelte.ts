@@ -3,31 +3,42 @@
  * the arrows), Enter opening its first run, x (or the checkboxes) selecting
  * trials, and the comparison of the 2 to 5 selected.
  */
+import { valuesKey, type Values } from '../../db/values.js'
 import { hrefOf } from '../router.svelte.js'
 import { onKeys, rowStep } from '../shell/keys.js'
 import { compareHref, MAX_COMPARED, MIN_COMPARED, NO_PICKS, togglePick } from './compare.js'
 
-/** What the picker needs of a trial: its runs' seqs. */
-export interface PickedTrial { readonly runs: readonly { readonly seq: number }[] }
+/** What the picker needs of a trial: its value set (what identifies it) and its runs' seqs. */
+export interface PickedTrial { readonly values: Values; readonly runs: readonly { readonly seq: number }[] }
+
+/** What identifies a trial on the board: its value set (ranks move as runs report). */
+export function trialKey(trial: Pick<PickedTrial, 'values'>): string {
+  return valuesKey(trial.values)
+}
 
 export class BoardPicker {
   /** The current trial (index among those shown), or -1. */
   current = $state(-1)
-  /** Selected trials, by index among those shown (replaced, never mutated). */
-  selected: ReadonlySet<number> = $state.raw(NO_PICKS)
+  /** Selected trials, by `trialKey` (replaced, never mutated): a selection stays on its trials when the board reorders. */
+  selected: ReadonlySet<string> = $state.raw(NO_PICKS)
   private readonly study: string
 
   constructor(study: string) {
     this.study = study
   }
 
-  select(index: number, on: boolean): void {
-    this.selected = togglePick(this.selected, index, on)
+  select(key: string, on: boolean): void {
+    this.selected = togglePick(this.selected, key, on)
+  }
+
+  /** The selected trials among those shown, in the board's order. */
+  private picked(shown: readonly PickedTrial[]): PickedTrial[] {
+    return this.selected.size === 0 ? [] : shown.filter((t) => this.selected.has(trialKey(t)))
   }
 
   /** The comparison of the selected trials, when 2 to 5 are selected. */
   compareHref(shown: readonly PickedTrial[]): string | undefined {
-    const picked = [...this.selected].sort((a, b) => a - b).map((i) => shown[i]).filter((t) => t !== undefined)
+    const picked = this.picked(shown)
     if (picked.length < MIN_COMPARED || picked.length > MAX_COMPARED) return undefined
     return compareHref(this.study, { trials: picked.map((t) => t.runs.map((r) => r.seq)) })
   }
@@ -35,7 +46,7 @@ export class BoardPicker {
   /** The seqs of every run of the selected trials, ascending (the learning curves drawn while any is selected). */
   pickedSeqs(shown: readonly PickedTrial[]): number[] {
     const seqs: number[] = []
-    for (const i of this.selected) for (const r of shown[i]?.runs ?? []) seqs.push(r.seq)
+    for (const t of this.picked(shown)) for (const r of t.runs) seqs.push(r.seq)
     return seqs.sort((a, b) => a - b)
   }
 
@@ -60,7 +71,8 @@ export class BoardPicker {
         return true
       }
       if (key === 'x' && trial) {
-        this.select(this.current, !this.selected.has(this.current))
+        const key = trialKey(trial)
+        this.select(key, !this.selected.has(key))
         return true
       }
       return false

@@ -159,12 +159,12 @@ export function curveData(columns: readonly Compared[], name: string): [number[]
 }
 
 /** No trial selected. */
-export const NO_PICKS: ReadonlySet<number> = new Set()
+export const NO_PICKS: ReadonlySet<never> = new Set()
 
-/** A copy of `picks` with `index` added (`on`) or removed: a new set, so a change is seen. */
-export function togglePick(picks: ReadonlySet<number>, index: number, on: boolean): ReadonlySet<number> {
+/** A copy of `picks` with `pick` added (`on`) or removed: a new set, so a change is seen. */
+export function togglePick<T>(picks: ReadonlySet<T>, pick: T, on: boolean): ReadonlySet<T> {
   const next = new Set(picks)
-  if (on) next.add(index)
-  else next.delete(index)
+  if (on) next.add(pick)
+  else next.delete(pick)
   return next
 }
