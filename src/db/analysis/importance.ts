@@ -24,7 +24,17 @@ export interface ParamImportance {
   readonly score: number
   /** Groups compared (categories, or quantile bins). */
   readonly groups: number
+  /** Trials compared (those with a finite objective and this parameter set). */
+  readonly trials: number
+  /** Distinct values of the parameter among them. */
+  readonly distinct: number
 }
+
+/**
+ * Fewer trials than this per group, on average, and a parameter's ω² cannot
+ * tell its effect from noise (it is then mostly 0): the page says so.
+ */
+export const FEW_PER_GROUP = 3
 
 /** The most quantile bins a numeric parameter is cut into. */
 export const MAX_BINS = 10
@@ -36,7 +46,7 @@ const PER_BIN = 5
  * leaves a trial out, as does a non-finite objective). 0 with fewer than two
  * groups or no variance.
  */
-export function omegaSquared(groups: ArrayLike<number>, objective: ArrayLike<number>): { score: number; groups: number } {
+export function omegaSquared(groups: ArrayLike<number>, objective: ArrayLike<number>): { score: number; groups: number; trials: number } {
   const sums = new Map<number, { n: number; sum: number }>()
   let n = 0
   let total = 0
@@ -52,7 +62,7 @@ export function omegaSquared(groups: ArrayLike<number>, objective: ArrayLike<num
     total += y
   }
   const k = sums.size
-  if (k < 2 || n <= k) return { score: 0, groups: k }
+  if (k < 2 || n <= k) return { score: 0, groups: k, trials: n }
   const mean = total / n
   let ssTotal = 0
   for (let i = 0; i < objective.length; i++) {
@@ -62,9 +72,9 @@ export function omegaSquared(groups: ArrayLike<number>, objective: ArrayLike<num
   let ssBetween = 0
   for (const s of sums.values()) ssBetween += s.n * (s.sum / s.n - mean) ** 2
   const msWithin = (ssTotal - ssBetween) / (n - k)
-  if (!(ssTotal > 0)) return { score: 0, groups: k }
+  if (!(ssTotal > 0)) return { score: 0, groups: k, trials: n }
   const score = (ssBetween - (k - 1) * msWithin) / (ssTotal + msWithin)
-  return { score: Math.min(1, Math.max(0, score)), groups: k }
+  return { score: Math.min(1, Math.max(0, score)), groups: k, trials: n }
 }
 
 /**
@@ -100,8 +110,10 @@ export function paramImportance(
 ): ParamImportance[] {
   const out = axes.map((axis, i): ParamImportance => {
     const column = columns[i] as Float64Array
-    const { score, groups } = omegaSquared(axis.kind === 'numeric' ? quantileBins(column) : column, objective)
-    return { key: axis.key, label: axis.label, score, groups }
+    const { score, groups, trials } = omegaSquared(axis.kind === 'numeric' ? quantileBins(column) : column, objective)
+    const seen = new Set<number>()
+    for (let t = 0; t < column.length; t++) if (!Number.isNaN(column[t] as number) && Number.isFinite(objective[t] as number)) seen.add(column[t] as number)
+    return { key: axis.key, label: axis.label, score, groups, trials, distinct: seen.size }
   })
   return out.sort((a, b) => b.score - a.score || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))
 }

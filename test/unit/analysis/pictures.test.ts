@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { omegaSquared, paramImportance, quantileBins } from '../../../src/db/analysis/importance.js'
+import { importanceCaveats } from '../../../src/ui/study/analysis/importance-notes.js'
 import { studyAnalysis, valuesLabel, whiskers, type PictureTrial } from '../../../src/db/analysis/pictures.js'
 import { sampleRows, trialTable } from '../../../src/db/analysis/table.js'
 import { leaderboard, type RankedRow } from '../../../src/db/leaderboard.js'
@@ -114,7 +115,7 @@ describe('importance', () => {
   it('ω² by hand: two groups {1, 3} and {5, 7}', () => {
     // mean 4; SST = 9 + 1 + 1 + 9 = 20; SSB = 2·4 + 2·4 = 16; MSW = 4 / 2 = 2; ω² = (16 − 2) / (20 + 2) = 14/22.
     expect(omegaSquared([0, 0, 1, 1], [1, 3, 5, 7]).score).toBeCloseTo(14 / 22, 12)
-    expect(omegaSquared([0, 0, 0], [1, 2, 3])).toEqual({ score: 0, groups: 1 })
+    expect(omegaSquared([0, 0, 0], [1, 2, 3])).toEqual({ score: 0, groups: 1, trials: 3 })
   })
 
   it('quantile bins keep equal values together', () => {
@@ -149,5 +150,34 @@ describe('importance', () => {
     expect(score('noise')).toBeLessThan(0.05)
     expect(score('junk')).toBeLessThan(0.05)
     expect(score('cat')).toBeGreaterThan(score('noise') + 0.05)
+  })
+})
+
+describe('importance caveats', () => {
+  it('says which parameters have too few trials per value, or one value only', () => {
+    // 6 trials: opt takes 3 values (2 trials each), seed 6 (1 each), fixed 1.
+    const objective = new Float64Array([1, 2, 3, 4, 5, 6])
+    const axes = [
+      { kind: 'categorical' as const, key: 'v.opt', label: 'opt' },
+      { kind: 'categorical' as const, key: 'v.seed', label: 'seed' },
+      { kind: 'categorical' as const, key: 'v.fixed', label: 'fixed' },
+    ]
+    const ranked = paramImportance(axes, [new Float64Array([0, 0, 1, 1, 2, 2]), new Float64Array([0, 1, 2, 3, 4, 5]), new Float64Array(6)], objective)
+    expect(ranked.map((p) => [p.label, p.groups, p.trials])).toEqual([['opt', 3, 6], ['fixed', 1, 6], ['seed', 6, 6]])
+    const caveats = importanceCaveats(ranked)
+    expect(caveats).toEqual([
+      'opt: 6 trials over 3 values, fewer than 3 a value: too few to tell its effect from noise (it scores 0 unless the effect is strong).',
+      'fixed: every trial that sets it has the same value, so there is nothing to compare.',
+      'seed: 6 trials over 6 values, fewer than 3 a value: too few to tell its effect from noise (it scores 0 unless the effect is strong).',
+    ])
+    // With 3 trials a value, nothing to say.
+    const nine = paramImportance(axes.slice(0, 1), [new Float64Array([0, 0, 0, 1, 1, 1, 2, 2, 2])], new Float64Array([1, 2, 3, 4, 5, 6, 7, 8, 9]))
+    expect(importanceCaveats(nine)).toEqual([])
+    // A range set by 3 trials only (a conditional param): one quantile bin, said so; none set: said so.
+    const numeric = [{ kind: 'numeric' as const, key: 'v.drop', label: 'drop' }]
+    expect(importanceCaveats(paramImportance(numeric, [new Float64Array([0.1, NaN, 0.2, NaN, 0.3, NaN])], objective)))
+      .toEqual(['drop: only 3 trials set it, too few to cut its range into groups to compare.'])
+    expect(importanceCaveats(paramImportance(numeric, [new Float64Array(6).fill(NaN)], objective)))
+      .toEqual(['drop: no trial with a result sets it, so there is nothing to compare.'])
   })
 })
