@@ -141,6 +141,28 @@ async function printProfile(cdp: CDPSession, what: string): Promise<void> {
   })
   const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([key, v]) => `${v.toFixed(1)}ms ${key}`).join('\n')
   console.log(`profile (${what}), self:\n${top(self, 30)}\ninclusive:\n${top(total, 50)}`)
+  // Each stretch of main-thread work over 40 ms (samples with no idle between), with the page's own functions that took most of it.
+  let at = profile.startTime
+  let stretch: { start: number; end: number; fns: Map<string, number> } | undefined
+  const stretches: NonNullable<typeof stretch>[] = []
+  ;(profile.samples ?? []).forEach((id, k) => {
+    at += dt[k] ?? 0
+    const n = byId.get(id)
+    if (!n || n.callFrame.functionName === '(idle)') { if (stretch) stretches.push(stretch); stretch = undefined; return }
+    stretch ??= { start: at, end: at, fns: new Map() }
+    stretch.end = at
+    const seen = new Set<string>()
+    for (let a: number | undefined = id; a !== undefined; a = parent.get(a)) {
+      const node = byId.get(a)
+      if (!node) break
+      const key = keyOf(node)
+      if (!seen.has(key) && !/^index-/.test(node.callFrame.url.split('/').pop() ?? '')) { seen.add(key); stretch.fns.set(key, (stretch.fns.get(key) ?? 0) + (dt[k] ?? 0) / 1000) }
+    }
+  })
+  if (stretch) stretches.push(stretch)
+  for (const s of stretches.filter((x) => x.end - x.start > 40_000)) {
+    console.log(`stretch at ${((s.start - profile.startTime) / 1000).toFixed(0)} ms, ${((s.end - s.start) / 1000).toFixed(0)} ms:\n${top(s.fns, 25)}`)
+  }
 }
 
 /** Names the browse step under way (long tasks are logged with it). */
@@ -209,6 +231,9 @@ it(`scale: the page on ${RUNS} runs × 10 metric entries (1600×1000)`, async ()
   await page.goto(base)
   await page.waitForFunction(() => globalThis.diviner?.api !== undefined)
   await watchLongTasks(page)
+  const profiling = process.env.BENCH_SCALE_PROFILE
+  const cdp = profiling ? await context.newCDPSession(page) : undefined
+  if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start') }
   const tBrowse = Date.now()
   await phase(page, 'open')
   await page.evaluate((u) => { location.href = u }, studyUrl)
@@ -216,10 +241,8 @@ it(`scale: the page on ${RUNS} runs × 10 metric entries (1600×1000)`, async ()
   await expect.poll(() => page.locator('.count').textContent(), { timeout: 300_000 }).toBe(`${RUNS.toLocaleString('en')} of ${RUNS.toLocaleString('en')} runs`)
   figures.open_100k_to_runs_ms = Date.now() - tBrowse
 
+  if (cdp) { await printProfile(cdp, 'open'); await cdp.send('Profiler.start') }
   await phase(page, 'scroll')
-  const profiling = process.env.BENCH_SCALE_PROFILE
-  const cdp = profiling ? await context.newCDPSession(page) : undefined
-  if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start') }
   // Scroll: 3 s of programmatic scrolling, one step per animation frame. Two figures per frame: the interval
   // between animation frames (vsync-bound: 16.7 ms at 60 Hz however little the page does), and the main
   // thread's work for the frame: from the frame's start (the rAF timestamp, before scroll events and rAF

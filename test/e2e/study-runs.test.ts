@@ -60,6 +60,12 @@ describe('the runs tab', () => {
     await screen.screenshot('test-results/study-runs.png')
   })
 
+  test('a cell shows its whole text as a tooltip when the pointer reaches it', async () => {
+    const cell = screen.runsTable.getByRole('cell', { name: 'epoch 3', exact: true })
+    await cell.hover()
+    await expect.poll(() => cell.getAttribute('title')).toBe('epoch 3')
+  })
+
   test('filters by state', async () => {
     await screen.stateFilter('success').uncheck()
     await screen.waitForCount(3, 6)
