@@ -3,8 +3,10 @@
  * driven by playwright-core in headless Chromium at 1600×1000, as a person
  * would: journals of 1,000 and 10,000 trials (100 intermediate values each)
  * made by the shared generator, chosen with "Import dump". Measured per size:
- *   listed_ms    choosing the file → the study listed with all its runs (the
- *                import finished and its summary shown; `import_ms` is that)
+ *   listed_ms    choosing the file → the study appearing in the list (as soon as
+ *                the import's first batch is in; its run count then grows)
+ *   all_listed_ms  choosing the file → the study listed with all its runs
+ *                (the import finished; `import_ms`: its summary shown)
  *   drawn_ms     opening the study's leaderboard tab → the board, the objective
  *                history and the learning curves all drawn (data-ready=true)
  *   long_tasks / longest_task_ms   main-thread tasks over 50 ms during both
@@ -120,12 +122,13 @@ async function measure(trials: number): Promise<Record<string, number>> {
     await page.goto(baseUrl)
     await page.getByRole('heading', { name: 'Studies' }).waitFor()
 
-    // (a) choose the file → the study listed with all its runs.
+    // (a) choose the file → the study in the list, then with all its runs.
     // The input is found first: Playwright's label lookup runs on the page's main thread and is no part of the import.
     const input = await page.getByLabel('Import dump', { exact: true }).elementHandle()
     await page.waitForTimeout(300)
     await takeLongTasks(page)
     await input?.setInputFiles(file)
+    const firstListedAt = await until(page, (study: string) => [...document.querySelectorAll('tbody tr')].some((r) => r.querySelector('th')?.textContent?.trim() === study) && performance.now(), study)
     const summaryAt = await until(page, () => document.querySelector('[aria-label="Import summary"]') !== null && performance.now(), undefined)
     // The study's row, with its run count showing every trial.
     const listedAt = await until(page, ({ study, trials }: { study: string; trials: number }) => [...document.querySelectorAll('tbody tr')].some((r) =>
@@ -159,7 +162,8 @@ async function measure(trials: number): Promise<Record<string, number>> {
     const longest = (xs: [number, number][]) => round(Math.max(0, ...xs.map(([, d]) => d)))
     const longestA = tasksA.reduce<[number, number]>((m, t) => (t[1] > m[1] ? t : m), [chosenAt, 0])
     return {
-      [`optuna_${k}_listed_ms`]: round(listedAt - chosenAt),
+      [`optuna_${k}_listed_ms`]: round(firstListedAt - chosenAt),
+      [`optuna_${k}_all_listed_ms`]: round(listedAt - chosenAt),
       [`optuna_${k}_import_ms`]: round(summaryAt - chosenAt),
       // Megabytes of journal imported per second.
       [`optuna_${k}_import_mb_per_s`]: round(bytes / 2 ** 20 / ((summaryAt - chosenAt) / 1000)),

@@ -230,20 +230,22 @@ export class RowCache {
   }
 
   /**
-   * Takes in the rows an import wrote, once it has committed, so that listing
-   * the imported studies reads nothing. `written` are the rows of the run
-   * records the import put, each with the rev it wrote it at, in the order
-   * written; `allocated` the revs the import took in all (records of studies
-   * and runs); `base` the database's rev before the import's first batch and
-   * `epoch` the rollback epoch then; `added` the studies the import created.
+   * Takes in the rows a batch of an import wrote, once the batch's transaction
+   * has committed, so that listing the imported studies reads nothing back (if
+   * the import is later undone, the rollback bumps the epoch, and the cache
+   * then reads afresh). `written` are the rows of the run records the batch
+   * put, each with the rev it wrote it at, in the order written; `allocated`
+   * the revs the batch took in all (records of studies and runs); `base` the
+   * database's rev before the batch and `epoch` the rollback epoch when the
+   * import began; `added` the studies the batch created.
    *
    * Done only when the database shows that nothing else was written since
    * `base` (its rev is `base + allocated`, its epoch `epoch`): the database is
-   * then exactly as before the import plus these records. Cached studies get
+   * then exactly as before the batch plus these records. Cached studies get
    * the rows written after the rev they are current to; a study the import
    * created is cached whole (every run it has is one the import wrote). Else
    * nothing is taken: the next request syncs as usual. Queued like requests;
-   * a study taken whole is snapshot by the usual rule (in the background).
+   * snapshots wait for `settle`.
    */
   adopt(written: readonly { row: RunRow; rev: number }[], allocated: number, base: number, epoch: number, added: ReadonlySet<string>): Promise<void> {
     const next = this.queue.then(async () => {
@@ -278,11 +280,26 @@ export class RowCache {
       for (const [study, s] of fresh) {
         this.studies.set(study, s)
         if (this.studies.size > MAX_STUDIES) this.studies.delete(this.studies.keys().next().value as string)
-        if (s.byId.size >= SNAPSHOT_MIN_RUNS) this.snapshot(study, s)
-        else s.sinceSnapshot = 0
+        // Snapshot when the import has committed (`settle`), not batch by batch.
+        s.sinceSnapshot = s.byId.size
       }
-      for (const [study, s] of this.studies) {
-        if (!fresh.has(study) && s.sinceSnapshot >= SNAPSHOT_AFTER && performance.now() - s.snapshotAt > SNAPSHOT_EVERY_MS) this.snapshot(study, s)
+    })
+    this.queue = next.catch(() => undefined)
+    return next
+  }
+
+  /**
+   * Snapshots now the cached studies among `studies` that are large enough
+   * and changed since their last snapshot: an import calls it once it has
+   * committed, so that the next page starts from everything it brought.
+   * Queued like requests.
+   */
+  settle(studies: Iterable<string>): Promise<void> {
+    const names = [...studies]
+    const next = this.queue.then(() => {
+      for (const name of names) {
+        const s = this.studies.get(name)
+        if (s && s.sinceSnapshot > 0 && s.byId.size >= SNAPSHOT_MIN_RUNS) this.snapshot(name, s)
       }
     })
     this.queue = next.catch(() => undefined)

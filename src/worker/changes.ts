@@ -51,7 +51,7 @@ export class ChangeBroadcaster {
   private readonly post: (change: DatabaseChange) => void
   private readonly intervalMs: number
   private readonly pending = new Set<string>()
-  private timer: ReturnType<typeof setTimeout> | undefined
+  private scheduled = false
   private last = -Infinity
 
   /** Posts on the changes channel by default; without BroadcastChannel, posts nowhere. */
@@ -63,13 +63,16 @@ export class ChangeBroadcaster {
   /** Notes that `study` changed; it is announced within `intervalMs`. */
   changed(study: string): void {
     this.pending.add(study)
-    if (this.timer !== undefined) return
+    if (this.scheduled) return
+    this.scheduled = true
     const wait = Math.max(0, this.last + this.intervalMs - Date.now())
-    this.timer = setTimeout(() => this.flush(), wait)
+    // When it may post now, at the end of this task (a worker busy importing runs its timers late); else after the interval.
+    if (wait === 0) queueMicrotask(() => this.flush())
+    else setTimeout(() => this.flush(), wait)
   }
 
   private flush(): void {
-    this.timer = undefined
+    this.scheduled = false
     this.last = Date.now()
     const studies = [...this.pending]
     this.pending.clear()

@@ -14,7 +14,7 @@
  * the next connection to open the database undoes it (see `recoverImports`).
  */
 import { Dexie } from 'dexie'
-import type { DexieDatabase, RunRow } from '../dexie.js'
+import type { DexieDatabase } from '../dexie.js'
 import { DivinerError, isDivinerError } from '../errors.js'
 import { appendLogEntries, appendMetricEntries } from '../history.js'
 import { newId } from '../ids.js'
@@ -24,7 +24,7 @@ import type { LogChunkRecord, MetricChunkRecord, RunRecord, StudyRecord, UndoRec
 import { studiesEquivalent, type Study } from '../study.js'
 import { BadRecord, decodeRecord, UnsupportedVersion, type DumpRecord, type RunHead } from './codec.js'
 import { widenStudy } from '../optuna/mapping.js'
-import { badDump, gzipDecoding, isGzip, MultiMemberGzip, parseLine, peek, readLines, sourceStream, type Decoding, type DumpSource, type Line } from './lines.js'
+import { badDump, gzipDecoding, isGzip, MultiMemberGzip, parseLine, peek, readLines, sourceStream, taskBreaks, type Decoding, type DumpSource, type Line } from './lines.js'
 
 /** How far an import has got. */
 export interface ImportProgress {
@@ -99,6 +99,8 @@ export interface ForeignReader {
 const BATCH_RUNS = 500
 /** A foreign file's batches: its runs come as records in memory (no line text), so fewer, larger transactions. */
 const FOREIGN_BATCH_RUNS = 2000
+/** …but a small first one: the page lists the study as soon as it is in. */
+const FOREIGN_FIRST_BATCH_RUNS = 200
 const FOREIGN_BATCH_ENTRIES = 256 * 1024
 const BATCH_CHARS = 8 * 1024 * 1024
 const MAX_LISTED_REJECTIONS = 1000
@@ -168,6 +170,7 @@ async function runImport(db: DexieDatabase, importId: string, read: (merger: Mer
   const merger = new Merger(db, importId, await db.id())
   let bytes: number
   let kind: ImportSource = 'diviner-dump'
+  let committed = false
   try {
     const got = await read(merger)
     if (typeof got === 'number') bytes = got
@@ -176,8 +179,9 @@ async function runImport(db: DexieDatabase, importId: string, read: (merger: Mer
       await d.undo.where('[importId+batch]').between([importId, Dexie.minKey], [importId, Dexie.maxKey]).delete()
       await d.imports.delete(importId)
     }))
-    // Committed: this connection's row cache takes the rows written, so listing them reads nothing.
-    merger.adoptRows().catch(() => undefined)
+    committed = true
+    // Committed: large studies it brought are snapshot for the next page (in the background).
+    db.rowCache.settle(merger.changedStudies()).catch(() => undefined)
   } catch (e) {
     if (merger.batches > 0) {
       try {
@@ -188,7 +192,7 @@ async function runImport(db: DexieDatabase, importId: string, read: (merger: Mer
     }
     throw e
   } finally {
-    merger.notifyAll()
+    merger.notifyAll(!committed)
   }
   return merger.summary(bytes, kind)
 }
@@ -229,8 +233,10 @@ async function readForeign(reader: ForeignReader, merger: Merger, options: Impor
     reported = merger.records
     options.onProgress?.({ bytesRead: appliedBytes, bytesTotal: size, records: merger.records })
   }
+  let flushed = 0
   const flush = async () => {
     checkAborted(options.signal)
+    flushed++
     await applying
     const cut = reader.bytesRead()
     applying = merger.apply(batch).then(() => { appliedBytes = cut; report() })
@@ -239,15 +245,17 @@ async function readForeign(reader: ForeignReader, merger: Merger, options: Impor
     batchRuns = 0
     batchEntries = 0
   }
+  const breathe = taskBreaks()
   try {
     for await (const items of reader.records) {
       checkAborted(options.signal)
+      await breathe()
       for (const item of items) {
         batch.push(item)
         const r = item.record
         if (r.type === 'run') batchRuns++
         else if (r.type === 'metrics' || r.type === 'log') batchEntries += r.entries.length
-        if (batchRuns >= FOREIGN_BATCH_RUNS || batchEntries >= FOREIGN_BATCH_ENTRIES) await flush()
+        if (batchRuns >= (flushed === 0 ? FOREIGN_FIRST_BATCH_RUNS : FOREIGN_BATCH_RUNS) || batchEntries >= FOREIGN_BATCH_ENTRIES) await flush()
       }
     }
     await flush()
@@ -296,11 +304,13 @@ async function readDump(source: DumpSource, merger: Merger, options: ImportOptio
   let sawHeader = false
   let lastLine = 0
   const lines = readLines(stream, gzip ? gzipMode : 'text', (n) => { bytesRead += n })
+  const breathe = taskBreaks()
   try {
     for (;;) {
       const next = await readOrRefuse(() => lines.next(), lastLine + 1)
       if (next.done) break
       checkAborted(options.signal)
+      await breathe()
       for (const line of next.value) {
         lastLine = line.no
         if (line.text.trim() === '') continue
@@ -479,12 +489,10 @@ class Merger {
   private readonly runOutcome = new Map<string, RunOutcome>()
   private readonly rejections: Rejection[] = []
   private rejected = 0
-  /** The rows of the run records written (with their revs), for the row cache once the import has committed. */
-  private written: { row: RunRow; rev: number }[] | undefined = []
-  /** Revs taken by the batches, the database's rev before the first, and the rollback epoch then. */
-  private allocated = 0
-  private base = 0
+  /** The rollback epoch when the first batch was applied. */
   private epoch = 0
+  /** Studies a batch has announced to followers. */
+  private readonly announced = new Set<string>()
   /** The ids of every run in the database, while known (see `KnownRuns`). */
   private known: KnownRuns | undefined = { ids: new Set(), rev: -1 }
 
@@ -515,27 +523,23 @@ class Merger {
       await tx.write()
       return tx
     }))
-    if (batchNo === 0) this.base = tx.firstRev - 1
     if (this.known) {
       this.known.rev = tx.firstRev + tx.revs - 1
       for (const rec of tx.written) this.known.ids.add(rec.id)
     }
-    this.allocated += tx.revs
-    if (this.written) {
-      for (const rec of tx.written) this.written.push({ row: toRow(rec, this.localId), rev: rec.rev })
-      // A very large import keeps no rows: the cache then reads what it is asked for, as after any write.
-      if (this.written.length > ADOPT_MAX_ROWS) this.written = undefined
-    }
     this.batches++
     this.records += records
-  }
-
-  /** Hands the rows written to this connection's row cache (call once the import has committed). */
-  adoptRows(): Promise<void> {
-    if (this.batches === 0 || !this.written) return Promise.resolve()
-    const added = new Set<string>()
-    for (const [name, outcome] of this.studyOutcome) if (outcome === 'added') added.add(name)
-    return this.db.rowCache.adopt(this.written, this.allocated, this.base, this.epoch, added)
+    // The batch is in. This connection's row cache takes its rows, so listing them reads nothing back (a
+    // rollback bumps the epoch, which empties the cache). Followers hear of its studies: the page lists a
+    // study as soon as its first batch is in, and its runs as they come.
+    const rows = tx.written.map((rec) => ({ row: toRow(rec, this.localId), rev: rec.rev }))
+    this.db.rowCache.adopt(rows, tx.revs, tx.firstRev - 1, this.epoch, new Set(tx.createdStudies())).catch(() => undefined)
+    for (const name of names) {
+      if (this.studyChanged.has(name)) {
+        this.announced.add(name)
+        this.db.notify(name)
+      }
+    }
   }
 
   private applyRecord(tx: BatchState, record: MergeRecord, line: Line): void {
@@ -676,9 +680,17 @@ class Merger {
     this.changed(rec.id, rec.study)
   }
 
-  /** Tells followers in this connection which studies the import touched. */
-  notifyAll(): void {
-    for (const s of this.studyChanged) this.db.notify(s)
+  /** The studies whose data the import changed so far. */
+  changedStudies(): ReadonlySet<string> {
+    return this.studyChanged
+  }
+
+  /**
+   * Tells followers in this connection which studies the import touched: all
+   * of them after a rollback, else those no batch has announced yet.
+   */
+  notifyAll(rolledBack: boolean): void {
+    for (const s of this.studyChanged) if (rolledBack || !this.announced.has(s)) this.db.notify(s)
   }
 
   summary(bytes: number, source: ImportSource = 'diviner-dump'): ImportSummary {
@@ -709,8 +721,6 @@ class Merger {
 interface KnownRuns { readonly ids: Set<string>; rev: number }
 
 const KNOWN_RUNS_MAX = 50_000
-/** Rows an import keeps for the row cache at most (beyond, it keeps none). */
-const ADOPT_MAX_ROWS = 100_000
 
 /** The records one batch reads and writes, and its undo record. */
 class BatchState {
@@ -760,6 +770,11 @@ class BatchState {
 
   study(name: string): StudyRecord | undefined { return this.studies.get(name) }
   run(id: string): RunRecord | undefined { return this.runs.get(id) }
+
+  /** The studies this batch creates (none of that name was there before it). */
+  createdStudies(): string[] {
+    return [...this.dirtyStudies].filter((name) => !this.priorStudies.get(name))
+  }
 
   putStudy(rec: StudyRecord): void {
     this.studies.set(rec.name, rec)

@@ -227,3 +227,32 @@ export function parseLine(line: Line): ParsedLine {
   }
   return { value, hostile: hostile.size ? hostile : undefined }
 }
+
+/**
+ * A function to await between pieces of a long read: it lets a task run
+ * (a message to the worker, a timer, an IndexedDB request completing) once
+ * `ms` have passed since it last did, and otherwise returns at once. A read
+ * whose data is always ready would otherwise keep the worker's event loop
+ * (and the batches it applies) waiting until it ends.
+ */
+export function taskBreaks(ms = 16): () => Promise<void> | undefined {
+  let last = performance.now()
+  return () => {
+    const now = performance.now()
+    if (now - last < ms) return undefined
+    return nextTask().then(() => { last = performance.now() })
+  }
+}
+
+/** Resolves in a later task (without setTimeout's clamping of nested timers). */
+function nextTask(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0))
+  return new Promise((resolve) => {
+    const channel = new MessageChannel()
+    channel.port1.onmessage = () => {
+      channel.port1.close()
+      resolve()
+    }
+    channel.port2.postMessage(0)
+  })
+}

@@ -1,9 +1,9 @@
 /**
- * Listing what an import brought in: once an import has committed, the
- * importing connection's row cache holds the rows it wrote (nothing is read
- * back), and they are the rows a fresh connection reads; when another
- * connection wrote during the import, or the import was rolled back, the cache
- * takes nothing from it and still serves the truth.
+ * Listing what an import brought in: as each batch commits, the importing
+ * connection's row cache takes the rows it wrote (nothing is read back), and
+ * they are the rows a fresh connection reads; when another connection wrote
+ * during the import, the batches after that write are not taken, and when the
+ * import was rolled back nothing of it is served: the cache serves the truth.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
@@ -79,12 +79,14 @@ describe('listing an imported Optuna study', () => {
     expect(summary.runs).toMatchObject({ added: 300, unchanged: 300 })
     const rows = await db.listRunRows('bench-journal-600')
     expect(rows).toHaveLength(600)
-    expect(db.rowCache).toMatchObject({ fills: 0, deltaReads: 0, adopted: 600 })
+    // Nothing read back (a run whose head and history fell in two batches is taken twice).
+    expect(db.rowCache).toMatchObject({ fills: 0, deltaReads: 0 })
+    expect(db.rowCache.adopted).toBeGreaterThanOrEqual(600)
     expect(rows).toEqual(await truth(db, 'bench-journal-600'))
     db.close()
   })
 
-  it('takes nothing from an import when another connection wrote meanwhile, and still serves the truth', async () => {
+  it('serves the truth when another connection wrote during the import', async () => {
     const db = await freshDb('optuna-listing')
     await db.createStudyIfNotExist(LOCAL)
     expect(await db.listRunRows('local')).toHaveLength(0)
@@ -96,7 +98,6 @@ describe('listing an imported Optuna study', () => {
       onProgress: () => { wrote ??= other.insertRun({ study: 'local', values: { x: int(2) } }) },
     })
     await wrote
-    expect(db.rowCache.adopted).toBe(0)
     expect(await db.listRunRows('bench-journal-2500')).toEqual(await truth(db, 'bench-journal-2500'))
     expect(await db.listRunRows('local')).toEqual(await truth(db, 'local'))
     expect(await db.listRunRows('local')).toHaveLength(1)
@@ -104,15 +105,15 @@ describe('listing an imported Optuna study', () => {
     db.close()
   })
 
-  it('takes nothing from an import rolled back', async () => {
+  it('serves nothing of an import rolled back', async () => {
     const db = await freshDb('optuna-listing')
     await db.createStudyIfNotExist(LOCAL)
     expect(await db.listRunRows('local')).toHaveLength(0)
     const good = new TextDecoder().decode(journal(2500, 2))
     // Every trial, then a corrupted line: the applied batch is undone.
     await expect(importDump(db, new Blob([`${good}{"op_code":4,"study_id":\n`]))).rejects.toMatchObject({ code: 'bad-dump' })
-    expect(db.rowCache.adopted).toBe(0)
     await expect(db.lookupStudy('bench-journal-2500')).rejects.toMatchObject({ code: 'not-exist' })
+    await expect(db.listRunRows('bench-journal-2500')).rejects.toMatchObject({ code: 'not-exist' })
     expect(await db.listRunRows('local')).toEqual(await truth(db, 'local'))
     db.close()
   })
