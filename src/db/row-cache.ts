@@ -222,11 +222,10 @@ export class RowCache {
     s.snapshotAt = performance.now()
     this.snapshots++
     const d = this.db.dexie
-    // Only if the rollback epoch is still the one the rows are of; a failure to save only costs the next page a full read.
-    this.saving = this.saving.then(() => d.transaction('rw', d.meta, d.rowSnapshots, async () => {
-      const e = await d.meta.get('epoch')
-      if ((e?.key === 'epoch' ? e.n : 0) === record.epoch) await d.rowSnapshots.put(record)
-    })).catch(() => undefined)
+    // Written alone (no other store in its scope, so reads of runs go on meanwhile). A snapshot taken before a
+    // rollback names the epoch it is of, which a reader then no longer uses. A failure to save only costs the
+    // next page a full read.
+    this.saving = this.saving.then(() => d.rowSnapshots.put(record)).then(() => undefined, () => undefined)
   }
 
   /**

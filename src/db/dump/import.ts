@@ -170,7 +170,6 @@ async function runImport(db: DexieDatabase, importId: string, read: (merger: Mer
   const merger = new Merger(db, importId, await db.id())
   let bytes: number
   let kind: ImportSource = 'diviner-dump'
-  let committed = false
   try {
     const got = await read(merger)
     if (typeof got === 'number') bytes = got
@@ -179,7 +178,6 @@ async function runImport(db: DexieDatabase, importId: string, read: (merger: Mer
       await d.undo.where('[importId+batch]').between([importId, Dexie.minKey], [importId, Dexie.maxKey]).delete()
       await d.imports.delete(importId)
     }))
-    committed = true
     // Committed: large studies it brought are snapshot for the next page (in the background).
     db.rowCache.settle(merger.changedStudies()).catch(() => undefined)
   } catch (e) {
@@ -192,7 +190,7 @@ async function runImport(db: DexieDatabase, importId: string, read: (merger: Mer
     }
     throw e
   } finally {
-    merger.notifyAll(!committed)
+    merger.notifyAll()
   }
   return merger.summary(bytes, kind)
 }
@@ -491,8 +489,6 @@ class Merger {
   private rejected = 0
   /** The rollback epoch when the first batch was applied. */
   private epoch = 0
-  /** Studies a batch has announced to followers. */
-  private readonly announced = new Set<string>()
   /** The ids of every run in the database, while known (see `KnownRuns`). */
   private known: KnownRuns | undefined = { ids: new Set(), rev: -1 }
 
@@ -534,12 +530,7 @@ class Merger {
     // study as soon as its first batch is in, and its runs as they come.
     const rows = tx.written.map((rec) => ({ row: toRow(rec, this.localId), rev: rec.rev }))
     this.db.rowCache.adopt(rows, tx.revs, tx.firstRev - 1, this.epoch, new Set(tx.createdStudies())).catch(() => undefined)
-    for (const name of names) {
-      if (this.studyChanged.has(name)) {
-        this.announced.add(name)
-        this.db.notify(name)
-      }
-    }
+    for (const name of names) if (this.studyChanged.has(name)) this.db.notify(name)
   }
 
   private applyRecord(tx: BatchState, record: MergeRecord, line: Line): void {
@@ -685,12 +676,9 @@ class Merger {
     return this.studyChanged
   }
 
-  /**
-   * Tells followers in this connection which studies the import touched: all
-   * of them after a rollback, else those no batch has announced yet.
-   */
-  notifyAll(rolledBack: boolean): void {
-    for (const s of this.studyChanged) if (rolledBack || !this.announced.has(s)) this.db.notify(s)
+  /** Tells followers in this connection which studies the import touched, once it has committed or been undone. */
+  notifyAll(): void {
+    for (const s of this.studyChanged) this.db.notify(s)
   }
 
   summary(bytes: number, source: ImportSource = 'diviner-dump'): ImportSummary {

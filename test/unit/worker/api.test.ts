@@ -302,6 +302,8 @@ describe('change announcements', () => {
       const heard = listen()
       await w.api.importDump(blob)
       await vi.waitFor(() => expect(named(heard)).toContain('ch-2'))
+      // Each batch of an import is announced, and the import again when it commits: let those arrive.
+      await new Promise((resolve) => setTimeout(resolve, 250))
       heard.length = 0
       await w.api.importDump(blob)
       await new Promise((resolve) => setTimeout(resolve, 250))
