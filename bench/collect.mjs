@@ -1,7 +1,7 @@
 // Gathers the figures every benchmark wrote to bench/.results/ into bench/results.json and prints them.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 
-const dir = new URL('./.results/', import.meta.url)
+const dir = new URL('.results', import.meta.url)
 await mkdir(dir, { recursive: true })
 const results = {}
 for (const file of (await readdir(dir)).sort()) {

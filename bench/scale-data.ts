@@ -5,7 +5,7 @@
  * 1,000,000 entries) and a short log, as stored records. `runRecord` uses no
  * imports, so a page can run it from its source text (`seedScript`).
  */
-import type { RunRecord, StudyRecord } from '../src/db/schema.js'
+import type { RunRecord, StudyRecord } from '../src/db/store/schema.js'
 
 /** The study's name. */
 export const SCALE_STUDY = 'scale'

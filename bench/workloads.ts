@@ -2,10 +2,10 @@
  * Benchmark workloads shared by the Node and browser benches: the same calls,
  * measured on fake-indexeddb and on real IndexedDB.
  */
-import type { DexieDatabase } from '../src/db/dexie.js'
-import { discrete } from '../src/db/params.js'
-import { minimize } from '../src/db/study.js'
-import { float, int } from '../src/db/values.js'
+import type { DexieDatabase } from '../src/db/store/dexie-database.js'
+import { discrete } from '../src/db/model/params.js'
+import { minimize } from '../src/db/model/study.js'
+import { float, int } from '../src/db/model/values.js'
 
 /** Milliseconds `work` takes. */
 export async function time(work: () => Promise<unknown>): Promise<number> {

@@ -9,13 +9,13 @@
  * `scripts/make-example.mjs` builds this file for Node and writes the dump.
  */
 import 'fake-indexeddb/auto'
-import { openDatabase, type DexieDatabase } from '../src/db/dexie.js'
+import { openDatabase, type DexieDatabase } from '../src/db/store/dexie-database.js'
 import { exportDump } from '../src/db/dump/export.js'
-import { discrete } from '../src/db/params.js'
-import { RunState } from '../src/db/run.js'
-import { maximize, type Study } from '../src/db/study.js'
-import { float, int, str, type Values } from '../src/db/values.js'
-import { seededUniform } from '../src/db/prng.js'
+import { discrete } from '../src/db/model/params.js'
+import { RunState } from '../src/db/model/run.js'
+import { maximize, type Study } from '../src/db/model/study.js'
+import { float, int, str, type Values } from '../src/db/model/values.js'
+import { seededUniform } from '../src/db/model/prng.js'
 
 /** The sweep: 4 × 4 × 4 value sets, each run twice. */
 export const MNIST: Study = {

@@ -6,11 +6,11 @@
  */
 import * as Comlink from 'comlink'
 import { Dexie } from 'dexie'
-import { openDatabase } from '../../src/db/dexie.js'
+import { openDatabase } from '../../src/db/store/dexie-database.js'
 import { importDump } from '../../src/db/dump/import.js'
 import type { RunHead } from '../../src/db/dump/codec.js'
 import { readJournal } from '../../src/db/optuna/journal.js'
-import type { Metrics } from '../../src/db/run.js'
+import type { Metrics } from '../../src/db/model/run.js'
 
 async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
   const t0 = performance.now()

@@ -6,12 +6,12 @@
  * cold (a fresh connection, empty row cache) and warm.
  */
 import * as Comlink from 'comlink'
-import { openDatabase, toRun, type DexieDatabase, type RunRow } from '../../src/db/dexie.js'
-import { leaderboard } from '../../src/db/leaderboard.js'
-import { toRow } from '../../src/db/row-cache.js'
-import { RunState, type Run } from '../../src/db/run.js'
-import { minimize } from '../../src/db/study.js'
-import { trials } from '../../src/db/trial.js'
+import { openDatabase, toRun, type DexieDatabase, type RunRow } from '../../src/db/store/dexie-database.js'
+import { leaderboard } from '../../src/db/analysis/leaderboard.js'
+import { toRow } from '../../src/db/store/row-cache.js'
+import { RunState, type Run } from '../../src/db/model/run.js'
+import { minimize } from '../../src/db/model/study.js'
+import { trials } from '../../src/db/model/trial.js'
 import { createApi } from '../../src/worker/api.js'
 import { runRecord, SCALE_STUDY, studyRecord } from '../scale-data.js'
 

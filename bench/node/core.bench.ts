@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises'
 import { it } from 'vitest'
-import { openDatabase } from '../../src/db/dexie.js'
+import { openDatabase } from '../../src/db/store/dexie-database.js'
 import { coreFigures } from '../workloads.js'
 
 it('core: 1,000 insertRun and 10,000 appendRunMetrics on fake-indexeddb', async () => {

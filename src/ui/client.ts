@@ -3,7 +3,7 @@
  * Database. The UI imports storage code only through this worker boundary.
  */
 import * as Comlink from 'comlink'
-import type { Database } from '../db/database.js'
+import type { Database } from '../db/model/database.js'
 import type { WorkerApi } from '../worker/api.js'
 import { WorkerDatabase } from '../worker/client.js'
 

@@ -18,12 +18,12 @@
  *     await diviner.api.importDump(file, diviner.proxy((p) => console.log(p.records)))
  */
 import * as Comlink from 'comlink'
-import type { Database } from '../db/database.js'
-import { DivinerError, isDivinerError } from '../db/errors.js'
-import { discrete, range } from '../db/params.js'
-import { RunState } from '../db/run.js'
-import { maximize, minimize } from '../db/study.js'
-import { bool, dict, float, int, list, str } from '../db/values.js'
+import type { Database } from '../db/model/database.js'
+import { DivinerError, isDivinerError } from '../db/model/errors.js'
+import { discrete, range } from '../db/model/params.js'
+import { RunState } from '../db/model/run.js'
+import { maximize, minimize } from '../db/model/study.js'
+import { bool, dict, float, int, list, str } from '../db/model/values.js'
 import { WorkerDatabase, type RemoteApi } from '../worker/client.js'
 
 /** The console API over `db`, and `api`: by default the worker API `db` is served by, if any. */

@@ -4,9 +4,9 @@
  * so the page's main bundle stays free of Dexie.
  */
 import * as Comlink from 'comlink'
-import type { Database, LogOptions, StudyInfo } from '../db/database.js'
-import type { Metrics, NewRun, Run, RunState } from '../db/run.js'
-import type { Study } from '../db/study.js'
+import type { Database, LogOptions, StudyInfo } from '../db/model/database.js'
+import type { Metrics, NewRun, Run, RunState } from '../db/model/run.js'
+import type { Study } from '../db/model/study.js'
 import type { LogRead, RemoteLogReader, RemoteLogWriter, WorkerApi } from './api.js'
 import './transfer.js'
 

@@ -2,7 +2,7 @@
  * The database a worker serves: Dexie, plus an announcement of every write on
  * the changes channel (see changes.ts), so other tabs see it live.
  */
-import { DexieDatabase, type DexieDatabaseOptions } from '../db/dexie.js'
+import { DexieDatabase, type DexieDatabaseOptions } from '../db/store/dexie-database.js'
 import type { ChangeBroadcaster } from './changes.js'
 
 /**

@@ -11,7 +11,7 @@ import * as Comlink from 'comlink'
 // Extensionless on purpose: TypeScript finds the adapter's .d.ts, Vite its .mjs.
 import nodeEndpoint from 'comlink/dist/esm/node-adapter'
 import { parentPort, workerData } from 'node:worker_threads'
-import type { DexieDatabaseOptions } from '../db/dexie.js'
+import type { DexieDatabaseOptions } from '../db/store/dexie-database.js'
 import { createApi } from './api.js'
 import { ChangeBroadcaster } from './changes.js'
 import { openAnnouncingDatabase } from './database.js'

@@ -7,7 +7,7 @@
  * Dates, bigints, Maps, NaN and ±Infinity need nothing: structured clone keeps them.
  */
 import * as Comlink from 'comlink'
-import { DivinerError, type ErrorCode } from '../db/errors.js'
+import { DivinerError, type ErrorCode } from '../db/model/errors.js'
 
 /** A thrown value in a form structured clone keeps. */
 export type WireError =

@@ -1,4 +1,4 @@
-import { DexieDatabase } from '../../src/db/dexie.js'
+import { DexieDatabase } from '../../src/db/store/dexie-database.js'
 import { describeDatabaseContract } from '../contract/database.contract.js'
 
 let n = 0

@@ -4,13 +4,13 @@
  * IndexedDB in Chromium).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Database } from '../../src/db/database.js'
-import { isDivinerError } from '../../src/db/errors.js'
-import { discrete, range } from '../../src/db/params.js'
-import { RunState, type Metrics } from '../../src/db/run.js'
-import { maximize, minimize, type Study } from '../../src/db/study.js'
-import { trials } from '../../src/db/trial.js'
-import { bool, dict, float, int, list, str, valuesEqual, type Values } from '../../src/db/values.js'
+import type { Database } from '../../src/db/model/database.js'
+import { isDivinerError } from '../../src/db/model/errors.js'
+import { discrete, range } from '../../src/db/model/params.js'
+import { RunState, type Metrics } from '../../src/db/model/run.js'
+import { maximize, minimize, type Study } from '../../src/db/model/study.js'
+import { trials } from '../../src/db/model/trial.js'
+import { bool, dict, float, int, list, str, valuesEqual, type Values } from '../../src/db/model/values.js'
 import type { ContractHarness, HarnessFactory } from './harness.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

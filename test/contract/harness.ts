@@ -1,4 +1,4 @@
-import type { Database } from '../../src/db/database.js'
+import type { Database } from '../../src/db/model/database.js'
 
 /** One way of reaching a Database, as the contract suite needs it. */
 export interface ContractHarness {

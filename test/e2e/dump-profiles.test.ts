@@ -7,7 +7,7 @@
  */
 import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { RunState } from '../../src/db/run.js'
+import { RunState } from '../../src/db/model/run.js'
 import { launch, newProfile, removeProfile, type Browser } from './pages/browser.js'
 import { DivinerConsole } from './pages/console-api.js'
 import { DumpConsole, type ExportedBytes, type FullRun } from './pages/dump-console.js'

@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { RunState } from '../../src/db/run.js'
+import { RunState } from '../../src/db/model/run.js'
 import { launch, newProfile, removeProfile, type Browser } from './pages/browser.js'
 import { DivinerConsole, type RunSummary } from './pages/console-api.js'
 import { StudiesPage } from './pages/studies-page.js'

@@ -20,13 +20,13 @@ import { mkdir, rename, rm } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { build } from 'vite'
-import type { Database } from '../../src/db/database.js'
+import type { Database } from '../../src/db/model/database.js'
 import { WorkerDatabase } from '../../src/worker/client.js'
 import type { NodeWorkerApi, NodeWorkerData } from '../../src/worker/node-entry.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const entry = fileURLToPath(new URL('../../src/worker/node-entry.ts', import.meta.url))
-const cacheDir = fileURLToPath(new URL('../../node_modules/.cache/diviner-test-worker/', import.meta.url))
+const cacheDir = fileURLToPath(new URL('../../node_modules/.cache/diviner-test-worker', import.meta.url))
 
 /** How the worker's database behaves (see DexieDatabaseOptions). */
 export interface NodeWorkerOptions {

@@ -7,10 +7,10 @@
  * Axis keys are the runs table's column keys: `v.<param>` for a parameter,
  * `m.<metric>` for the objective (the trial's replicate mean of that metric).
  */
-import { leaderboard, type RankedRow } from '../leaderboard.js'
-import { RunState } from '../run.js'
-import { maximize } from '../study.js'
-import { valueKey, valueNumber, valuesKey, type Values } from '../values.js'
+import { leaderboard, type RankedRow } from './leaderboard.js'
+import { RunState } from '../model/run.js'
+import { maximize } from '../model/study.js'
+import { valueKey, valueNumber, valuesKey, type Values } from '../model/values.js'
 
 /** One axis's selection: an inclusive range `[low, high]`, or the `valueKey`s of the categories kept. */
 export type AxisBrush = readonly [number, number] | readonly string[]

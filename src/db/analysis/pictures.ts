@@ -3,10 +3,10 @@
  * replicate-averaged trials: bounded in size whatever the study's, so they
  * cross to the page cheaply and draw in a few milliseconds.
  */
-import type { Params } from '../params.js'
-import type { Metrics } from '../run.js'
-import type { Objective } from '../study.js'
-import { formatValue, type Values } from '../values.js'
+import type { Params } from '../model/params.js'
+import type { Metrics } from '../model/run.js'
+import type { Objective } from '../model/study.js'
+import { formatValue, type Values } from '../model/values.js'
 import { paramImportance, type ParamImportance } from './importance.js'
 import type { Interval } from './spread.js'
 import { sampleRows, trialTable, type Axis, type NumericAxis } from './table.js'

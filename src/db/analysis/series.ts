@@ -3,7 +3,7 @@
  * report) against its seq or the time it was last updated, with the best value
  * so far, as a tuner reads progress. Pure over run rows.
  */
-import type { Objective } from '../study.js'
+import type { Objective } from '../model/study.js'
 import { downsample, minMaxIndices, MAX_SERIES_POINTS } from './downsample.js'
 
 /** One run's objective value, placed in the study's history. */

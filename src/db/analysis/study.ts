@@ -3,10 +3,10 @@
  * for learning curves, the chosen runs' metric histories), bounded summaries
  * ready to draw. Pure, so tests and benchmarks call them as the worker does.
  */
-import type { StudyInfo } from '../database.js'
-import { leaderboard, type LeaderboardTrial, type RankedRow } from '../leaderboard.js'
-import { RunState, type Metrics } from '../run.js'
-import type { Objective } from '../study.js'
+import type { StudyInfo } from '../model/database.js'
+import { leaderboard, type LeaderboardTrial, type RankedRow } from './leaderboard.js'
+import { RunState, type Metrics } from '../model/run.js'
+import type { Objective } from '../model/study.js'
 import { MAX_SERIES_POINTS } from './downsample.js'
 import { studyAnalysis, whiskers, valuesLabel, MAX_LINES, type StudyAnalysis, type Whisker } from './pictures.js'
 import { learningCurve, objectiveHistory, type HistoryAxis, type LearningCurve, type ObjectiveHistory } from './series.js'

@@ -4,10 +4,10 @@
  * what parallel coordinates, slices and importance draw or compute from.
  * Pure over plain trials (a leaderboard's), so the worker builds it once.
  */
-import type { Params } from '../params.js'
-import type { Metrics } from '../run.js'
-import type { Objective } from '../study.js'
-import { compareValues, formatValue, valueKey, valueNumber, type Value, type Values } from '../values.js'
+import type { Params } from '../model/params.js'
+import type { Metrics } from '../model/run.js'
+import type { Objective } from '../model/study.js'
+import { compareValues, formatValue, valueKey, valueNumber, type Value, type Values } from '../model/values.js'
 
 /** An axis over a numeric parameter (a range): values as they are, on a log scale when they span 100× or more and are all positive. */
 export interface NumericAxis {

@@ -3,12 +3,12 @@
  * is written as one JSON line, and read back with every field checked.
  * Decoders take untrusted parsed JSON and throw `BadRecord` with a reason.
  */
-import type { Param, Params } from '../params.js'
-import { RunState, type Metrics, type RunConfig } from '../run.js'
-import type { LogEntry, RunRecord, StudyRecord } from '../schema.js'
-import { validateStudy, type Objective, type OracleSpec, type Study } from '../study.js'
-import { isDivinerError } from '../errors.js'
-import { nullProtoCopy, type FloatValue, type IntValue, type Value, type Values } from '../values.js'
+import type { Param, Params } from '../model/params.js'
+import { RunState, type Metrics, type RunConfig } from '../model/run.js'
+import type { LogEntry, RunRecord, StudyRecord } from '../store/schema.js'
+import { validateStudy, type Objective, type OracleSpec, type Study } from '../model/study.js'
+import { isDivinerError } from '../model/errors.js'
+import { nullProtoCopy, type FloatValue, type IntValue, type Value, type Values } from '../model/values.js'
 
 /** The format name in every dump header. */
 export const DUMP_FORMAT = 'diviner-local-dump'

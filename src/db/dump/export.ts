@@ -5,9 +5,9 @@
  */
 import { Dexie } from 'dexie'
 import { Gzip } from 'fflate'
-import type { DexieDatabase } from '../dexie.js'
-import { DivinerError, invalid, notExist } from '../errors.js'
-import type { LogEntry, RunRecord, StudyRecord } from '../schema.js'
+import type { DexieDatabase } from '../store/dexie-database.js'
+import { DivinerError, invalid, notExist } from '../model/errors.js'
+import type { LogEntry, RunRecord, StudyRecord } from '../store/schema.js'
 import {
   DUMP_FORMAT, DUMP_VERSION, encodeHeader, encodeLog, encodeMetrics, encodeRun, encodeStudy,
   type Checkpoint, type DumpCovers,

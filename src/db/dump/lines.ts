@@ -4,7 +4,7 @@
  * more than one chunk and one line in memory.
  */
 import { Gunzip } from 'fflate'
-import { DivinerError } from '../errors.js'
+import { DivinerError } from '../model/errors.js'
 
 /** The longest line a dump may hold (a run's history and log travel in bounded lines). */
 export const MAX_LINE_CHARS = 16 * 1024 * 1024

@@ -7,10 +7,10 @@
 import type { RunHead } from '../dump/codec.js'
 import type { MergeItem } from '../dump/import.js'
 import type { Line } from '../dump/lines.js'
-import { paramsEqual, type Param, type Params } from '../params.js'
-import { RunState, type Metrics } from '../run.js'
-import type { Study } from '../study.js'
-import { compareValues, valueKey, type FloatValue, type IntValue, type Value, type Values } from '../values.js'
+import { paramsEqual, type Param, type Params } from '../model/params.js'
+import { RunState, type Metrics } from '../model/run.js'
+import type { Study } from '../model/study.js'
+import { compareValues, valueKey, type FloatValue, type IntValue, type Value, type Values } from '../model/values.js'
 
 /** The oracle name of every study imported from Optuna. */
 export const OPTUNA_ORACLE = 'optuna'

@@ -7,7 +7,7 @@
  */
 import type { Database, SqlValue } from 'sql.js'
 import type { MergeItem } from '../dump/import.js'
-import { DivinerError } from '../errors.js'
+import { DivinerError } from '../model/errors.js'
 import {
   BadOptunaField, newTrial, optunaStudy, ParamUnion, parseDistribution, parseTime, runItems, trialRun, TRIAL_STATE_NAMES,
   type Distribution, type OptunaTrial,

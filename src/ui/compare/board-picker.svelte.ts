@@ -3,7 +3,7 @@
  * the arrows), Enter opening its first run, x (or the checkboxes) selecting
  * trials, and the comparison of the 2 to 5 selected.
  */
-import { valuesKey, type Values } from '../../db/values.js'
+import { valuesKey, type Values } from '../../db/model/values.js'
 import { hrefOf } from '../router.svelte.js'
 import { onKeys, rowStep } from '../shell/keys.js'
 import { compareHref, MAX_COMPARED, MIN_COMPARED, NO_PICKS, togglePick } from './compare.js'

@@ -3,8 +3,8 @@
  * facts, values and last metrics with the rows that differ marked, and their
  * learning curves as chart data. Plain functions of runs, so tests share them.
  */
-import { RunState, stateName, type Metrics, type Run } from '../../db/run.js'
-import { formatValue, valueKey, type Values } from '../../db/values.js'
+import { RunState, stateName, type Metrics, type Run } from '../../db/model/run.js'
+import { formatValue, valueKey, type Values } from '../../db/model/values.js'
 import { hrefOf } from '../router.svelte.js'
 import { formatMetric, formatRuntime } from '../study/cells.js'
 

@@ -3,10 +3,10 @@
  * validation), the grid it makes, and creating the study.
  */
 import { SvelteSet } from 'svelte/reactivity'
-import { isDivinerError } from '../../db/errors.js'
-import { gridSize } from '../../db/oracle.js'
-import type { Param } from '../../db/params.js'
-import { maximize, validateStudy, type Direction, type OracleSpec, type Study } from '../../db/study.js'
+import { isDivinerError } from '../../db/model/errors.js'
+import { gridSize } from '../../db/model/oracle.js'
+import type { Param } from '../../db/model/params.js'
+import { maximize, validateStudy, type Direction, type OracleSpec, type Study } from '../../db/model/study.js'
 import type { RemoteApi } from '../../worker/client.js'
 import { errorMessage } from '../format.js'
 import type { Problems } from '../shell/problems.svelte.js'

@@ -3,9 +3,9 @@
  * values of one kind or a range of ints or floats, as typed, and the param
  * they make (or why they make none).
  */
-import { invalid, isDivinerError } from '../../db/errors.js'
-import { discrete, range, type Param } from '../../db/params.js'
-import type { FloatValue, IntValue, ValueKind } from '../../db/values.js'
+import { invalid, isDivinerError } from '../../db/model/errors.js'
+import { discrete, range, type Param } from '../../db/model/params.js'
+import type { FloatValue, IntValue, ValueKind } from '../../db/model/values.js'
 import { errorMessage } from '../format.js'
 import { parseFloat64, parseInt64, parseValues } from './values.js'
 

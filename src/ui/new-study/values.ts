@@ -3,8 +3,8 @@
  * of a chosen kind; lists and dicts as JSON, whose numbers, strings, booleans,
  * arrays and objects map to our kinds (integers to int, other numbers to float).
  */
-import { invalid } from '../../db/errors.js'
-import { bool, dict, float, int, list, str, type FloatValue, type IntValue, type Value, type ValueKind } from '../../db/values.js'
+import { invalid } from '../../db/model/errors.js'
+import { bool, dict, float, int, list, str, type FloatValue, type IntValue, type Value, type ValueKind } from '../../db/model/values.js'
 
 /** The kinds a discrete param may hold, in the order the form offers them. */
 export const VALUE_KINDS: readonly ValueKind[] = ['int', 'float', 'string', 'bool', 'list', 'dict']

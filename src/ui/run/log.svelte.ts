@@ -3,7 +3,7 @@
  * appended since a time) or followed as it grows, keeping only the last
  * `limit` characters. Reading stops (the stream is cancelled) on `stop`.
  */
-import type { Database } from '../../db/database.js'
+import type { Database } from '../../db/model/database.js'
 import { failureOf, type Failure } from '../study/failure.js'
 
 /** What to read. */

@@ -2,7 +2,7 @@
  * A run's metric history as a table: the column names, the TSV Diviner's
  * `metrics` command writes, CSV, and the arrays a chart draws.
  */
-import type { Metrics } from '../../db/run.js'
+import type { Metrics } from '../../db/model/run.js'
 import { formatFloatPlain } from '../study/cells.js'
 
 /** Every metric name reported over the history, sorted. */

@@ -2,8 +2,8 @@
  * One run as its page holds it: the run (with its whole metric history) and
  * its study's definition, reloaded when the study changes.
  */
-import type { StudyInfo } from '../../db/database.js'
-import type { Run } from '../../db/run.js'
+import type { StudyInfo } from '../../db/model/database.js'
+import type { Run } from '../../db/model/run.js'
 import { failureOf, type Failure } from '../study/failure.js'
 import type { LoadStatus } from '../study/study.svelte.js'
 import type { Api } from '../study/types.js'

@@ -2,7 +2,7 @@
  * Failures the page reports to the person using it: what was being done, what
  * went wrong (the error's own message, as it is), and what to do about it.
  */
-import { isDivinerError } from '../../db/errors.js'
+import { isDivinerError } from '../../db/model/errors.js'
 import { errorMessage } from '../format.js'
 
 /** One reported failure, as the error banner shows it. */

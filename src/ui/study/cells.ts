@@ -1,7 +1,7 @@
 /**
  * How the study and run screens write numbers, durations and metric values.
  */
-import type { OracleSpec } from '../../db/study.js'
+import type { OracleSpec } from '../../db/model/study.js'
 
 /** A run time as Diviner prints a duration truncated to seconds: `1h2m3s`, `45s`, `0s`. */
 export function formatRuntime(ms: number): string {

@@ -3,7 +3,7 @@
  * code when it is one of ours (`not-exist`, …) so the screen can offer the
  * right way back.
  */
-import { isDivinerError, type ErrorCode } from '../../db/errors.js'
+import { isDivinerError, type ErrorCode } from '../../db/model/errors.js'
 import { errorMessage } from '../format.js'
 
 /** What went wrong, for a person to read. */

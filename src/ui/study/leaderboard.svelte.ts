@@ -2,7 +2,7 @@
  * The leaderboard tab's state: its options, read from the URL query, the
  * ranked trials from the worker, and the view the options make of them.
  */
-import { formatObjective } from '../../db/study.js'
+import { formatObjective } from '../../db/model/study.js'
 import type { Router } from '../router.svelte.js'
 import { failureOf, type Failure } from './failure.js'
 import { boardView, hiddenNote, lackingNote, parseObjective, type BoardView, type ObjectiveSpec } from './leaderboard.js'

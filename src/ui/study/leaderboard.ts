@@ -4,8 +4,8 @@
  * show (comma-separated regular expressions), the top N, and value columns that
  * are constant across the shown trials (hidden, and said so).
  */
-import type { Metrics } from '../../db/run.js'
-import { formatValue, valueKey, type Value, type Values } from '../../db/values.js'
+import type { Metrics } from '../../db/model/run.js'
+import { formatValue, valueKey, type Value, type Values } from '../../db/model/values.js'
 
 /** An objective override as the worker takes it. */
 export type ObjectiveSpec = `+${string}` | `-${string}`

@@ -3,11 +3,11 @@
  * a run of it succeeded, is pending, only failed, or is missing; and what the
  * oracle would propose next.
  */
-import { grid, gridSize, propose } from '../../db/oracle.js'
-import { isValidValue, type Param } from '../../db/params.js'
-import { RunState } from '../../db/run.js'
-import type { Study } from '../../db/study.js'
-import { valuesKey, type Value, type Values } from '../../db/values.js'
+import { grid, gridSize, propose } from '../../db/model/oracle.js'
+import { isValidValue, type Param } from '../../db/model/params.js'
+import { RunState } from '../../db/model/run.js'
+import type { Study } from '../../db/model/study.js'
+import { valuesKey, type Value, type Values } from '../../db/model/values.js'
 import { errorMessage } from '../format.js'
 
 /** Where one replicate of one combination stands. */

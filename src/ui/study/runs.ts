@@ -3,9 +3,9 @@
  * state filters, and the selection. The sort, search and filter passes live in
  * src/db/run-window.ts and run in the worker, which answers windows of rows.
  */
-import { RunState, stateName } from '../../db/run.js'
-import { metricOf, valueOf, type Column, type Sort } from '../../db/run-window.js'
-import { formatValue } from '../../db/values.js'
+import { RunState, stateName } from '../../db/model/run.js'
+import { metricOf, valueOf, type Column, type Sort } from '../../db/analysis/run-window.js'
+import { formatValue } from '../../db/model/values.js'
 import { formatTime } from '../format.js'
 import { formatMetric, formatRuntime } from './cells.js'
 import type { RunRow } from './types.js'
@@ -13,7 +13,7 @@ import type { RunRow } from './types.js'
 export {
   columnsOf, filterOrder, formatSort, indexRows, parseSort, runColumns, sortKeys, sortOrder,
   type Column, type ColumnKind, type RowIndex, type Sort,
-} from '../../db/run-window.js'
+} from '../../db/analysis/run-window.js'
 
 /** The text of one cell. */
 export function cellText(row: RunRow, col: Column): string {

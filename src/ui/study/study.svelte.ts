@@ -2,7 +2,7 @@
  * One study as its page holds it: the definition, and (when a tab needs them)
  * its runs as rows, reloaded when the study changes.
  */
-import type { StudyInfo } from '../../db/database.js'
+import type { StudyInfo } from '../../db/model/database.js'
 import { failureOf, type Failure } from './failure.js'
 import type { Api, RunRow } from './types.js'
 

@@ -7,10 +7,10 @@ import 'fake-indexeddb/auto'
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { gunzipSync, gzipSync } from 'node:zlib'
-import { openDatabase } from '../../../src/db/dexie.js'
+import { openDatabase } from '../../../src/db/store/dexie-database.js'
 import { importDump } from '../../../src/db/dump/import.js'
-import { RunState } from '../../../src/db/run.js'
-import { objectiveBetter } from '../../../src/db/study.js'
+import { RunState } from '../../../src/db/model/run.js'
+import { objectiveBetter } from '../../../src/db/model/study.js'
 
 /** The example dump in the source tree (the build copies it to `examples/`). */
 export const EXAMPLE_FILE = fileURLToPath(new URL('../../../public/examples/mnist.diviner.gz', import.meta.url))

@@ -4,10 +4,10 @@
  * analysis summary, and the leaderboard's confidence intervals.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { discrete } from '../../../src/db/params.js'
-import { RunState } from '../../../src/db/run.js'
-import { maximize, type Study } from '../../../src/db/study.js'
-import { float, str } from '../../../src/db/values.js'
+import { discrete } from '../../../src/db/model/params.js'
+import { RunState } from '../../../src/db/model/run.js'
+import { maximize, type Study } from '../../../src/db/model/study.js'
+import { float, str } from '../../../src/db/model/values.js'
 import { startNodeWorkerDatabase, type NodeWorkerDatabase } from '../../node-worker/start.js'
 
 const study: Study = {

@@ -1,9 +1,9 @@
 /** Brushes: parsing from the address, matching trials, and masking run rows by their trial. */
 import { describe, expect, it } from 'vitest'
 import { brushMask, formatBrush, matchesBrush, parseBrush } from '../../../src/db/analysis/brush.js'
-import type { RankedRow } from '../../../src/db/leaderboard.js'
-import { RunState, type Metrics } from '../../../src/db/run.js'
-import { float, int, str, type Values } from '../../../src/db/values.js'
+import type { RankedRow } from '../../../src/db/analysis/leaderboard.js'
+import { RunState, type Metrics } from '../../../src/db/model/run.js'
+import { float, int, str, type Values } from '../../../src/db/model/values.js'
 
 let seq = 0
 function row(values: Values, last: Metrics, replicate = 0): RankedRow {

@@ -7,11 +7,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { spreadOf } from '../../../src/db/analysis/spread.js'
-import { leaderboard, rowTrial, type RankedRow } from '../../../src/db/leaderboard.js'
-import { RunState } from '../../../src/db/run.js'
-import { maximize } from '../../../src/db/study.js'
-import { replicatedTrial, replicateSetList } from '../../../src/db/trial.js'
-import { compareValueSets, int, valuesKey } from '../../../src/db/values.js'
+import { leaderboard, rowTrial, type RankedRow } from '../../../src/db/analysis/leaderboard.js'
+import { RunState } from '../../../src/db/model/run.js'
+import { maximize } from '../../../src/db/model/study.js'
+import { replicatedTrial, replicateSetList } from '../../../src/db/model/trial.js'
+import { compareValueSets, int, valuesKey } from '../../../src/db/model/values.js'
 
 const rowArb = fc.record({
   set: fc.integer({ min: 0, max: 3 }),

@@ -8,12 +8,12 @@ import { omegaSquared, paramImportance, quantileBins } from '../../../src/db/ana
 import { importanceCaveats } from '../../../src/ui/study/analysis/importance-notes.js'
 import { studyAnalysis, valuesLabel, whiskers, type PictureTrial } from '../../../src/db/analysis/pictures.js'
 import { sampleRows, trialTable } from '../../../src/db/analysis/table.js'
-import { leaderboard, type RankedRow } from '../../../src/db/leaderboard.js'
-import { discrete, range } from '../../../src/db/params.js'
-import { seededUniform } from '../../../src/db/prng.js'
-import { RunState, type Metrics } from '../../../src/db/run.js'
-import { maximize, minimize } from '../../../src/db/study.js'
-import { float, str, type Values } from '../../../src/db/values.js'
+import { leaderboard, type RankedRow } from '../../../src/db/analysis/leaderboard.js'
+import { discrete, range } from '../../../src/db/model/params.js'
+import { seededUniform } from '../../../src/db/model/prng.js'
+import { RunState, type Metrics } from '../../../src/db/model/run.js'
+import { maximize, minimize } from '../../../src/db/model/study.js'
+import { float, str, type Values } from '../../../src/db/model/values.js'
 
 let seq = 0
 function row(values: Values, last: Metrics, replicate = 0): RankedRow {

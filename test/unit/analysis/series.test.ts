@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { downsample, minMaxIndices } from '../../../src/db/analysis/downsample.js'
 import { bestSoFar, learningCurve, objectiveHistory } from '../../../src/db/analysis/series.js'
-import { seededUniform } from '../../../src/db/prng.js'
+import { seededUniform } from '../../../src/db/model/prng.js'
 
 describe('minMaxIndices', () => {
   it('keeps every finite point when there are few enough', () => {

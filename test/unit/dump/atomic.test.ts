@@ -4,12 +4,12 @@
  * leaves the database exactly as it was. Also: progress reports.
  */
 import { describe, expect, it } from 'vitest'
-import { DexieDatabase } from '../../../src/db/dexie.js'
+import { DexieDatabase } from '../../../src/db/store/dexie-database.js'
 import { importDump, type ImportProgress } from '../../../src/db/dump/import.js'
-import { DivinerError } from '../../../src/db/errors.js'
-import { RunState } from '../../../src/db/run.js'
-import { minimize } from '../../../src/db/study.js'
-import { METRIC_CHUNK } from '../../../src/db/schema.js'
+import { DivinerError } from '../../../src/db/model/errors.js'
+import { RunState } from '../../../src/db/model/run.js'
+import { minimize } from '../../../src/db/model/study.js'
+import { METRIC_CHUNK } from '../../../src/db/store/schema.js'
 import {
   expectRefused, freshDb, gz, gzLines, headerLine, jsonl, logLine, metricsLine, rawSnapshot, runLine, studyLine,
 } from './helpers.js'

@@ -4,10 +4,10 @@
  * database is left exactly as it was, even when good lines came first.
  */
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { DexieDatabase } from '../../../src/db/dexie.js'
+import type { DexieDatabase } from '../../../src/db/store/dexie-database.js'
 import { importDump } from '../../../src/db/dump/import.js'
 import { MAX_LINE_CHARS } from '../../../src/db/dump/lines.js'
-import { RunState } from '../../../src/db/run.js'
+import { RunState } from '../../../src/db/model/run.js'
 import {
   concat, expectRefused, freshDb, gz, gzLines, headerLine, jsonl, logLine, metricsLine, runLine, studyLine,
 } from './helpers.js'

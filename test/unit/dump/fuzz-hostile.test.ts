@@ -6,8 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { importDump } from '../../../src/db/dump/import.js'
-import { DexieDatabase } from '../../../src/db/dexie.js'
-import { DivinerError } from '../../../src/db/errors.js'
+import { DexieDatabase } from '../../../src/db/store/dexie-database.js'
+import { DivinerError } from '../../../src/db/model/errors.js'
 import { handWrittenDump, olderDump } from './fuzz-cases.js'
 import { expectRefused, freshDb, gz, gzLines, headerLine, jsonl, logLine, metricsLine, rawSnapshot, runLine, studyLine } from './helpers.js'
 

@@ -13,10 +13,10 @@
  * and in both cases within the time limit, and with Object.prototype untouched.
  */
 import fc from 'fast-check'
-import type { DexieDatabase } from '../../../src/db/dexie.js'
-import { DivinerError } from '../../../src/db/errors.js'
+import type { DexieDatabase } from '../../../src/db/store/dexie-database.js'
+import { DivinerError } from '../../../src/db/model/errors.js'
 import { importDump, type ImportSummary } from '../../../src/db/dump/import.js'
-import { seededUniform } from '../../../src/db/prng.js'
+import { seededUniform } from '../../../src/db/model/prng.js'
 import { dumpText, handWrittenDump, linesOf, mutate, olderDump, type FuzzCase, type MutationKind } from './fuzz-cases.js'
 import { build, dbPlan } from './gen.js'
 import { Clock, dumpBytes, freshDb, gzLines, rawSnapshot } from './helpers.js'

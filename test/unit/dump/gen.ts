@@ -5,13 +5,13 @@
  * a plan into a database through its API.
  */
 import fc from 'fast-check'
-import type { DexieDatabase } from '../../../src/db/dexie.js'
-import { appendMetricEntries } from '../../../src/db/history.js'
-import { discrete, range, type Param } from '../../../src/db/params.js'
-import { RunState, type Metrics, type RunConfig } from '../../../src/db/run.js'
-import { LOG_CHUNK_CHARS, LOG_CHUNK_ENTRIES, METRIC_CHUNK, type LogEntry } from '../../../src/db/schema.js'
-import { maximize, minimize, type OracleSpec, type Study } from '../../../src/db/study.js'
-import { bool, dict, float, int, list, str, valueKey, type Value, type Values } from '../../../src/db/values.js'
+import type { DexieDatabase } from '../../../src/db/store/dexie-database.js'
+import { appendMetricEntries } from '../../../src/db/store/history.js'
+import { discrete, range, type Param } from '../../../src/db/model/params.js'
+import { RunState, type Metrics, type RunConfig } from '../../../src/db/model/run.js'
+import { LOG_CHUNK_CHARS, LOG_CHUNK_ENTRIES, METRIC_CHUNK, type LogEntry } from '../../../src/db/store/schema.js'
+import { maximize, minimize, type OracleSpec, type Study } from '../../../src/db/model/study.js'
+import { bool, dict, float, int, list, str, valueKey, type Value, type Values } from '../../../src/db/model/values.js'
 import type { Clock } from './helpers.js'
 
 const INT64_MIN = -(2n ** 63n)

@@ -5,8 +5,8 @@
  */
 import { Gunzip, gunzipSync, gzipSync } from 'fflate'
 import { expect } from 'vitest'
-import { DexieDatabase } from '../../../src/db/dexie.js'
-import { DivinerError } from '../../../src/db/errors.js'
+import { DexieDatabase } from '../../../src/db/store/dexie-database.js'
+import { DivinerError } from '../../../src/db/model/errors.js'
 import { exportDump, type ExportOptions } from '../../../src/db/dump/export.js'
 import { importDump, type ImportOptions } from '../../../src/db/dump/import.js'
 import type { DumpSource } from '../../../src/db/dump/lines.js'

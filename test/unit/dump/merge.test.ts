@@ -4,14 +4,14 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { DexieDatabase } from '../../../src/db/dexie.js'
-import { DivinerError } from '../../../src/db/errors.js'
+import type { DexieDatabase } from '../../../src/db/store/dexie-database.js'
+import { DivinerError } from '../../../src/db/model/errors.js'
 import { exportDump } from '../../../src/db/dump/export.js'
 import { importDump } from '../../../src/db/dump/import.js'
-import { discrete } from '../../../src/db/params.js'
-import { RunState, type Metrics } from '../../../src/db/run.js'
-import { maximize, minimize, type Study } from '../../../src/db/study.js'
-import { float, int, str, type Values } from '../../../src/db/values.js'
+import { discrete } from '../../../src/db/model/params.js'
+import { RunState, type Metrics } from '../../../src/db/model/run.js'
+import { maximize, minimize, type Study } from '../../../src/db/model/study.js'
+import { float, int, str, type Values } from '../../../src/db/model/values.js'
 import { dbPlan, build, grow, text, values as valuesArb } from './gen.js'
 import {
   Clock, collect, concat, dumpBytes, dumpLines, freshDb, gunzip, gzLines, headerLine, logLine, metricsLine,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { importDump } from '../../../src/db/dump/import.js'
-import { RunState } from '../../../src/db/run.js'
-import { discrete } from '../../../src/db/params.js'
-import { minimize } from '../../../src/db/study.js'
-import { float, int } from '../../../src/db/values.js'
+import { RunState } from '../../../src/db/model/run.js'
+import { discrete } from '../../../src/db/model/params.js'
+import { minimize } from '../../../src/db/model/study.js'
+import { float, int } from '../../../src/db/model/values.js'
 import { dumpBytes, freshDb, rawSnapshot } from './helpers.js'
 
 describe('dump smoke', () => {

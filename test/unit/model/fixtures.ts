@@ -1,10 +1,10 @@
 /** Plain runs and studies for model tests. */
-import type { Run } from '../../../src/db/run.js'
-import { RunState } from '../../../src/db/run.js'
-import type { Study } from '../../../src/db/study.js'
-import { minimize } from '../../../src/db/study.js'
-import { discrete } from '../../../src/db/params.js'
-import { float, str } from '../../../src/db/values.js'
+import type { Run } from '../../../src/db/model/run.js'
+import { RunState } from '../../../src/db/model/run.js'
+import type { Study } from '../../../src/db/model/study.js'
+import { minimize } from '../../../src/db/model/study.js'
+import { discrete } from '../../../src/db/model/params.js'
+import { float, str } from '../../../src/db/model/values.js'
 
 let nextId = 0
 

@@ -4,13 +4,13 @@
  * trial lacking the objective does.
  */
 import { describe, expect, it } from 'vitest'
-import type { StudyInfo } from '../../../src/db/database.js'
-import { DivinerError } from '../../../src/db/errors.js'
-import { leaderboard, parseObjective, rowTrial, studyOverview, type RankedRow } from '../../../src/db/leaderboard.js'
-import { runTrial, RunState, type Metrics } from '../../../src/db/run.js'
-import { maximize, minimize } from '../../../src/db/study.js'
-import { replicatedTrial } from '../../../src/db/trial.js'
-import { float, int, type Values } from '../../../src/db/values.js'
+import type { StudyInfo } from '../../../src/db/model/database.js'
+import { DivinerError } from '../../../src/db/model/errors.js'
+import { leaderboard, parseObjective, rowTrial, studyOverview, type RankedRow } from '../../../src/db/analysis/leaderboard.js'
+import { runTrial, RunState, type Metrics } from '../../../src/db/model/run.js'
+import { maximize, minimize } from '../../../src/db/model/study.js'
+import { replicatedTrial } from '../../../src/db/model/trial.js'
+import { float, int, type Values } from '../../../src/db/model/values.js'
 
 let nextSeq = 0
 

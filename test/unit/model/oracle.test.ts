@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { DivinerError } from '../../../src/db/errors.js'
-import { grid, gridPlan, gridSize, MAX_GRID_LIST, propose, random } from '../../../src/db/oracle.js'
-import { discrete, isValidValue, range, type Param } from '../../../src/db/params.js'
-import { RunState } from '../../../src/db/run.js'
-import { float, formatValue, int, str, valuesKey, type Values } from '../../../src/db/values.js'
+import { DivinerError } from '../../../src/db/model/errors.js'
+import { grid, gridPlan, gridSize, MAX_GRID_LIST, propose, random } from '../../../src/db/model/oracle.js'
+import { discrete, isValidValue, range, type Param } from '../../../src/db/model/params.js'
+import { RunState } from '../../../src/db/model/run.js'
+import { float, formatValue, int, str, valuesKey, type Values } from '../../../src/db/model/values.js'
 import { makeRun, makeStudy } from './fixtures.js'
 
 /** A value set as `name=value,…` in sorted name order, for readable comparisons. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { DivinerError } from '../../../src/db/errors.js'
+import { DivinerError } from '../../../src/db/model/errors.js'
 import {
   discrete, formatParam, isFinite, isValidValue, paramIndexOf, paramKind, paramSize, paramValueAt,
   paramValues, paramsEqual, range, validateParam, type Param,
-} from '../../../src/db/params.js'
-import { bool, float, int, list, str, type Value } from '../../../src/db/values.js'
+} from '../../../src/db/model/params.js'
+import { bool, float, int, list, str, type Value } from '../../../src/db/model/values.js'
 
 /** The error `f` throws, which must be an `invalid` DivinerError. */
 function invalidError(f: () => unknown): DivinerError {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { DivinerError } from '../../../src/db/errors.js'
-import { parseStates, runName, runTrial, RunState, stateName } from '../../../src/db/run.js'
-import { replicateSetList } from '../../../src/db/trial.js'
-import { float, str } from '../../../src/db/values.js'
+import { DivinerError } from '../../../src/db/model/errors.js'
+import { parseStates, runName, runTrial, RunState, stateName } from '../../../src/db/model/run.js'
+import { replicateSetList } from '../../../src/db/model/trial.js'
+import { float, str } from '../../../src/db/model/values.js'
 import { makeRun } from './fixtures.js'
 
 describe('runName', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { DivinerError } from '../../../src/db/errors.js'
-import { discrete, range } from '../../../src/db/params.js'
+import { DivinerError } from '../../../src/db/model/errors.js'
+import { discrete, range } from '../../../src/db/model/params.js'
 import {
   formatObjective, maximize, minimize, objectiveBetter, studiesEquivalent, validateStudy, type Study,
-} from '../../../src/db/study.js'
-import { float, int } from '../../../src/db/values.js'
+} from '../../../src/db/model/study.js'
+import { float, int } from '../../../src/db/model/values.js'
 import { makeStudy } from './fixtures.js'
 
 /** The `invalid` error validating `study` throws. */

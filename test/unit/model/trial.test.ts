@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { DivinerError, notExist } from '../../../src/db/errors.js'
-import { discrete } from '../../../src/db/params.js'
-import { runTrial, RunState, type Run } from '../../../src/db/run.js'
+import { DivinerError, notExist } from '../../../src/db/model/errors.js'
+import { discrete } from '../../../src/db/model/params.js'
+import { runTrial, RunState, type Run } from '../../../src/db/model/run.js'
 import {
   replicatedTrial, replicateSetAdd, replicateSetComplete, replicateSetCount, replicateSetHas,
   replicateSetList, replicateSetOf, replicateSetRemove, trials,
-} from '../../../src/db/trial.js'
-import { float, int, str, valuesEqual } from '../../../src/db/values.js'
+} from '../../../src/db/model/trial.js'
+import { float, int, str, valuesEqual } from '../../../src/db/model/values.js'
 import { makeRun, makeStudy } from './fixtures.js'
 
 const now = new Date(2024, 0, 1, 12, 0, 0)

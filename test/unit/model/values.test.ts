@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import {
   bool, compareValueSets, compareValues, dict, float, formatValue, int, isValue, list, str,
   valueEqual, valueKey, valuesEqual, valuesKey, type Value, type Values,
-} from '../../../src/db/values.js'
+} from '../../../src/db/model/values.js'
 
 /** Keys that stress plain-object handling. */
 const keyArb = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'toString', 'a', 'b', ''), fc.string({ maxLength: 3 }))

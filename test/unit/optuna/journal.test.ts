@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { importDump, type ImportProgress } from '../../../src/db/dump/import.js'
-import { RunState } from '../../../src/db/run.js'
+import { RunState } from '../../../src/db/model/run.js'
 import { Clock, expectRefused, freshDb, rawSnapshot } from '../dump/helpers.js'
 
 const GENERATOR = new URL('../../../../shared/tools/gen_optuna_journal.mjs', import.meta.url).pathname

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { BoardPicker, trialKey, type PickedTrial } from '../../../src/ui/compare/board-picker.svelte.js'
 import { parseCompare } from '../../../src/ui/compare/compare.js'
-import { float, str } from '../../../src/db/values.js'
+import { float, str } from '../../../src/db/model/values.js'
 
 const trial = (lr: number, opt: string, seqs: number[]): PickedTrial => ({ values: { lr: float(lr), opt: str(opt) }, runs: seqs.map((seq) => ({ seq })) })
 

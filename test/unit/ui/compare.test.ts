@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { RunState, type Run } from '../../../src/db/run.js'
-import { float, str } from '../../../src/db/values.js'
+import { RunState, type Run } from '../../../src/db/model/run.js'
+import { float, str } from '../../../src/db/model/values.js'
 import { compareHref, compareRows, curveData, parseCompare, togglePick, NO_PICKS } from '../../../src/ui/compare/compare.js'
 
 function run(seq: number, fields: Partial<Run> = {}): Run {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { Metrics } from '../../../src/db/run.js'
-import { float, int, str, type Values } from '../../../src/db/values.js'
+import type { Metrics } from '../../../src/db/model/run.js'
+import { float, int, str, type Values } from '../../../src/db/model/values.js'
 import {
   boardView, constantColumns, hiddenNote, lackingNote, matchAndSort, parseObjective,
 } from '../../../src/ui/study/leaderboard.js'

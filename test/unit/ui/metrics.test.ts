@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Metrics } from '../../../src/db/run.js'
+import type { Metrics } from '../../../src/db/model/run.js'
 import { chartData, chosenMetrics, chosenParam, metricNames, metricsText } from '../../../src/ui/run/metrics.js'
 
 const history: Metrics[] = [

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { discrete, range } from '../../../src/db/params.js'
-import { RunState } from '../../../src/db/run.js'
-import { minimize, type Study } from '../../../src/db/study.js'
-import { float, formatValue, int, str, type Values } from '../../../src/db/values.js'
+import { discrete, range } from '../../../src/db/model/params.js'
+import { RunState } from '../../../src/db/model/run.js'
+import { minimize, type Study } from '../../../src/db/model/study.js'
+import { float, formatValue, int, str, type Values } from '../../../src/db/model/values.js'
 import { planOf, proposals, type PlanRun } from '../../../src/ui/study/plan.js'
 
 const study: Study = {

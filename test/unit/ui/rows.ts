@@ -1,5 +1,5 @@
 /** Run rows for the UI's table tests. */
-import { RunState } from '../../../src/db/run.js'
+import { RunState } from '../../../src/db/model/run.js'
 import type { RunRow } from '../../../src/ui/study/types.js'
 
 /** A row of study `s` with harmless defaults, overridden by `fields`. */

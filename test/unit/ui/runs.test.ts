@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { RunState } from '../../../src/db/run.js'
-import { bool, float, int, list, str } from '../../../src/db/values.js'
+import { RunState } from '../../../src/db/model/run.js'
+import { bool, float, int, list, str } from '../../../src/db/model/values.js'
 import {
   cellText, filterOrder, formatSort, formatStatesParam, indexRows, nextSort, parseSort, parseStatesParam,
   runColumns, sortKeys, sortOrder, type Column,

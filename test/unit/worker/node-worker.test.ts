@@ -4,11 +4,11 @@
  * the two streams survive the crossing.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { DivinerError } from '../../../src/db/errors.js'
-import { discrete, range } from '../../../src/db/params.js'
-import { RunState } from '../../../src/db/run.js'
-import { minimize, type Study } from '../../../src/db/study.js'
-import { bool, dict, float, int, list, str } from '../../../src/db/values.js'
+import { DivinerError } from '../../../src/db/model/errors.js'
+import { discrete, range } from '../../../src/db/model/params.js'
+import { RunState } from '../../../src/db/model/run.js'
+import { minimize, type Study } from '../../../src/db/model/study.js'
+import { bool, dict, float, int, list, str } from '../../../src/db/model/values.js'
 import { startNodeWorkerDatabase, type NodeWorkerDatabase } from '../../node-worker/start.js'
 
 let worker: NodeWorkerDatabase

@@ -7,14 +7,14 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { DexieDatabase, type RunRow } from '../../../src/db/dexie.js'
+import { DexieDatabase, type RunRow } from '../../../src/db/store/dexie-database.js'
 import { importDump } from '../../../src/db/dump/import.js'
-import { SNAPSHOT_MIN_RUNS } from '../../../src/db/row-cache.js'
-import { discrete } from '../../../src/db/params.js'
-import { RunState } from '../../../src/db/run.js'
-import { RowTable, columnsOf, columnNames, formatSort, metricOf, valueOf, type Column, type RunQuery } from '../../../src/db/run-window.js'
-import { minimize } from '../../../src/db/study.js'
-import { compareValues, float, formatValue, int, str, type Value } from '../../../src/db/values.js'
+import { SNAPSHOT_MIN_RUNS } from '../../../src/db/store/row-cache.js'
+import { discrete } from '../../../src/db/model/params.js'
+import { RunState } from '../../../src/db/model/run.js'
+import { RowTable, columnsOf, columnNames, formatSort, metricOf, valueOf, type Column, type RunQuery } from '../../../src/db/analysis/run-window.js'
+import { minimize } from '../../../src/db/model/study.js'
+import { compareValues, float, formatValue, int, str, type Value } from '../../../src/db/model/values.js'
 import { Clock, freshDb, gzLines, headerLine, runLine, studyLine } from '../dump/helpers.js'
 
 const STUDY = { name: 's', objective: minimize('loss'), params: { x: discrete(int(1), int(2), int(3)) } }

@@ -4,9 +4,9 @@
  */
 import * as Comlink from 'comlink'
 import { afterAll, describe, expect, expectTypeOf, test } from 'vitest'
-import type { Database, StudyInfo } from '../../../src/db/database.js'
-import { DexieDatabase } from '../../../src/db/dexie.js'
-import { DivinerError, notExist } from '../../../src/db/errors.js'
+import type { Database, StudyInfo } from '../../../src/db/model/database.js'
+import { DexieDatabase } from '../../../src/db/store/dexie-database.js'
+import { DivinerError, notExist } from '../../../src/db/model/errors.js'
 import { createApi, type WorkerApi } from '../../../src/worker/api.js'
 import { WorkerDatabase } from '../../../src/worker/client.js'
 

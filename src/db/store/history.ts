@@ -2,7 +2,7 @@
  * Growing a run record's metric history and log: entries go to the record's
  * tail, and a full tail is sealed into a chunk record. Pure over the record.
  */
-import type { Metrics } from './run.js'
+import type { Metrics } from '../model/run.js'
 import {
   LOG_CHUNK_CHARS, LOG_CHUNK_ENTRIES, METRIC_CHUNK,
   type LogChunkRecord, type LogEntry, type MetricChunkRecord, type RunRecord,

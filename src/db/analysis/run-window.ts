@@ -5,10 +5,10 @@
  * enough for 100,000 rows: a sort compares numbers in typed arrays, a filter
  * tests a bit mask and a lower-cased string per row.
  */
-import { brushEmpty, brushMask, parseBrush } from './analysis/brush.js'
-import type { RunRow } from './dexie.js'
-import { RunState } from './run.js'
-import { compareValues, formatValue, valueKey, type Value } from './values.js'
+import { brushEmpty, brushMask, parseBrush } from './brush.js'
+import type { RunRow } from '../store/dexie-database.js'
+import { RunState } from '../model/run.js'
+import { compareValues, formatValue, valueKey, type Value } from '../model/values.js'
 
 /** What a column of the runs table shows. */
 export type ColumnKind = 'id' | 'state' | 'status' | 'created' | 'runtime' | 'retries' | 'replicate' | 'value' | 'metric'

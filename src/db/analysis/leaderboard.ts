@@ -3,14 +3,14 @@
  * last metrics entry without its history, which is all a trial needs. Pure
  * functions, so the worker, tests and benchmarks share them.
  */
-import type { StudyInfo } from './database.js'
-import type { RunRow } from './dexie.js'
-import { spreadOf, type Interval } from './analysis/spread.js'
-import { invalid } from './errors.js'
-import { runTrial, RunState, type Metrics } from './run.js'
-import { maximize, minimize, objectiveBetter, type Objective } from './study.js'
-import { REPLICATE_LIMIT, replicateSetOf, type Trial } from './trial.js'
-import { compareValueSets, valuesKey, type Values } from './values.js'
+import type { StudyInfo } from '../model/database.js'
+import type { RunRow } from '../store/dexie-database.js'
+import { spreadOf, type Interval } from './spread.js'
+import { invalid } from '../model/errors.js'
+import { runTrial, RunState, type Metrics } from '../model/run.js'
+import { maximize, minimize, objectiveBetter, type Objective } from '../model/study.js'
+import { REPLICATE_LIMIT, replicateSetOf, type Trial } from '../model/trial.js'
+import { compareValueSets, valuesKey, type Values } from '../model/values.js'
 
 /** What a leaderboard or an overview reads of a run. */
 export type RankedRow = Pick<RunRow, 'id' | 'study' | 'seq' | 'values' | 'replicate' | 'state' | 'status' | 'config' | 'created' | 'updated' | 'runtime' | 'retries' | 'last'>

@@ -21,10 +21,10 @@
  * ignored. Snapshots are retaken as rows change (at most every 30 s).
  */
 import { Dexie } from 'dexie'
-import type { DexieDatabase, RunRow } from './dexie.js'
-import { STALE_AFTER_MS } from './database.js'
-import { RunState } from './run.js'
-import { RowTable } from './run-window.js'
+import type { DexieDatabase, RunRow } from './dexie-database.js'
+import { STALE_AFTER_MS } from '../model/database.js'
+import { RunState } from '../model/run.js'
+import { RowTable } from '../analysis/run-window.js'
 import type { RowSnapshotRecord, RunRecord } from './schema.js'
 
 /** Runs re-read at most per change; beyond it the cache starts afresh. */

@@ -3,17 +3,17 @@
  * fake-indexeddb in Node.
  */
 import { Dexie } from 'dexie'
-import type { Database, LogOptions, StudyInfo } from './database.js'
-import { STALE_AFTER_MS } from './database.js'
-import { DivinerError, invalid, notExist } from './errors.js'
+import type { Database, LogOptions, StudyInfo } from '../model/database.js'
+import { STALE_AFTER_MS } from '../model/database.js'
+import { DivinerError, invalid, notExist } from '../model/errors.js'
 import { appendLogEntries, appendMetricEntries } from './history.js'
-import { newId } from './ids.js'
-import { recoverImports } from './dump/import.js'
-import { RunState, type Metrics, type NewRun, type Run } from './run.js'
+import { newId } from '../model/ids.js'
+import { recoverImports } from '../dump/import.js'
+import { RunState, type Metrics, type NewRun, type Run } from '../model/run.js'
 import { RowCache } from './row-cache.js'
-import type { RowTable } from './run-window.js'
+import type { RowTable } from '../analysis/run-window.js'
 import { DivinerDexie, type LogEntry, type RunRecord, type StudyRecord } from './schema.js'
-import { validateStudy, type Study } from './study.js'
+import { validateStudy, type Study } from '../model/study.js'
 
 /** A run without its history: what tables and leaderboards of many runs need. */
 export interface RunRow extends Omit<Run, 'metrics'> {

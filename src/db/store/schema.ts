@@ -7,10 +7,10 @@
  * history costs one extra record per chunk, never one per metric point.
  */
 import { Dexie, type Table } from 'dexie'
-import type { Metrics, RunConfig, RunState } from './run.js'
-import type { Objective, OracleSpec } from './study.js'
-import type { Params } from './params.js'
-import type { Values } from './values.js'
+import type { Metrics, RunConfig, RunState } from '../model/run.js'
+import type { Objective, OracleSpec } from '../model/study.js'
+import type { Params } from '../model/params.js'
+import type { Values } from '../model/values.js'
 
 /** Metric entries per sealed chunk. */
 export const METRIC_CHUNK = 256
