@@ -7,8 +7,8 @@
 import * as Comlink from 'comlink'
 import { Dexie } from 'dexie'
 import { openDatabase } from '../../src/db/store/dexie-database.js'
-import { importDump } from '../../src/db/dump/import.js'
-import type { RunHead } from '../../src/db/dump/codec.js'
+import { importDump } from '../../src/db/merge/import.js'
+import type { RunHead } from '../../src/db/dump/records.js'
 import { readJournal } from '../../src/db/optuna/journal.js'
 import type { Metrics } from '../../src/db/model/run.js'
 

@@ -6,7 +6,9 @@
  * cold (a fresh connection, empty row cache) and warm.
  */
 import * as Comlink from 'comlink'
-import { openDatabase, toRun, type DexieDatabase, type RunRow } from '../../src/db/store/dexie-database.js'
+import { openDatabase, type DexieDatabase } from '../../src/db/store/dexie-database.js'
+import { type RunRow } from '../../src/db/model/run.js'
+import { toRun } from '../../src/db/store/dexie-views.js'
 import { leaderboard } from '../../src/db/analysis/leaderboard.js'
 import { toRow } from '../../src/db/store/row-cache.js'
 import { RunState, type Run } from '../../src/db/model/run.js'

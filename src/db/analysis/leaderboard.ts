@@ -4,10 +4,11 @@
  * functions, so the worker, tests and benchmarks share them.
  */
 import type { StudyInfo } from '../model/database.js'
-import type { RunRow } from '../store/dexie-database.js'
+import type { RunRow } from '../model/run.js'
 import { spreadOf, type Interval } from './spread.js'
 import { invalid } from '../model/errors.js'
-import { runTrial, RunState, type Metrics } from '../model/run.js'
+import { RunState, type Metrics } from '../model/run.js'
+import { runTrial } from '../model/trial.js'
 import { maximize, minimize, objectiveBetter, type Objective } from '../model/study.js'
 import { REPLICATE_LIMIT, replicateSetOf, type Trial } from '../model/trial.js'
 import { compareValueSets, valuesKey, type Values } from '../model/values.js'

@@ -6,7 +6,7 @@
  * tests a bit mask and a lower-cased string per row.
  */
 import { brushEmpty, brushMask, parseBrush } from './brush.js'
-import type { RunRow } from '../store/dexie-database.js'
+import type { RunRow } from '../model/run.js'
 import { RunState } from '../model/run.js'
 import { compareValues, formatValue, valueKey, type Value } from '../model/values.js'
 

@@ -3,15 +3,11 @@
  * batch by batch as the reader pulls, so memory stays bounded whatever the size
  * of the database.
  */
-import { Dexie } from 'dexie'
 import { Gzip } from 'fflate'
-import type { DexieDatabase } from '../store/dexie-database.js'
 import { DivinerError, invalid, notExist } from '../model/errors.js'
-import type { LogEntry, RunRecord, StudyRecord } from '../store/schema.js'
-import {
-  DUMP_FORMAT, DUMP_VERSION, encodeHeader, encodeLog, encodeMetrics, encodeRun, encodeStudy,
-  type Checkpoint, type DumpCovers,
-} from './codec.js'
+import type { LogEntry, Metrics } from '../model/run.js'
+import { DUMP_FORMAT, DUMP_VERSION, type Checkpoint, type DumpCovers, type StoredRun, type StoredStudy } from './records.js'
+import { encodeHeader, encodeLog, encodeMetrics, encodeRun, encodeStudy } from './encode.js'
 
 /** What to export: everything (the default), chosen studies, chosen runs, or a delta. */
 export interface ExportOptions {
@@ -41,14 +37,53 @@ const PAGE = 200
 const METRICS_PER_LINE = 256
 const LOG_CHARS_PER_LINE = 256 * 1024
 
+/** A run with its whole history and log, as an export reads it. */
+export interface ExportRun {
+  readonly run: StoredRun
+  readonly metrics: readonly Metrics[]
+  readonly log: readonly LogEntry[]
+}
+
+/**
+ * What an export reads of a store, a page at a time. Each call reads a
+ * consistent state; the change counter orders every write (a delta holds what
+ * was written after a given value of it).
+ */
+export interface ExportView {
+  /** This database's id. */
+  id(): Promise<string>
+  /** The current time on the store's clock, epoch ms. */
+  clock(): number
+  /** The change counter now: a checkpoint a later delta continues from. */
+  changeCounter(): Promise<number>
+  /** Every study's name, in order. */
+  studyNames(): Promise<string[]>
+  /** The study of that name, or undefined. */
+  study(name: string): Promise<StoredStudy | undefined>
+  /** Up to `limit` runs of the study with seq above `afterSeq`, by seq. */
+  runPage(study: string, afterSeq: number, limit: number): Promise<ExportRun[]>
+  /** The named runs, in order; rejects with `not-exist` naming a missing one. */
+  namedRuns(names: readonly { study: string; seq: number }[]): Promise<ExportRun[]>
+  /** Studies created or changed after change `since`. */
+  changedStudies(since: number): Promise<StoredStudy[]>
+  /** Up to `limit` runs written after change `after`, in change order, with the change of the last one. */
+  changedRuns(after: number, limit: number): Promise<{ runs: ExportRun[]; last: number }>
+}
+
+/** A store that can be exported. */
+export interface Exportable {
+  /** A view of the store to export from. */
+  exportView(): ExportView
+}
+
 /** The dump of `db` selected by `options`, as a stream of gzip bytes. */
-export function exportDump(db: DexieDatabase, options: ExportOptions = {}): DumpStream {
+export function exportDump(db: Exportable, options: ExportOptions = {}): DumpStream {
   let resolveCheckpoint!: (c: Checkpoint) => void
   let rejectCheckpoint!: (e: unknown) => void
   const checkpoint = new Promise<Checkpoint>((res, rej) => { resolveCheckpoint = res; rejectCheckpoint = rej })
   checkpoint.catch(() => undefined)
   let taken: Checkpoint | undefined
-  const lines = dumpLines(db, options, (c) => { taken = c })
+  const lines = dumpLines(db.exportView(), options, (c) => { taken = c })
   const encoder = new TextEncoder()
   let out: Uint8Array[] = []
   const gzip = new Gzip({ level: options.level ?? 6 }, (chunk) => { out.push(chunk) })
@@ -88,29 +123,24 @@ export function exportDump(db: DexieDatabase, options: ExportOptions = {}): Dump
 /** Text for a batch of records, and how many runs it holds. */
 interface Batch { text: string; runs: number }
 
-async function* dumpLines(db: DexieDatabase, options: ExportOptions, onCheckpoint: (c: Checkpoint) => void): AsyncGenerator<Batch> {
-  const d = db.dexie
-  const origin = await db.id()
-  const rev = await db.guard(async () => {
-    const r = await d.meta.get('rev')
-    return r?.key === 'rev' ? r.n : 0
-  })
-  const checkpoint: Checkpoint = { db: origin, rev }
+async function* dumpLines(view: ExportView, options: ExportOptions, onCheckpoint: (c: Checkpoint) => void): AsyncGenerator<Batch> {
+  const origin = await view.id()
+  const checkpoint: Checkpoint = { db: origin, rev: await view.changeCounter() }
   onCheckpoint(checkpoint)
   const covers = coversOf(options)
   if (options.since && options.since.db !== origin) {
     throw invalid(`that checkpoint belongs to database ${options.since.db}, not to this one (${origin}): export everything instead`, 'since')
   }
-  yield { text: encodeHeader({ format: DUMP_FORMAT, version: DUMP_VERSION, origin, exported: new Date(db.clock()), covers, checkpoint }) + '\n', runs: 0 }
-  if (options.since) yield* deltaLines(db, options.since.rev)
-  else if (options.runs) yield* chosenRunLines(db, options.runs)
+  yield { text: encodeHeader({ format: DUMP_FORMAT, version: DUMP_VERSION, origin, exported: new Date(view.clock()), covers, checkpoint }) + '\n', runs: 0 }
+  if (options.since) yield* deltaLines(view, options.since.rev)
+  else if (options.runs) yield* chosenRunLines(view, options.runs)
   else {
-    const names = options.studies ?? (await d.studies.toCollection().primaryKeys())
+    const names = options.studies ?? (await view.studyNames())
     for (const name of names) {
-      const study = await d.studies.get(name)
+      const study = await view.study(name)
       if (!study) throw notExist(`no study ${name}`)
       yield { text: encodeStudy(study) + '\n', runs: 0 }
-      if (!options.definitionsOnly) yield* studyRunLines(db, name)
+      if (!options.definitionsOnly) yield* studyRunLines(view, name)
     }
   }
 }
@@ -134,63 +164,47 @@ function parseRunName(r: string | { readonly study: string; readonly seq: number
   return { study: r.slice(0, at), seq }
 }
 
-async function* studyRunLines(db: DexieDatabase, study: string): AsyncGenerator<Batch> {
+async function* studyRunLines(view: ExportView, study: string): AsyncGenerator<Batch> {
   let after = 0
   for (;;) {
-    const page = await db.guard(() => db.dexie.transaction('r', [db.dexie.runs, db.dexie.metricChunks, db.dexie.logChunks], async () => {
-      const runs = await db.dexie.runs.where('[study+seq]').between([study, after + 1], [study, Dexie.maxKey]).limit(PAGE).toArray()
-      return encodeRuns(db, runs)
-    }))
-    if (page.runs === 0) return
-    after = page.lastSeq
-    yield page
+    const runs = await view.runPage(study, after, PAGE)
+    if (runs.length === 0) return
+    after = (runs.at(-1) as ExportRun).run.seq
+    yield encodeRuns(runs)
   }
 }
 
-async function* chosenRunLines(db: DexieDatabase, chosen: ExportOptions['runs'] & object): AsyncGenerator<Batch> {
+async function* chosenRunLines(view: ExportView, chosen: ExportOptions['runs'] & object): AsyncGenerator<Batch> {
   const emitted = new Set<string>()
   for (let i = 0; i < chosen.length; i += PAGE) {
-    const names = chosen.slice(i, i + PAGE).map(parseRunName)
-    yield await db.guard(() => db.dexie.transaction('r', [db.dexie.studies, db.dexie.runs, db.dexie.metricChunks, db.dexie.logChunks], async () => {
-      const runs: RunRecord[] = []
-      for (const { study, seq } of names) {
-        const run = await db.findRun(study, seq)
-        if (!run) throw notExist(`no run ${study}:${seq}`)
-        runs.push(run)
-      }
-      const studies = await studyLines(db, runs, emitted)
-      const batch = await encodeRuns(db, runs)
-      return { text: studies + batch.text, runs: batch.runs }
-    }))
+    const runs = await view.namedRuns(chosen.slice(i, i + PAGE).map(parseRunName))
+    const studies = await studyLines(view, runs, emitted)
+    const batch = encodeRuns(runs)
+    yield { text: studies + batch.text, runs: batch.runs }
   }
 }
 
-async function* deltaLines(db: DexieDatabase, since: number): AsyncGenerator<Batch> {
-  const d = db.dexie
+async function* deltaLines(view: ExportView, since: number): AsyncGenerator<Batch> {
   const emitted = new Set<string>()
-  const changedStudies = await db.guard(() => d.studies.where('rev').above(since).toArray())
-  for (const s of changedStudies) { emitted.add(s.name); yield { text: encodeStudy(s) + '\n', runs: 0 } }
+  for (const s of await view.changedStudies(since)) { emitted.add(s.name); yield { text: encodeStudy(s) + '\n', runs: 0 } }
   let after = since
   for (;;) {
-    const page = await db.guard(() => d.transaction('r', [d.studies, d.runs, d.metricChunks, d.logChunks], async () => {
-      const runs = await d.runs.where('rev').above(after).limit(PAGE).toArray()
-      const studies = await studyLines(db, runs, emitted)
-      const batch = await encodeRuns(db, runs)
-      return { text: studies + batch.text, runs: batch.runs, lastRev: runs.at(-1)?.rev ?? after }
-    }))
-    if (page.runs === 0) return
-    after = page.lastRev
-    yield page
+    const page = await view.changedRuns(after, PAGE)
+    if (page.runs.length === 0) return
+    after = page.last
+    const studies = await studyLines(view, page.runs, emitted)
+    const batch = encodeRuns(page.runs)
+    yield { text: studies + batch.text, runs: batch.runs }
   }
 }
 
 /** Study lines for the studies of `runs` not yet written. */
-async function studyLines(db: DexieDatabase, runs: readonly RunRecord[], emitted: Set<string>): Promise<string> {
+async function studyLines(view: ExportView, runs: readonly ExportRun[], emitted: Set<string>): Promise<string> {
   let text = ''
-  for (const r of runs) {
+  for (const { run: r } of runs) {
     if (emitted.has(r.study)) continue
     emitted.add(r.study)
-    const study: StudyRecord | undefined = await db.dexie.studies.get(r.study)
+    const study = await view.study(r.study)
     if (!study) throw new DivinerError('internal', `run ${r.study}:${r.seq} has no study`)
     text += encodeStudy(study) + '\n'
   }
@@ -198,25 +212,23 @@ async function studyLines(db: DexieDatabase, runs: readonly RunRecord[], emitted
 }
 
 /** Lines for runs: each run's line, then its whole metric history and log. */
-async function encodeRuns(db: DexieDatabase, runs: readonly RunRecord[]): Promise<Batch & { lastSeq: number }> {
+function encodeRuns(runs: readonly ExportRun[]): Batch {
   const parts: string[] = []
-  for (const run of runs) {
+  for (const { run, metrics, log } of runs) {
     parts.push(encodeRun(run))
-    // Await only what reads IndexedDB: in a Dexie transaction, a long run of other awaits loses the transaction.
-    const metrics = run.mSealed ? [...(await db.sealedMetrics(run)), ...run.mTail] : run.mTail
     for (let i = 0; i < metrics.length; i += METRICS_PER_LINE) parts.push(encodeMetrics(run.id, i, metrics.slice(i, i + METRICS_PER_LINE)))
-    const log = run.lSealed ? [...(await db.sealedLog(run)), ...run.lTail] : run.lTail
     for (const [from, entries] of logLines(log)) parts.push(encodeLog(run.id, from, entries))
   }
-  return { text: parts.length ? parts.join('\n') + '\n' : '', runs: runs.length, lastSeq: runs.at(-1)?.seq ?? 0 }
+  return { text: parts.length ? parts.join('\n') + '\n' : '', runs: runs.length }
 }
 
-function* logLines(log: readonly LogEntry[]): Generator<[number, LogEntry[]]> {
+/** A log cut into lines of at most LOG_CHARS_PER_LINE characters of text (at least one entry each): [from, entries]. */
+export function* logLines(log: readonly LogEntry[], maxChars = LOG_CHARS_PER_LINE): Generator<[number, LogEntry[]]> {
   let from = 0
   while (from < log.length) {
     let chars = 0
     let end = from
-    while (end < log.length && (end === from || chars + (log[end] as LogEntry).text.length <= LOG_CHARS_PER_LINE)) {
+    while (end < log.length && (end === from || chars + (log[end] as LogEntry).text.length <= maxChars)) {
       chars += (log[end] as LogEntry).text.length
       end++
     }

@@ -41,3 +41,8 @@ export function invalid(message: string, field?: string): DivinerError {
 export function isDivinerError(e: unknown, code?: ErrorCode): e is DivinerError {
   return e instanceof DivinerError && (code === undefined || e.code === code)
 }
+
+/** Throws a DivinerError of code `aborted` when `signal` is aborted. */
+export function checkSignal(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new DivinerError('aborted', 'the operation was cancelled')
+}

@@ -2,7 +2,6 @@
  * Runs, run states and metrics (SPEC §1).
  */
 import { invalid } from './errors.js'
-import { replicateSetOf, type Trial } from './trial.js'
 import type { Values } from './values.js'
 
 /** Run states as bit flags, as in Diviner; queries take a union of them. */
@@ -55,6 +54,19 @@ export interface Run {
   readonly origin?: RunOrigin
 }
 
+/** A run without its history: what tables and leaderboards of many runs need. */
+export interface RunRow extends Omit<Run, 'metrics'> {
+  /** The last metrics entry (empty when none was reported). */
+  readonly last: Metrics
+  /** Entries in the metric history. */
+  readonly metricCount: number
+  /** Entries (timestamped chunks) in the log. */
+  readonly logCount: number
+}
+
+/** One piece of a run's log: text and the time (epoch ms) it arrived. */
+export interface LogEntry { t: number; text: string }
+
 /** What a caller gives `insertRun`: study, values and config; the rest is optional. */
 export interface NewRun {
   readonly study: string
@@ -103,21 +115,4 @@ export function parseStates(...names: string[]): RunState {
     states |= state
   }
   return states
-}
-
-/**
- * The trial one run stands for, as Diviner's `Run.Trial()`: the run's values,
- * its last metrics entry (or none), pending unless the run succeeded (a failed
- * run's trial counts as pending), and just this run and its replicate.
- */
-export function runTrial(run: Run): Trial {
-  const metrics = run.metrics.at(-1) ?? {}
-  return {
-    values: run.values,
-    metrics,
-    pending: run.state !== RunState.Success,
-    replicates: replicateSetOf(run.replicate),
-    replicateMetrics: new Map([[run.replicate, metrics]]),
-    runs: [run],
-  }
 }

@@ -4,7 +4,7 @@
  */
 import type { Database } from './database.js'
 import { invalid, isDivinerError } from './errors.js'
-import { runTrial, type Metrics, type Run, type RunState } from './run.js'
+import { RunState, type Metrics, type Run } from './run.js'
 import type { Study } from './study.js'
 import { compareValueSets, valuesKey, type Values } from './values.js'
 
@@ -76,6 +76,23 @@ export function replicateSetList(set: ReplicateSet): number[] {
 export function replicateSetComplete(set: ReplicateSet, replicates: number): boolean {
   const mask = (bit(replicates) << 1n) - 1n
   return (set & mask) === mask
+}
+
+/**
+ * The trial one run stands for, as Diviner's `Run.Trial()`: the run's values,
+ * its last metrics entry (or none), pending unless the run succeeded (a failed
+ * run's trial counts as pending), and just this run and its replicate.
+ */
+export function runTrial(run: Run): Trial {
+  const metrics = run.metrics.at(-1) ?? {}
+  return {
+    values: run.values,
+    metrics,
+    pending: run.state !== RunState.Success,
+    replicates: replicateSetOf(run.replicate),
+    replicateMetrics: new Map([[run.replicate, metrics]]),
+    runs: [run],
+  }
 }
 
 /** The latest `updated` time of the trial's runs (or -Infinity without runs), and that run's id. */

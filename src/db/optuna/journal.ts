@@ -7,7 +7,7 @@
  * by its id in an array: the file is read in time linear in its size). Memory
  * holds the trials not yet emitted, not the file.
  */
-import type { ForeignReader, MergeItem } from '../dump/import.js'
+import type { RecordReader as ForeignReader, MergeItem } from '../dump/records.js'
 import { badDump, type Line } from '../dump/lines.js'
 import {
   BadOptunaField, newTrial, optunaStudy, ParamUnion, parseDistribution, parseTime, runItems, trialRun, TrialStateCode,

@@ -4,8 +4,8 @@
  * readers, and by the import's merge (which widens an Optuna study's params as
  * a longer file brings new ones).
  */
-import type { RunHead } from '../dump/codec.js'
-import type { MergeItem } from '../dump/import.js'
+import type { RunHead } from '../dump/records.js'
+import type { MergeItem } from '../dump/records.js'
 import type { Line } from '../dump/lines.js'
 import { paramsEqual, type Param, type Params } from '../model/params.js'
 import { RunState, type Metrics } from '../model/run.js'

@@ -3,7 +3,7 @@
  * dropped file turns out to be an Optuna journal or SQLite storage; the SQLite
  * reader (and SQLite itself, WebAssembly) only for an SQLite file.
  */
-import type { ForeignReader, MergeItem } from '../dump/import.js'
+import type { RecordReader as ForeignReader, MergeItem } from '../dump/records.js'
 import { sourceStream, type DumpSource } from '../dump/lines.js'
 import { readJournal } from './journal.js'
 

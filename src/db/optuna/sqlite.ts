@@ -6,7 +6,7 @@
  * revisions v3.0.0.d and v3.2.0.a; Optuna 4.x still writes v3.2.0.a).
  */
 import type { Database, SqlValue } from 'sql.js'
-import type { MergeItem } from '../dump/import.js'
+import type { MergeItem } from '../dump/records.js'
 import { DivinerError } from '../model/errors.js'
 import {
   BadOptunaField, newTrial, optunaStudy, ParamUnion, parseDistribution, parseTime, runItems, trialRun, TRIAL_STATE_NAMES,

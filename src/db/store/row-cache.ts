@@ -21,7 +21,8 @@
  * ignored. Snapshots are retaken as rows change (at most every 30 s).
  */
 import { Dexie } from 'dexie'
-import type { DexieDatabase, RunRow } from './dexie-database.js'
+import type { DexieConnection } from './connection.js'
+import type { RunRow } from '../model/run.js'
 import { STALE_AFTER_MS } from '../model/database.js'
 import { RunState } from '../model/run.js'
 import { RowTable } from '../analysis/run-window.js'
@@ -141,7 +142,7 @@ function bySeq(rows: readonly RunRow[], seq: number): number {
 
 /** The cache of one connection. Requests are served one at a time. */
 export class RowCache {
-  private readonly db: DexieDatabase
+  private readonly db: DexieConnection
   private readonly studies = new Map<string, StudyRows>()
   private rev = -1
   private epoch = -1
@@ -157,7 +158,7 @@ export class RowCache {
   adopted = 0
   private saving: Promise<void> = Promise.resolve()
 
-  constructor(db: DexieDatabase) {
+  constructor(db: DexieConnection) {
     this.db = db
   }
 

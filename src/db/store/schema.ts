@@ -7,7 +7,8 @@
  * history costs one extra record per chunk, never one per metric point.
  */
 import { Dexie, type Table } from 'dexie'
-import type { Metrics, RunConfig, RunState } from '../model/run.js'
+import type { LogEntry, Metrics, RunConfig, RunState } from '../model/run.js'
+export type { LogEntry } from '../model/run.js'
 import type { Objective, OracleSpec } from '../model/study.js'
 import type { Params } from '../model/params.js'
 import type { Values } from '../model/values.js'
@@ -42,8 +43,6 @@ export interface StudyRecord {
   rev: number
 }
 
-/** One log entry: text and the time (epoch ms) it arrived. */
-export interface LogEntry { t: number; text: string }
 
 /** A stored run. Times are epoch milliseconds; `runtime` is milliseconds. */
 export interface RunRecord {

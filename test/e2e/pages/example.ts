@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { openDatabase } from '../../../src/db/store/dexie-database.js'
-import { importDump } from '../../../src/db/dump/import.js'
+import { importDump } from '../../../src/db/merge/import.js'
 import { RunState } from '../../../src/db/model/run.js'
 import { objectiveBetter } from '../../../src/db/model/study.js'
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { DexieDatabase } from '../../../src/db/store/dexie-database.js'
-import { importDump, type ImportProgress } from '../../../src/db/dump/import.js'
+import { importDump, type ImportProgress } from '../../../src/db/merge/import.js'
 import { DivinerError } from '../../../src/db/model/errors.js'
 import { RunState } from '../../../src/db/model/run.js'
 import { minimize } from '../../../src/db/model/study.js'

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { DexieDatabase } from '../../../src/db/store/dexie-database.js'
-import { importDump } from '../../../src/db/dump/import.js'
+import { importDump } from '../../../src/db/merge/import.js'
 import { MAX_LINE_CHARS } from '../../../src/db/dump/lines.js'
 import { RunState } from '../../../src/db/model/run.js'
 import {

@@ -5,7 +5,7 @@
  * when the origin's quota is used up) in the middle of an import.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { importDump } from '../../../src/db/dump/import.js'
+import { importDump } from '../../../src/db/merge/import.js'
 import { DexieDatabase } from '../../../src/db/store/dexie-database.js'
 import { DivinerError } from '../../../src/db/model/errors.js'
 import { handWrittenDump, olderDump } from './fuzz-cases.js'

@@ -15,7 +15,7 @@
 import fc from 'fast-check'
 import type { DexieDatabase } from '../../../src/db/store/dexie-database.js'
 import { DivinerError } from '../../../src/db/model/errors.js'
-import { importDump, type ImportSummary } from '../../../src/db/dump/import.js'
+import { importDump, type ImportSummary } from '../../../src/db/merge/import.js'
 import { seededUniform } from '../../../src/db/model/prng.js'
 import { dumpText, handWrittenDump, linesOf, mutate, olderDump, type FuzzCase, type MutationKind } from './fuzz-cases.js'
 import { build, dbPlan } from './gen.js'

@@ -8,7 +8,7 @@ import { expect } from 'vitest'
 import { DexieDatabase } from '../../../src/db/store/dexie-database.js'
 import { DivinerError } from '../../../src/db/model/errors.js'
 import { exportDump, type ExportOptions } from '../../../src/db/dump/export.js'
-import { importDump, type ImportOptions } from '../../../src/db/dump/import.js'
+import { importDump, type ImportOptions } from '../../../src/db/merge/import.js'
 import type { DumpSource } from '../../../src/db/dump/lines.js'
 
 let n = 0

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { importDump } from '../../../src/db/dump/import.js'
+import { importDump } from '../../../src/db/merge/import.js'
 import { discrete, range } from '../../../src/db/model/params.js'
 import { RunState } from '../../../src/db/model/run.js'
 import { LOG_CHUNK_CHARS, LOG_CHUNK_ENTRIES, METRIC_CHUNK } from '../../../src/db/store/schema.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { importDump } from '../../../src/db/dump/import.js'
+import { importDump } from '../../../src/db/merge/import.js'
 import { RunState } from '../../../src/db/model/run.js'
 import { discrete } from '../../../src/db/model/params.js'
 import { minimize } from '../../../src/db/model/study.js'

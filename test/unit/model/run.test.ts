@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DivinerError } from '../../../src/db/model/errors.js'
-import { parseStates, runName, runTrial, RunState, stateName } from '../../../src/db/model/run.js'
+import { parseStates, runName, RunState, stateName } from '../../../src/db/model/run.js'
+import { runTrial } from '../../../src/db/model/trial.js'
 import { replicateSetList } from '../../../src/db/model/trial.js'
 import { float, str } from '../../../src/db/model/values.js'
 import { makeRun } from './fixtures.js'

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { DivinerError, notExist } from '../../../src/db/model/errors.js'
 import { discrete } from '../../../src/db/model/params.js'
-import { runTrial, RunState, type Run } from '../../../src/db/model/run.js'
+import { RunState, type Run } from '../../../src/db/model/run.js'
+import { runTrial } from '../../../src/db/model/trial.js'
 import {
   replicatedTrial, replicateSetAdd, replicateSetComplete, replicateSetCount, replicateSetHas,
   replicateSetList, replicateSetOf, replicateSetRemove, trials,

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { importDump, type ImportProgress } from '../../../src/db/dump/import.js'
+import { importDump, type ImportProgress } from '../../../src/db/merge/import.js'
 import { RunState } from '../../../src/db/model/run.js'
 import { Clock, expectRefused, freshDb, rawSnapshot } from '../dump/helpers.js'
 

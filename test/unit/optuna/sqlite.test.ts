@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { importDump } from '../../../src/db/dump/import.js'
+import { importDump } from '../../../src/db/merge/import.js'
 import { DivinerError } from '../../../src/db/model/errors.js'
 import { RunState } from '../../../src/db/model/run.js'
 import { trialRunId } from '../../../src/db/optuna/mapping.js'

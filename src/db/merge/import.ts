@@ -1,0 +1,160 @@
+/**
+ * Importing a file into a store: one straight pipeline. The file's kind is
+ * told by its first bytes; its reader turns bytes into lines and lines into
+ * records (a Diviner dump, an Optuna journal or SQLite file); the merge
+ * applies them batch by batch through the store's `MergeTarget`, one batch
+ * committing while the next is read; the store commits the whole, or undoes
+ * it on any failure, so an import is all or nothing.
+ */
+import type { DumpSource } from '../dump/lines.js'
+import { gzipDecoding, isGzip, MultiMemberGzip, peek, taskBreaks } from '../dump/lines.js'
+import { readDump, readOrRefuse } from '../dump/reader.js'
+import type { ImportSource, MergeItem, RecordReader } from '../dump/records.js'
+import { checkAborted, Merger, type ImportSummary } from './merger.js'
+import type { MergeTarget } from './target.js'
+
+export type { ImportSummary, Rejection } from './merger.js'
+
+/** How far an import has got. */
+export interface ImportProgress {
+  /** Bytes of the source read so far. */
+  readonly bytesRead: number
+  /** The source's size, when known (a Blob or bytes; not a stream). */
+  readonly bytesTotal: number | undefined
+  /** Records (lines after the header) applied so far. */
+  readonly records: number
+}
+
+/** Options for `importDump`. */
+export interface ImportOptions {
+  /** Called after each applied batch. */
+  readonly onProgress?: (progress: ImportProgress) => void
+  /** Cancels the import; the database is left as before. */
+  readonly signal?: AbortSignal
+}
+
+/** When a batch is full: after this many runs (the first batch sooner, so a page lists the study at once), text or entries. */
+interface BatchLimits { readonly firstRuns: number; readonly runs: number; readonly chars: number; readonly entries: number }
+
+const DUMP_BATCH: BatchLimits = { firstRuns: 200, runs: 500, chars: 8 * 1024 * 1024, entries: Infinity }
+/** Another tool's file: its runs come as records in memory (no line text), so fewer, larger transactions. */
+const FOREIGN_BATCH: BatchLimits = { firstRuns: 200, runs: 2000, chars: Infinity, entries: 256 * 1024 }
+
+/**
+ * Imports a file (a dump, gzip or plain JSON Lines; an Optuna journal; an
+ * Optuna SQLite storage) into `db`, merging it with what is there. Resolves to
+ * the summary; rejects with `bad-dump` or `unsupported-version` naming the
+ * line, or `aborted`, leaving the database unchanged.
+ */
+export async function importDump(db: MergeTarget, source: DumpSource, options: ImportOptions = {}): Promise<ImportSummary> {
+  const sniffed = await sniffOptuna(source)
+  source = sniffed.source
+  const size = sourceSize(source)
+  if (sniffed.kind !== undefined) {
+    // Loaded only when such a file comes: the page's worker needs it rarely.
+    const { optunaReader } = await import('../optuna/reader.js')
+    return importWith(db, optunaReader(sniffed.kind, source), options, size)
+  }
+  // A Blob or bytes can be read again: try native gunzip first, and if the dump
+  // turns out to hold several gzip members (undone by then), read it with fflate.
+  const rereadable = !(source instanceof ReadableStream)
+  try {
+    return await importWith(db, readDump(source, rereadable ? gzipDecoding() : 'fflate'), options, size)
+  } catch (e) {
+    if (!(e instanceof MultiMemberGzip)) throw e
+    return importWith(db, readDump(source, 'fflate'), options, size)
+  }
+}
+
+function sourceSize(source: DumpSource): number | undefined {
+  if (source instanceof Uint8Array) return source.length
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return source.size
+  return undefined
+}
+
+/** Runs one import of `reader`'s records into `db`: committed whole, or undone. */
+async function importWith(db: MergeTarget, reader: RecordReader, options: ImportOptions, size: number | undefined): Promise<ImportSummary> {
+  const session = await db.beginMerge()
+  const merger = new Merger(session)
+  try {
+    await applyAll(reader, merger, options, size)
+    await session.commit(merger.changedStudies())
+  } catch (e) {
+    await session.rollback(e)
+    throw e
+  } finally {
+    session.announce(merger.changedStudies())
+  }
+  return merger.summary(reader.bytesRead(), reader.kind)
+}
+
+/** Applies the reader's records batch by batch; at most one batch is in flight while the next is read. */
+async function applyAll(reader: RecordReader, merger: Merger, options: ImportOptions, size: number | undefined): Promise<void> {
+  const limits = reader.kind === 'diviner-dump' ? DUMP_BATCH : FOREIGN_BATCH
+  let batch: MergeItem[] = []
+  let runs = 0
+  let chars = 0
+  let entries = 0
+  let applying: Promise<void> = Promise.resolve()
+  let appliedBytes = 0
+  let reported = 0
+  const report = () => {
+    if (merger.records === reported || options.signal?.aborted) return
+    reported = merger.records
+    options.onProgress?.({ bytesRead: appliedBytes, bytesTotal: size, records: merger.records })
+  }
+  const flush = async () => {
+    checkAborted(options.signal)
+    await applying
+    const cut = reader.bytesRead()
+    applying = merger.apply(batch).then(() => { appliedBytes = cut; report() })
+    applying.catch(() => undefined)
+    batch = []
+    runs = chars = entries = 0
+  }
+  const full = () => runs >= (merger.batches === 0 ? limits.firstRuns : limits.runs) || chars >= limits.chars || entries >= limits.entries
+  const breathe = taskBreaks()
+  try {
+    for await (const items of reader.records) {
+      checkAborted(options.signal)
+      await breathe()
+      for (const item of items) {
+        batch.push(item)
+        const r = item.record
+        chars += item.line.text.length
+        if (r.type === 'run') runs++
+        else if (r.type === 'metrics' || r.type === 'log') entries += r.entries.length
+        if (full()) await flush()
+      }
+    }
+    await flush()
+    await applying
+  } catch (e) {
+    await applying.catch(() => undefined)
+    throw e
+  }
+  report()
+}
+
+/**
+ * What an Optuna file looks like, from its first bytes: SQLite's header, or a
+ * first non-empty line that is a JSON object starting with "op_code" (as
+ * Optuna's JournalFileBackend writes every line). `source` is the source to
+ * read from now (a stream has been partly read to look).
+ */
+async function sniffOptuna(source: DumpSource): Promise<{ kind: Exclude<ImportSource, 'diviner-dump'> | undefined; source: DumpSource }> {
+  const N = 512
+  let head: Uint8Array
+  if (source instanceof Uint8Array) head = source.subarray(0, N)
+  else if (typeof Blob !== 'undefined' && source instanceof Blob) head = new Uint8Array(await source.slice(0, N).arrayBuffer())
+  else {
+    const peeked = await readOrRefuse(() => peek(source as ReadableStream<Uint8Array>, N), 1)
+    head = peeked.head
+    source = peeked.stream
+  }
+  if (isGzip(head)) return { kind: undefined, source }
+  const text = new TextDecoder().decode(head)
+  if (text.startsWith('SQLite format 3\0')) return { kind: 'optuna-sqlite', source }
+  if (/^(\uFEFF)?\s*\{\s*"op_code"\s*:/.test(text)) return { kind: 'optuna-journal', source }
+  return { kind: undefined, source }
+}

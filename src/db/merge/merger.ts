@@ -1,0 +1,244 @@
+/**
+ * The merge of SPEC §4, store-agnostic: it applies records to a store batch by
+ * batch through `MergeSession`, deciding per record what changes, and keeps the
+ * import's tallies for its summary.
+ */
+import { DivinerError } from '../model/errors.js'
+import { studiesEquivalent, type Study } from '../model/study.js'
+import type { DumpRecord, ImportSource, MergeItem, MergeRecord, RunHead } from '../dump/records.js'
+import { badDump, type Line } from '../dump/lines.js'
+import { widenStudy } from '../optuna/mapping.js'
+import { descriptionPrecedes, headWins, type StudyDescription } from './rules.js'
+import type { MergeBatch, MergeSession } from './target.js'
+
+/** One run the import did not take, and why. */
+export interface Rejection {
+  /** `study:seq` as the dump names it. */
+  readonly run: string
+  readonly id: string
+  readonly reason: string
+}
+
+/** What an import did (SPEC §6). */
+export interface ImportSummary {
+  /** What kind of file was read: a Diviner dump, an Optuna JournalStorage log or an Optuna RDB storage (SQLite). */
+  readonly source: ImportSource
+  /** The ids of the databases the dump came from. */
+  readonly origins: string[]
+  readonly studies: { added: number; updated: number; unchanged: number; conflicts: number }
+  readonly runs: { added: number; updated: number; unchanged: number; rejected: number }
+  /** Each conflicting study and why. */
+  readonly conflicts: { study: string; reason: string }[]
+  /** Rejected runs with reasons (the first 1,000). */
+  readonly rejections: Rejection[]
+  readonly records: number
+  readonly bytes: number
+}
+
+const MAX_LISTED_REJECTIONS = 1000
+
+type StudyOutcome = 'added' | 'existing' | 'conflict'
+type RunOutcome = 'added' | 'updated' | 'unchanged' | 'rejected'
+
+/** Merges batches of records into a store, keeping the import's tallies. */
+export class Merger {
+  /** Records (lines after the header) applied so far. */
+  records = 0
+  /** Batches applied so far. */
+  batches = 0
+  private readonly origins = new Set<string>()
+  private readonly studyOutcome = new Map<string, StudyOutcome>()
+  private readonly studyChanged = new Set<string>()
+  private readonly conflicts: { study: string; reason: string }[] = []
+  private readonly runOutcome = new Map<string, RunOutcome>()
+  private readonly rejections: Rejection[] = []
+  private rejected = 0
+
+  constructor(private readonly session: MergeSession) {}
+
+  /** Applies one batch atomically; followers hear of the studies it changed. */
+  async apply(items: readonly MergeItem[]): Promise<void> {
+    if (items.length === 0) return
+    const names = new Set<string>()
+    const ids = new Set<string>()
+    let records = 0
+    for (const { record: r } of items) {
+      if (r.type !== 'header') records++
+      if (r.type === 'study' || r.type === 'foreign-study') names.add(r.study.name)
+      else if (r.type === 'run') { names.add(r.run.study); ids.add(r.run.id) } else if (r.type !== 'header') ids.add(r.run)
+    }
+    await this.session.apply([...names], [...ids], (batch) => {
+      for (const { record, line } of items) this.applyRecord(batch, record, line)
+    })
+    this.batches++
+    this.records += records
+    this.session.announce([...names].filter((name) => this.studyChanged.has(name)))
+  }
+
+  private applyRecord(batch: MergeBatch, record: MergeRecord, line: Line): void {
+    switch (record.type) {
+      case 'header': this.origins.add(record.header.origin); return
+      case 'study': this.applyStudy(batch, record.study, record.created); return
+      case 'foreign-study': this.applyForeignStudy(batch, record.study, record.created); return
+      case 'run': this.applyRun(batch, record.run); return
+      case 'metrics':
+      case 'log': this.applyHistory(batch, record, line)
+    }
+  }
+
+  private applyStudy(batch: MergeBatch, study: Study, created: number): void {
+    const local = batch.study(study.name)
+    const incoming: StudyDescription = {
+      replicates: study.replicates ?? 0, description: study.description ?? '', oracle: study.oracle ?? { name: 'grid' }, created,
+    }
+    if (!local) {
+      batch.putStudy({ name: study.name, objective: study.objective, params: study.params, ...incoming, counter: 0 })
+      this.studyOutcome.set(study.name, 'added')
+      return
+    }
+    if (this.studyOutcome.get(study.name) === 'conflict') return
+    if (!studiesEquivalent(local, study)) {
+      this.conflict(study.name, `study ${study.name} here has a different objective or params than the dump's; kept this one, rejected the dump's runs`)
+      return
+    }
+    if (!this.studyOutcome.has(study.name)) this.studyOutcome.set(study.name, 'existing')
+    if (descriptionPrecedes(incoming, local)) {
+      batch.putStudy({ ...local, ...incoming })
+      this.studyChanged.add(study.name)
+    }
+  }
+
+  private conflict(study: string, reason: string): void {
+    this.studyOutcome.set(study, 'conflict')
+    this.conflicts.push({ study, reason })
+  }
+
+  /** A study from another tool's file: added, or widened when the study here came from the same source, else a conflict. */
+  private applyForeignStudy(batch: MergeBatch, study: Study, created: number): void {
+    const source = (study.oracle as { source?: unknown } | undefined)?.source
+    if (typeof source === 'string') this.origins.add(source)
+    const local = batch.study(study.name)
+    if (!local) { this.applyStudy(batch, study, created); return }
+    if (this.studyOutcome.get(study.name) === 'conflict') return
+    const merged = widenStudy(local, study)
+    if (!merged) {
+      const tool = String(source).startsWith('optuna:') ? 'Optuna' : 'imported'
+      this.conflict(study.name, `study ${study.name} here is not the same ${tool} study as the file's (${String(source)}); kept this one, rejected the file's runs`)
+      return
+    }
+    if (!this.studyOutcome.has(study.name)) this.studyOutcome.set(study.name, 'existing')
+    if (!studiesEquivalent(local, merged) || merged.description !== local.description) {
+      batch.putStudy({ ...local, params: merged.params, description: merged.description ?? local.description, oracle: merged.oracle ?? local.oracle })
+      this.studyChanged.add(study.name)
+    }
+  }
+
+  /**
+   * Rejects a run line. A run that an earlier line of this import already took
+   * stays taken (its later history lines still apply); the line is ignored.
+   */
+  private reject(head: Pick<RunHead, 'study' | 'seq' | 'id'>, reason: string): void {
+    if (this.runOutcome.has(head.id)) return
+    this.runOutcome.set(head.id, 'rejected')
+    this.rejected++
+    if (this.rejections.length < MAX_LISTED_REJECTIONS) this.rejections.push({ run: `${head.study}:${head.seq}`, id: head.id, reason })
+  }
+
+  private applyRun(batch: MergeBatch, head: RunHead): void {
+    if (this.studyOutcome.get(head.study) === 'conflict') {
+      this.reject(head, `study ${head.study} conflicts with the one here`)
+      return
+    }
+    const study = batch.study(head.study)
+    if (!study) {
+      this.reject(head, `study ${head.study} is neither in the dump nor here`)
+      return
+    }
+    const local = batch.run(head.id)
+    if (!local) {
+      // The run keeps its seq where that seq is free here, else takes the next one.
+      const seq = head.seq > study.counter ? head.seq : study.counter + 1
+      batch.putStudy({ ...study, counter: seq })
+      batch.putRun({
+        id: head.id, study: head.study, seq, origin: head.origin, values: head.values, replicate: head.replicate,
+        state: head.state, status: head.status, config: head.config, created: head.created, updated: head.updated,
+        runtime: head.runtime, retries: head.retries, mCount: 0, lCount: 0,
+      })
+      this.taken(head.id, 'added')
+      this.studyChanged.add(head.study)
+      return
+    }
+    if (local.study !== head.study) {
+      this.reject(head, `run ${head.id} belongs to study ${local.study} here`)
+      return
+    }
+    this.taken(head.id, 'unchanged')
+    if (headWins(head, local)) {
+      batch.putRun({ ...local, state: head.state, status: head.status, updated: head.updated, runtime: head.runtime, retries: head.retries })
+      this.changed(head.id, head.study)
+    }
+  }
+
+  /**
+   * Notes that a run line was taken. A run an earlier line rejected (its study
+   * came later in the dump) is taken after all: it no longer counts as rejected,
+   * and its history lines from here on apply.
+   */
+  private taken(id: string, outcome: 'added' | 'unchanged'): void {
+    const was = this.runOutcome.get(id)
+    if (was === 'rejected') {
+      this.rejected--
+      const listed = this.rejections.findIndex((r) => r.id === id)
+      if (listed >= 0) this.rejections.splice(listed, 1)
+    }
+    if (was === undefined || was === 'rejected') this.runOutcome.set(id, outcome)
+  }
+
+  private changed(id: string, study: string): void {
+    if (this.runOutcome.get(id) === 'unchanged') this.runOutcome.set(id, 'updated')
+    this.studyChanged.add(study)
+  }
+
+  /** Appends the entries of a history line beyond what the run has (histories merge by index). */
+  private applyHistory(batch: MergeBatch, record: DumpRecord & { type: 'metrics' | 'log' }, line: Line): void {
+    if (this.runOutcome.get(record.run) === 'rejected') return
+    const local = batch.run(record.run)
+    if (!local) throw badDump(line.no, `${record.type} for run ${record.run}, which is neither earlier in the dump nor here`)
+    const have = record.type === 'metrics' ? local.mCount : local.lCount
+    if (record.from > have) {
+      const what = record.type === 'metrics' ? 'metric history' : 'log'
+      throw badDump(line.no, `the ${what} of run ${record.run} continues at entry ${record.from}, but neither the dump before this line nor this database has entries ${have}..${record.from - 1}`)
+    }
+    if (record.entries.length - (have - record.from) <= 0) return
+    if (record.type === 'metrics') batch.appendMetrics(local.id, record.entries.slice(have - record.from))
+    else batch.appendLog(local.id, record.entries.slice(have - record.from))
+    this.changed(local.id, local.study)
+  }
+
+  /** The studies whose data the import changed so far. */
+  changedStudies(): ReadonlySet<string> {
+    return this.studyChanged
+  }
+
+  /** The summary of what was applied, given the bytes read and the kind of file. */
+  summary(bytes: number, source: ImportSource): ImportSummary {
+    const studies = { added: 0, updated: 0, unchanged: 0, conflicts: 0 }
+    for (const [name, outcome] of this.studyOutcome) {
+      if (outcome === 'added') studies.added++
+      else if (outcome === 'conflict') studies.conflicts++
+      else if (this.studyChanged.has(name)) studies.updated++
+      else studies.unchanged++
+    }
+    const runs = { added: 0, updated: 0, unchanged: 0, rejected: this.rejected }
+    for (const outcome of this.runOutcome.values()) if (outcome !== 'rejected') runs[outcome]++
+    return {
+      source, origins: [...this.origins], studies, runs, conflicts: this.conflicts,
+      rejections: this.rejections, records: this.records, bytes,
+    }
+  }
+}
+
+/** Throws a DivinerError of code `aborted` when the import was cancelled (its batches are then undone). */
+export function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new DivinerError('aborted', 'the import was cancelled; the database is as it was before')
+}

@@ -1,0 +1,151 @@
+/**
+ * One batch of an import on IndexedDB: the records it reads and writes, inside
+ * one transaction, and the undo record that lets the import be taken back.
+ */
+import type { LogEntry, Metrics } from '../model/run.js'
+import type { StoredRun, StoredStudy } from '../dump/records.js'
+import type { MergeBatch } from '../merge/target.js'
+import type { DexieConnection } from './connection.js'
+import { appendLogEntries, appendMetricEntries } from './history.js'
+import type { LogChunkRecord, MetricChunkRecord, RunRecord, StudyRecord, UndoRecord } from './schema.js'
+
+/**
+ * The ids of every run in the database, as an import knows them to save reading
+ * runs that are not there (on a first import, none are): read by its first
+ * batch (none, or all of at most `KNOWN_RUNS_MAX`), plus the runs each batch
+ * writes, as long as the change counter `rev` is where the import's last batch
+ * left it (nothing else wrote a run since: every write of a run takes a rev; a
+ * rollback elsewhere only puts back or removes runs, so the ids stay a superset).
+ */
+export interface KnownRuns { readonly ids: Set<string>; rev: number }
+
+const KNOWN_RUNS_MAX = 50_000
+
+/** The records one batch reads and writes, and its undo record. */
+export class DexieBatch implements MergeBatch {
+  private readonly studies = new Map<string, StudyRecord | undefined>()
+  private readonly runs = new Map<string, RunRecord | undefined>()
+  private readonly priorStudies = new Map<string, StudyRecord | undefined>()
+  private readonly priorRuns = new Map<string, RunRecord | undefined>()
+  private readonly dirtyStudies = new Set<string>()
+  private readonly dirtyRuns = new Set<string>()
+  /** Runs whose record and tails this batch may change in place (the prior versions stay intact for undo). */
+  private readonly ownedRuns = new Set<string>()
+  private readonly sealedMetrics: MetricChunkRecord[] = []
+  private readonly sealedLogs: LogChunkRecord[] = []
+  /** After `write`: the first rev it took, how many, and the run records it wrote. */
+  firstRev = 0
+  revs = 0
+  written: RunRecord[] = []
+
+  constructor(private readonly db: DexieConnection, private readonly importId: string, private readonly batch: number) {}
+
+  /**
+   * Reads the studies and runs the batch names; resolves to the run ids known
+   * after it (undefined once unknown). Runs not among known ids are not read:
+   * they are not there.
+   */
+  async load(names: readonly string[], ids: readonly string[], known: KnownRuns | undefined): Promise<KnownRuns | undefined> {
+    const d = this.db.dexie
+    const studies = d.studies.bulkGet([...names])
+    if (known && known.rev < 0) {
+      // The first batch: every id, when there are few runs.
+      const count = await d.runs.count()
+      known = count === 0 ? known : count <= KNOWN_RUNS_MAX ? { ids: new Set(await d.runs.toCollection().primaryKeys()), rev: -1 } : undefined
+    } else if (known) {
+      // Still known if nothing was written since this import's last batch.
+      const rev = await d.meta.get('rev')
+      if ((rev?.key === 'rev' ? rev.n : 0) !== known.rev) known = undefined
+    }
+    const read = known ? ids.filter((id) => known.ids.has(id)) : ids
+    const runs = read.length ? await d.runs.bulkGet([...read]) : []
+    read.forEach((id, i) => this.runs.set(id, runs[i]))
+    for (const id of ids) this.priorRuns.set(id, this.runs.get(id))
+    for (const [id, rec] of this.priorRuns) if (!rec) this.runs.set(id, undefined)
+    const got = await studies
+    names.forEach((n, i) => { this.studies.set(n, got[i]); this.priorStudies.set(n, got[i]) })
+    return known
+  }
+
+  study(name: string): StoredStudy | undefined { return this.studies.get(name) }
+  run(id: string): StoredRun | undefined { return this.runs.get(id) }
+
+  /** The studies this batch creates (none of that name was there before it). */
+  createdStudies(): string[] {
+    return [...this.dirtyStudies].filter((name) => !this.priorStudies.get(name))
+  }
+
+  putStudy(study: StoredStudy): void {
+    const prior = this.studies.get(study.name)
+    this.studies.set(study.name, { ...study, rev: prior?.rev ?? 0 })
+    this.dirtyStudies.add(study.name)
+  }
+
+  putRun(run: StoredRun): void {
+    const local = this.runs.get(run.id)
+    if (!local) {
+      this.runs.set(run.id, { ...run, mCount: 0, mSealed: 0, mTail: [], lCount: 0, lSealed: 0, lTail: [], touched: 0, rev: 0 })
+      this.dirtyRuns.add(run.id)
+      this.ownedRuns.add(run.id)
+      return
+    }
+    const rec = this.editRun(local)
+    rec.state = run.state
+    rec.status = run.status
+    rec.updated = run.updated
+    rec.runtime = run.runtime
+    rec.retries = run.retries
+  }
+
+  appendMetrics(id: string, entries: readonly Metrics[]): void {
+    const rec = this.editRun(this.stored(id))
+    this.sealedMetrics.push(...appendMetricEntries(rec, entries))
+  }
+
+  appendLog(id: string, entries: readonly LogEntry[]): void {
+    const rec = this.editRun(this.stored(id))
+    this.sealedLogs.push(...appendLogEntries(rec, entries))
+  }
+
+  private stored(id: string): RunRecord {
+    const rec = this.runs.get(id)
+    if (!rec) throw new Error(`run ${id} is not in this batch`)
+    return rec
+  }
+
+  /** The run's record, made safe to change in place (the prior version stays intact for undo). */
+  private editRun(rec: RunRecord): RunRecord {
+    if (this.ownedRuns.has(rec.id)) return rec
+    const copy = { ...rec, mTail: [...rec.mTail], lTail: [...rec.lTail] }
+    this.runs.set(copy.id, copy)
+    this.dirtyRuns.add(copy.id)
+    this.ownedRuns.add(copy.id)
+    return copy
+  }
+
+  /** Writes what the batch changed, with its undo record, in the running transaction. */
+  async write(): Promise<void> {
+    const d = this.db.dexie
+    const now = this.db.clock()
+    this.revs = this.dirtyStudies.size + this.dirtyRuns.size
+    let rev = await this.db.nextRev(this.revs)
+    this.firstRev = rev
+    const studies = [...this.dirtyStudies].map((n) => ({ ...(this.studies.get(n) as StudyRecord), rev: rev++ }))
+    const runs = [...this.dirtyRuns].map((id) => ({ ...(this.runs.get(id) as RunRecord), touched: now, rev: rev++ }))
+    const undo: UndoRecord = {
+      importId: this.importId, batch: this.batch,
+      insertedStudies: studies.filter((s) => !this.priorStudies.get(s.name)).map((s) => s.name),
+      insertedRuns: runs.filter((r) => !this.priorRuns.get(r.id)).map((r) => r.id),
+      insertedMetricChunks: this.sealedMetrics.map((c) => [c.run, c.chunk]),
+      insertedLogChunks: this.sealedLogs.map((c) => [c.run, c.chunk]),
+      priorStudies: studies.map((s) => this.priorStudies.get(s.name)).filter((s): s is StudyRecord => s !== undefined),
+      priorRuns: runs.map((r) => this.priorRuns.get(r.id)).filter((r): r is RunRecord => r !== undefined),
+    }
+    await d.undo.add(undo)
+    if (studies.length) await d.studies.bulkPut(studies)
+    if (runs.length) await d.runs.bulkPut(runs)
+    this.written = runs
+    if (this.sealedMetrics.length) await d.metricChunks.bulkPut(this.sealedMetrics)
+    if (this.sealedLogs.length) await d.logChunks.bulkPut(this.sealedLogs)
+  }
+}

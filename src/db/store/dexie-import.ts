@@ -1,0 +1,185 @@
+/**
+ * Imports on IndexedDB, all or nothing (docs/dump-format.md, "Atomicity").
+ *
+ * A dump larger than one transaction is applied batch by batch, each batch in
+ * one IndexedDB transaction that awaits nothing but IndexedDB, and each batch
+ * also writes an undo record (the keys it inserted, the prior versions of the
+ * records it replaced) in that same transaction. An `imports` record, written
+ * in the transaction of the first batch, marks the import as in progress. If
+ * anything fails, the undo records are applied newest first and the database
+ * is as before; on success the undo records and the marker are deleted in one
+ * transaction, the commit point. An import interrupted by a crash or a closed
+ * tab leaves its marker behind, and the next connection to open the database
+ * undoes it (`recoverImports`).
+ */
+import { Dexie } from 'dexie'
+import { DivinerError, isDivinerError } from '../model/errors.js'
+import { newId } from '../model/ids.js'
+import type { MergeBatch, MergeSession } from '../merge/target.js'
+import { DexieBatch, type KnownRuns } from './dexie-batch.js'
+import type { DexieConnection } from './connection.js'
+import { toRow, type RowCache } from './row-cache.js'
+
+/** Imports in progress in this JavaScript realm (where Web Locks are missing). */
+const liveImports = new Set<string>()
+
+function lockName(importId: string): string {
+  return `diviner-import:${importId}`
+}
+
+function webLocks(): LockManager | undefined {
+  return typeof navigator !== 'undefined' ? navigator.locks : undefined
+}
+
+/**
+ * Starts an import into `db`: an earlier import whose undo could not finish (a
+ * full disk) is undone first, and this one holds a lock (a Web Lock, or a mark
+ * in this realm) so that no other connection undoes it while it runs.
+ */
+export async function beginDexieMerge(db: DexieConnection, rowCache: RowCache): Promise<MergeSession> {
+  const localId = await db.id() // opens the database on first use
+  await recoverImports(db)
+  const importId = newId()
+  let release: () => void = () => undefined
+  const locks = webLocks()
+  if (locks) {
+    const held = new Promise<void>((resolve) => { release = resolve })
+    await new Promise<void>((acquired) => { void locks.request(lockName(importId), () => { acquired(); return held }) })
+  } else {
+    liveImports.add(importId)
+    release = () => liveImports.delete(importId)
+  }
+  return new DexieMergeSession(db, rowCache, importId, localId, release)
+}
+
+class DexieMergeSession implements MergeSession {
+  private batches = 0
+  /** The rollback epoch when the first batch was applied. */
+  private epoch = 0
+  /** The ids of every run in the database, while known (see `KnownRuns`). */
+  private known: KnownRuns | undefined = { ids: new Set(), rev: -1 }
+
+  constructor(private readonly db: DexieConnection, private readonly rowCache: RowCache, private readonly importId: string, readonly localId: string, private readonly release: () => void) {}
+
+  async apply(names: readonly string[], ids: readonly string[], merge: (batch: MergeBatch) => void): Promise<void> {
+    const d = this.db.dexie
+    const batchNo = this.batches
+    const tx = await this.db.guard(() => d.transaction('rw', [d.studies, d.runs, d.metricChunks, d.logChunks, d.meta, d.undo, d.imports], async () => {
+      const tx = new DexieBatch(this.db, this.importId, batchNo)
+      this.known = await tx.load(names, ids, this.known)
+      merge(tx)
+      if (batchNo === 0) {
+        await d.imports.put({ id: this.importId, started: this.db.clock() })
+        const epoch = await d.meta.get('epoch')
+        this.epoch = epoch?.key === 'epoch' ? epoch.n : 0
+      }
+      await tx.write()
+      return tx
+    }))
+    if (this.known) {
+      this.known.rev = tx.firstRev + tx.revs - 1
+      for (const rec of tx.written) this.known.ids.add(rec.id)
+    }
+    this.batches++
+    // The batch is in. This connection's row cache takes its rows, so listing them reads nothing back (a
+    // rollback bumps the epoch, which empties the cache).
+    const rows = tx.written.map((rec) => ({ row: toRow(rec, this.localId), rev: rec.rev }))
+    this.rowCache.adopt(rows, tx.revs, tx.firstRev - 1, this.epoch, new Set(tx.createdStudies())).catch(() => undefined)
+  }
+
+  announce(studies: Iterable<string>): void {
+    for (const name of studies) this.db.notify(name)
+  }
+
+  async commit(changed: ReadonlySet<string>): Promise<void> {
+    const d = this.db.dexie
+    await this.db.guard(() => d.transaction('rw', d.imports, d.undo, async () => {
+      await d.undo.where('[importId+batch]').between([this.importId, Dexie.minKey], [this.importId, Dexie.maxKey]).delete()
+      await d.imports.delete(this.importId)
+    }))
+    this.release()
+    // Committed: large studies it brought are snapshot for the next page (in the background).
+    this.rowCache.settle(changed).catch(() => undefined)
+  }
+
+  async rollback(cause: unknown): Promise<void> {
+    try {
+      if (this.batches > 0) await rollback(this.db, this.importId)
+    } catch (undoError) {
+      throw undoPending(cause, undoError)
+    } finally {
+      this.release()
+    }
+  }
+}
+
+/**
+ * The error to report when an import failed with `e` and its undo then failed
+ * with `undoError` (on a full disk, putting back replaced records needs room):
+ * the import's own error (or the undo's, when the import's is not a
+ * DivinerError), saying that the rest is undone later. The import's marker
+ * stays: the next import, or the next opening of the database, finishes the
+ * undo (recoverImports).
+ */
+function undoPending(e: unknown, undoError: unknown): unknown {
+  const cause = isDivinerError(e) ? e : undoError
+  if (!isDivinerError(cause)) return e
+  const why = undoError instanceof Error ? undoError.message : String(undoError)
+  const because = why === cause.message ? '' : ` (${why})`
+  return new DivinerError(cause.code, `${cause.message}. Part of what was imported could not be undone yet${because}: it is undone when the page next opens or imports, so reload once there is room`, { ...cause.details, undoPending: true })
+}
+
+/** Undoes every applied batch of an import, newest first, then forgets it. */
+async function rollback(db: DexieConnection, importId: string): Promise<void> {
+  const d = db.dexie
+  const undoOf = () => d.undo.where('[importId+batch]').between([importId, Dexie.minKey], [importId, Dexie.maxKey])
+  // Records go back to older revs: caches of rows (row-cache.ts) must start afresh.
+  const newEpoch = async () => {
+    const epoch = await d.meta.get('epoch')
+    await d.meta.put({ key: 'epoch', n: (epoch?.key === 'epoch' ? epoch.n : 0) + 1 })
+  }
+  for (;;) {
+    const last = await db.guard(() => undoOf().last())
+    if (!last) {
+      await db.guard(() => d.imports.delete(importId))
+      return
+    }
+    // Each step in two transactions: first remove what the batch inserted (deletes
+    // only, which a full disk allows), then put back what it replaced, mark the
+    // change for row caches and forget the step. Both are idempotent, so a step
+    // interrupted between them is done again.
+    await db.guard(() => d.transaction('rw', [d.studies, d.runs, d.metricChunks, d.logChunks], async () => {
+      await d.runs.bulkDelete(last.insertedRuns)
+      await d.studies.bulkDelete(last.insertedStudies)
+      await d.metricChunks.bulkDelete(last.insertedMetricChunks)
+      await d.logChunks.bulkDelete(last.insertedLogChunks)
+    }))
+    await db.guard(() => d.transaction('rw', [d.studies, d.runs, d.undo, d.meta], async () => {
+      await newEpoch()
+      await d.runs.bulkPut(last.priorRuns)
+      await d.studies.bulkPut(last.priorStudies)
+      await d.undo.delete([importId, last.batch])
+    }))
+  }
+}
+
+/**
+ * Undoes imports that were interrupted (a crash, a closed tab) and are no longer
+ * running anywhere. Runs when a database is opened.
+ */
+export async function recoverImports(db: DexieConnection): Promise<number> {
+  const pending = await db.dexie.imports.toArray()
+  let recovered = 0
+  for (const { id } of pending) {
+    const locks = webLocks()
+    if (locks) {
+      await locks.request(lockName(id), { ifAvailable: true }, async (lock) => {
+        if (lock) { await rollback(db, id); recovered++ }
+      })
+    } else if (!liveImports.has(id)) {
+      await rollback(db, id)
+      recovered++
+    }
+  }
+  return recovered
+}

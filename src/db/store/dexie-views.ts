@@ -1,0 +1,50 @@
+/**
+ * Stored records as the Database shows them (a run's reported state, the
+ * public Run and StudyInfo), and storage failures as errors a user can act on.
+ */
+import type { StudyInfo } from '../model/database.js'
+import { STALE_AFTER_MS } from '../model/database.js'
+import { DivinerError } from '../model/errors.js'
+import { RunState, type Metrics, type Run } from '../model/run.js'
+import type { RunRecord, StudyRecord } from './schema.js'
+
+/** The state a run is reported in: failure when pending with a keepalive older than 60 s. */
+export function reportedState(rec: Pick<RunRecord, 'state' | 'updated'>, now: number): RunState {
+  return rec.state === RunState.Pending && now - rec.updated > STALE_AFTER_MS ? RunState.Failure : rec.state
+}
+
+/** The public view of a stored study. */
+export function toStudyInfo(rec: StudyRecord, lastTouched: number): StudyInfo {
+  const study: StudyInfo = {
+    name: rec.name, objective: rec.objective, params: rec.params, replicates: rec.replicates,
+    description: rec.description, oracle: rec.oracle,
+    created: new Date(rec.created), activity: new Date(Math.max(rec.created, lastTouched)),
+  }
+  return study
+}
+
+/** The public view of a stored run, given the sealed part of its metric history. */
+export function toRun(rec: RunRecord, localId: string, sealed: readonly Metrics[], now: number): Run {
+  const run: Run = {
+    id: rec.id, study: rec.study, seq: rec.seq, values: rec.values, replicate: rec.replicate,
+    state: reportedState(rec, now), status: rec.status, config: rec.config,
+    created: new Date(rec.created), updated: new Date(rec.updated), runtime: rec.runtime, retries: rec.retries,
+    metrics: sealed.length ? [...sealed, ...rec.mTail] : rec.mTail,
+  }
+  return rec.origin.db === localId && rec.origin.seq === rec.seq ? run : { ...run, origin: rec.origin }
+}
+
+function isQuotaError(e: unknown): boolean {
+  const err = e as { name?: string; inner?: { name?: string }; failures?: unknown } | null
+  // A bulk write reports the failures of its requests (Dexie's BulkError), a transaction its cause (inner).
+  const failures = Array.isArray(err?.failures) ? err.failures as unknown[] : []
+  return err?.name === 'QuotaExceededError' || err?.inner?.name === 'QuotaExceededError' || failures.some(isQuotaError)
+}
+
+/** Maps a storage failure to a DivinerError a user can act on; other errors pass through. */
+export function storageError(e: unknown): unknown {
+  if (isQuotaError(e)) {
+    return new DivinerError('quota', 'the browser refused to store more data (storage quota exceeded): free disk space or delete old studies, then try again')
+  }
+  return e
+}
