@@ -3,7 +3,27 @@ import { playwright } from '@vitest/browser-playwright'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 import { precache } from './src/ui/sw/precache-plugin.js'
-import { chromiumArgs, chromiumPath } from './test/chromium.js'
+import { chromium, chromiumArgs } from './test/chromium.js'
+import type { SummaryReporterOptions } from './test/summary-reporter.js'
+
+/** The suites that drive a browser: without one they are kept in name only, with no tests. */
+const browserSuites = ['browser', 'e2e']
+
+/** Under CI a suite that cannot run fails the run; elsewhere it is reported as not run. */
+const ci = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI.toLowerCase())
+
+/** For the summary reporter: which suites cannot run and why (nothing when a browser was found). */
+const summary: SummaryReporterOptions = chromium.path === undefined
+  ? { notRun: browserSuites, reason: chromium.problem, required: ci }
+  : {}
+
+/**
+ * A suite that needs the browser none was found for: it holds no tests, yet
+ * `--project <name>` still selects it, and the summary reporter says it did not run.
+ */
+function withoutBrowser(name: string) {
+  return { test: { name, include: [] } }
+}
 
 export default defineConfig({
   // Relative asset URLs: the built site works from any sub-path of a static host.
@@ -14,7 +34,7 @@ export default defineConfig({
   optimizeDeps: { include: ['dexie', 'comlink', 'fflate', 'fast-check'] },
   build: { target: 'es2022', sourcemap: true },
   test: {
-    reporters: ['default', './test/summary-reporter.ts'],
+    reporters: ['default', ['./test/summary-reporter.ts', summary]],
     projects: [
       {
         extends: true,
@@ -26,7 +46,7 @@ export default defineConfig({
           testTimeout: 30_000,
         },
       },
-      {
+      chromium.path === undefined ? withoutBrowser('browser') : {
         extends: true,
         test: {
           name: 'browser',
@@ -36,12 +56,12 @@ export default defineConfig({
             enabled: true,
             headless: true,
             screenshotFailures: false,
-            provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
+            provider: playwright({ launchOptions: { executablePath: chromium.path, args: chromiumArgs } }),
             instances: [{ browser: 'chromium' }],
           },
         },
       },
-      {
+      chromium.path === undefined ? withoutBrowser('e2e') : {
         extends: true,
         test: {
           name: 'e2e',

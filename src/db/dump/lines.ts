@@ -67,9 +67,15 @@ export async function peek(stream: ReadableStream<Uint8Array>, n: number): Promi
  */
 export type Decoding = 'text' | 'fflate' | 'native'
 
-/** The fastest decoding this platform offers for gzip bytes. */
+/**
+ * The fastest decoding this platform offers for gzip bytes that can be
+ * stopped early: the browser's DecompressionStream, else fflate. (Node's
+ * DecompressionStream keeps pushing into a cancelled stream, an uncaught
+ * error in Node 20, so Node reads gzip with fflate.)
+ */
 export function gzipDecoding(): Decoding {
-  return typeof DecompressionStream === 'function' ? 'native' : 'fflate'
+  const node = typeof process !== 'undefined' && typeof process.versions?.node === 'string'
+  return typeof DecompressionStream === 'function' && !node ? 'native' : 'fflate'
 }
 
 /**

@@ -8,6 +8,9 @@ import { decodeRecord, UnsupportedVersion } from './decode.js'
 import { badDump, isGzip, parseLine, peek, readLines, sourceStream, type Decoding, type DumpSource, type Line } from './lines.js'
 import type { DumpRecord, MergeItem, RecordReader } from './records.js'
 
+/** Lines decoded before they are handed on. */
+const SLICE = 256
+
 /** Reads from the source; a failure of the source itself (not a DivinerError) becomes bad-dump naming line `line`. */
 export async function readOrRefuse<T>(read: () => Promise<T>, line: number): Promise<T> {
   try {
@@ -54,7 +57,8 @@ export function readDump(source: DumpSource, gzip: Decoding): RecordReader {
       for (;;) {
         const next = await readOrRefuse(() => lines.next(), lastLine + 1)
         if (next.done) break
-        const out: MergeItem[] = []
+        // Decoded and handed on a slice at a time, so that batches are applied while later lines are decoded.
+        let out: MergeItem[] = []
         for (const line of next.value) {
           lastLine = line.no
           if (line.text.trim() === '') continue
@@ -62,6 +66,7 @@ export function readDump(source: DumpSource, gzip: Decoding): RecordReader {
           if (!sawHeader && record.type !== 'header') throw badDump(line.no, 'a dump must start with a header line naming its format and version')
           sawHeader = true
           out.push({ line, record })
+          if (out.length >= SLICE) { yield out; out = [] }
         }
         if (out.length) yield out
       }
