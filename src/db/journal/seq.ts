@@ -1,0 +1,76 @@
+/**
+ * Handing out seqs that stay unique across every process writing a journal
+ * directory: each study has a counter file under `.seq/`, read and advanced
+ * only under a lock (proper-lockfile: a lock directory whose holder refreshes
+ * its time; a holder that died is taken over once its lock is 10 s stale).
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import lockfile from 'proper-lockfile'
+import { DivinerError } from '../model/errors.js'
+import { fileError, SEQ_DIR } from './files.js'
+
+/** How long a lock may go without its holder refreshing it before another process takes it over, ms. */
+export const LOCK_STALE_MS = 10_000
+
+const LOCK_OPTIONS = {
+  realpath: false,
+  stale: LOCK_STALE_MS,
+  update: LOCK_STALE_MS / 2,
+  retries: { retries: 2000, minTimeout: 1, maxTimeout: 50, factor: 1.3, randomize: true },
+}
+
+/** The counter file of a study (its name hex-encoded: any study name is a safe file name). */
+export function counterPath(dir: string, study: string): string {
+  return join(dir, SEQ_DIR, `${Buffer.from(study, 'utf8').toString('hex')}.counter`)
+}
+
+function readCounter(path: string): number {
+  try {
+    const n = Number(readFileSync(path, 'utf8').trim())
+    return Number.isSafeInteger(n) && n >= 0 ? n : 0
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0
+    throw fileError(e, path, 'could not read a seq counter')
+  }
+}
+
+function writeCounter(path: string, n: number): void {
+  const tmp = `${path}.${process.pid}.tmp`
+  try {
+    writeFileSync(tmp, `${n}\n`)
+    renameSync(tmp, path)
+  } catch (e) {
+    throw fileError(e, path, 'could not write a seq counter')
+  }
+}
+
+/** Serialises this process's own calls per counter, so they do not contend for the lock among themselves. */
+const queues = new Map<string, Promise<unknown>>()
+
+/**
+ * Runs `work` holding the lock of the study's counter, with the counter's
+ * value (the last seq handed out); stores what `work` returns as the new value.
+ */
+export function withCounter(dir: string, study: string, work: (counter: number) => number | Promise<number>): Promise<number> {
+  const path = counterPath(dir, study)
+  const prev = queues.get(path) ?? Promise.resolve()
+  const next = prev.catch(() => undefined).then(async () => {
+    let release: () => Promise<void>
+    try {
+      release = await lockfile.lock(path, LOCK_OPTIONS)
+    } catch (e) {
+      throw new DivinerError('internal', `could not lock the seq counter of study ${study} (${path}): ${e instanceof Error ? e.message : String(e)}; if no other diviner-local process is running, remove ${path}.lock`)
+    }
+    try {
+      const value = await work(readCounter(path))
+      writeCounter(path, value)
+      return value
+    } finally {
+      await release().catch(() => undefined)
+    }
+  })
+  queues.set(path, next)
+  void next.finally(() => { if (queues.get(path) === next) queues.delete(path) }).catch(() => undefined)
+  return next
+}
