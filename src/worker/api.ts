@@ -41,7 +41,8 @@ import { releaseSignal } from './transfer.js'
 
 // The types of what the API's calls take and return, for the page (which may not import storage code).
 export type { RunRow } from '../db/model/run.js'
-export type { ColumnNames, RunQuery, RunWindow } from '../db/analysis/run-window.js'
+export type { ColumnNames } from '../db/analysis/run-columns.js'
+export type { RunQuery, RunWindow } from '../db/analysis/run-window.js'
 export type { ExportOptions } from '../db/dump/export.js'
 export type { ImportProgress, ImportSummary, Rejection } from '../db/merge/import.js'
 export type { Checkpoint } from '../db/dump/records.js'

@@ -74,7 +74,7 @@ export type Decoding = 'text' | 'fflate' | 'native'
  * error in Node 20, so Node reads gzip with fflate.)
  */
 export function gzipDecoding(): Decoding {
-  const node = typeof process !== 'undefined' && typeof process.versions?.node === 'string'
+  const node = typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string'
   return typeof DecompressionStream === 'function' && !node ? 'native' : 'fflate'
 }
 

@@ -7,7 +7,7 @@ import { DivinerError } from '../model/errors.js'
 import { studiesEquivalent, type Study } from '../model/study.js'
 import type { DumpRecord, ImportSource, MergeItem, MergeRecord, RunHead } from '../dump/records.js'
 import { badDump, type Line } from '../dump/lines.js'
-import { widenStudy } from '../optuna/mapping.js'
+import { widenStudy } from '../optuna/study.js'
 import { descriptionPrecedes, headWins, type StudyDescription } from './rules.js'
 import type { MergeBatch, MergeSession } from './target.js'
 

@@ -8,10 +8,11 @@
 import type { Database, SqlValue } from 'sql.js'
 import type { MergeItem } from '../dump/records.js'
 import { DivinerError } from '../model/errors.js'
-import {
-  BadOptunaField, newTrial, optunaStudy, ParamUnion, parseDistribution, parseTime, runItems, trialRun, TRIAL_STATE_NAMES,
-  type Distribution, type OptunaTrial,
-} from './mapping.js'
+import { parseDistribution, type Distribution } from './distributions.js'
+import { BadOptunaField, parseTime, TRIAL_STATE_NAMES } from './fields.js'
+import { runItems, trialRun } from './runs.js'
+import { optunaStudy, ParamUnion } from './study.js'
+import { newTrial, type OptunaTrial } from './trials.js'
 import { loadSqlite } from './sql-wasm.js'
 
 /** The alembic revisions of Optuna's RDB schema this page reads. */

@@ -19,14 +19,16 @@
  * rollback epoch), and a later connection (the next page load) starts from it
  * and reads only the runs with a higher rev. A snapshot of another epoch is
  * ignored. Snapshots are retaken as rows change (at most every 30 s).
+ *
+ * This file holds the cache of one connection (which studies it keeps, least
+ * recently used first out, and how it keeps them current); one study's rows
+ * are a StudyRows (study-rows.ts).
  */
 import { Dexie } from 'dexie'
 import type { DexieConnection } from './connection.js'
 import type { RunRow } from '../model/run.js'
-import { STALE_AFTER_MS } from '../model/database.js'
-import { RunState } from '../model/run.js'
-import { RowTable } from '../analysis/run-window.js'
 import type { RowSnapshotRecord, RunRecord } from './schema.js'
+import { StudyRows, type StudyRowsView } from './study-rows.js'
 
 /** Runs re-read at most per change; beyond it the cache starts afresh. */
 export const MAX_DELTA = 20_000
@@ -50,94 +52,6 @@ export function toRow(rec: RunRecord, localId: string, state = rec.state): RunRo
     last: rec.mTail[rec.mTail.length - 1] ?? {}, metricCount: rec.mCount, logCount: rec.lCount,
   }
   return rec.origin.db === localId && rec.origin.seq === rec.seq ? row : { ...row, origin: rec.origin }
-}
-
-/** One study's rows as cached. */
-class StudyRows {
-  /** Rows in their stored state, by id. */
-  readonly byId = new Map<string, RunRow>()
-  /** The same rows by seq; undefined when it must be rebuilt. */
-  private sorted: RunRow[] | undefined = []
-  /** Ids of pending rows (which turn to failure as their keepalive ages). */
-  readonly pending = new Set<string>()
-  /** Bumped on every change. */
-  version = 0
-  private reported: { key: string; rows: RunRow[] } | undefined
-  private table: { key: string; table: RowTable } | undefined
-
-  put(row: RunRow): void {
-    this.sinceSnapshot++
-    const old = this.byId.get(row.id)
-    this.byId.set(row.id, row)
-    if (row.state === RunState.Pending) this.pending.add(row.id)
-    else this.pending.delete(row.id)
-    this.version++
-    const sorted = this.sorted
-    if (sorted === undefined) return
-    if (old === undefined) {
-      const lastRow = sorted[sorted.length - 1]
-      if (lastRow === undefined || lastRow.seq < row.seq) sorted.push(row)
-      else this.sorted = undefined
-    } else if (old.seq === row.seq) {
-      const i = bySeq(sorted, row.seq)
-      if (i >= 0 && sorted[i] === old) sorted[i] = row
-      else this.sorted = undefined
-    } else {
-      this.sorted = undefined
-    }
-  }
-
-  /** Rows put since the last snapshot was taken. */
-  sinceSnapshot = 0
-  /** When the last snapshot was taken (performance.now()). */
-  snapshotAt = -Infinity
-
-  /** The rows by seq in their stored state (shared: callers must not change them). */
-  bySeq(): RunRow[] {
-    this.sorted ??= [...this.byId.values()].sort((a, b) => a.seq - b.seq)
-    return this.sorted
-  }
-
-  /** The rows by seq in their reported state at `now` (shared: callers must not change them). */
-  rows(now: number): RunRow[] {
-    const stale: string[] = []
-    for (const id of this.pending) {
-      const row = this.byId.get(id) as RunRow
-      if (now - row.updated.getTime() > STALE_AFTER_MS) stale.push(id)
-    }
-    // Once stale, a pending row stays stale until it is written (which bumps the version).
-    const key = `${this.version}/${stale.length}`
-    if (this.reported?.key === key) return this.reported.rows
-    const sorted = this.bySeq()
-    let rows = sorted
-    if (stale.length) {
-      const ids = new Set(stale)
-      rows = sorted.map((r) => (ids.has(r.id) ? { ...r, state: RunState.Failure } : r))
-    }
-    this.reported = { key, rows }
-    return rows
-  }
-
-  /** The query table of the rows at `now`, built once per version. */
-  tableAt(now: number, paramNames: readonly string[]): RowTable {
-    const rows = this.rows(now)
-    const key = `${this.reported?.key ?? ''}/${paramNames.join('\n')}`
-    if (this.table?.key !== key) this.table = { key, table: new RowTable(rows, paramNames, this.version) }
-    return this.table.table
-  }
-}
-
-function bySeq(rows: readonly RunRow[], seq: number): number {
-  let lo = 0
-  let hi = rows.length - 1
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1
-    const s = (rows[mid] as RunRow).seq
-    if (s === seq) return mid
-    if (s < seq) lo = mid + 1
-    else hi = mid - 1
-  }
-  return -1
 }
 
 /** The cache of one connection. Requests are served one at a time. */
@@ -347,6 +261,3 @@ export class RowCache {
     return s
   }
 }
-
-/** What a request sees of a study's cached rows. */
-export type StudyRowsView = Pick<StudyRows, 'rows' | 'tableAt' | 'version'>

@@ -5,7 +5,8 @@
  * current row; and the selection.
  */
 import * as Comlink from 'comlink'
-import type { ColumnNames, RunQuery } from '../../db/analysis/run-window.js'
+import type { ColumnNames } from '../../db/analysis/run-columns.js'
+import type { RunQuery } from '../../db/analysis/run-window.js'
 import { hrefOf, type Router } from '../router.svelte.js'
 import { downloadBlob } from '../transfer/download.js'
 import { failureOf, type Failure } from './failure.js'

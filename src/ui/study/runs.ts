@@ -1,19 +1,20 @@
 /**
  * The runs table as the page shows it: cell texts, the URL forms of sort and
  * state filters, and the selection. The sort, search and filter passes live in
- * src/db/run-window.ts and run in the worker, which answers windows of rows.
+ * src/db/analysis/ (run-sort.ts, run-filter.ts, run-window.ts) and run in the
+ * worker, which answers windows of rows.
  */
 import { RunState, stateName } from '../../db/model/run.js'
-import { metricOf, valueOf, type Column, type Sort } from '../../db/analysis/run-window.js'
+import { metricOf, valueOf, type Column } from '../../db/analysis/run-columns.js'
+import type { Sort } from '../../db/analysis/run-sort.js'
 import { formatValue } from '../../db/model/values.js'
 import { formatTime } from '../format.js'
 import { formatMetric, formatRuntime } from './cells.js'
 import type { RunRow } from './types.js'
 
-export {
-  columnsOf, filterOrder, formatSort, indexRows, parseSort, runColumns, sortKeys, sortOrder,
-  type Column, type ColumnKind, type RowIndex, type Sort,
-} from '../../db/analysis/run-window.js'
+export { columnsOf, runColumns, type Column, type ColumnKind } from '../../db/analysis/run-columns.js'
+export { filterOrder, indexRows, type RowIndex } from '../../db/analysis/run-filter.js'
+export { formatSort, parseSort, sortKeys, sortOrder, type Sort } from '../../db/analysis/run-sort.js'
 
 /** The text of one cell. */
 export function cellText(row: RunRow, col: Column): string {

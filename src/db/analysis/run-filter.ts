@@ -1,0 +1,46 @@
+/**
+ * Filtering the runs table: a per-row index of what the state filter and the
+ * search look at, built once, and the pass that keeps the rows of an order
+ * that match.
+ */
+import type { RunRow } from '../model/run.js'
+import { formatValue, type Value } from '../model/values.js'
+
+/** What a search and the state filter look at, per row, computed once. */
+export interface RowIndex {
+  /** The reported state of each row. */
+  readonly states: Uint8Array
+  /** Lower-cased id, status and `name=value` of each value. */
+  readonly text: readonly string[]
+}
+
+/** The search and filter index of `rows`. */
+export function indexRows(rows: readonly RunRow[]): RowIndex {
+  const states = new Uint8Array(rows.length)
+  const text = rows.map((r, i) => {
+    states[i] = r.state
+    let s = `${r.study}:${r.seq}\t${r.status}`
+    for (const k in r.values) s += `\t${k}=${formatValue(r.values[k] as Value)}`
+    return s.toLowerCase()
+  })
+  return { states, text }
+}
+
+/**
+ * The rows of `order` (in that order) whose state is in `states`, whose text
+ * contains `search` (case ignored; blank matches all) and that `keep` keeps
+ * (when given).
+ */
+export function filterOrder(order: Uint32Array, index: RowIndex, states: number, search: string, keep?: (i: number) => boolean): Uint32Array {
+  const needle = search.trim().toLowerCase()
+  const out = new Uint32Array(order.length)
+  let n = 0
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k] as number
+    if (((index.states[i] as number) & states) === 0) continue
+    if (needle !== '' && !(index.text[i] as string).includes(needle)) continue
+    if (keep && !keep(i)) continue
+    out[n++] = i
+  }
+  return out.subarray(0, n)
+}

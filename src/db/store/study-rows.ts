@@ -1,0 +1,104 @@
+/**
+ * One study's run rows as the row cache holds them: by id and by seq in their
+ * stored state, the pending ones tracked so that their reported state (failure
+ * once their keepalive ages) is applied when read, and the query table of the
+ * rows built once per version. Kept current by the cache (row-cache.ts), which
+ * puts every row written.
+ */
+import type { RunRow } from '../model/run.js'
+import { STALE_AFTER_MS } from '../model/database.js'
+import { RunState } from '../model/run.js'
+import { RowTable } from '../analysis/run-window.js'
+
+/** One study's rows as cached. */
+export class StudyRows {
+  /** Rows in their stored state, by id. */
+  readonly byId = new Map<string, RunRow>()
+  /** The same rows by seq; undefined when it must be rebuilt. */
+  private sorted: RunRow[] | undefined = []
+  /** Ids of pending rows (which turn to failure as their keepalive ages). */
+  readonly pending = new Set<string>()
+  /** Bumped on every change. */
+  version = 0
+  private reported: { key: string; rows: RunRow[] } | undefined
+  private table: { key: string; table: RowTable } | undefined
+
+  /** Puts a row in its stored state, new or replacing the row of its id (keeping the seq order when it can, else rebuilding it on demand). */
+  put(row: RunRow): void {
+    this.sinceSnapshot++
+    const old = this.byId.get(row.id)
+    this.byId.set(row.id, row)
+    if (row.state === RunState.Pending) this.pending.add(row.id)
+    else this.pending.delete(row.id)
+    this.version++
+    const sorted = this.sorted
+    if (sorted === undefined) return
+    if (old === undefined) {
+      const lastRow = sorted[sorted.length - 1]
+      if (lastRow === undefined || lastRow.seq < row.seq) sorted.push(row)
+      else this.sorted = undefined
+    } else if (old.seq === row.seq) {
+      const i = bySeq(sorted, row.seq)
+      if (i >= 0 && sorted[i] === old) sorted[i] = row
+      else this.sorted = undefined
+    } else {
+      this.sorted = undefined
+    }
+  }
+
+  /** Rows put since the last snapshot was taken. */
+  sinceSnapshot = 0
+  /** When the last snapshot was taken (performance.now()). */
+  snapshotAt = -Infinity
+
+  /** The rows by seq in their stored state (shared: callers must not change them). */
+  bySeq(): RunRow[] {
+    this.sorted ??= [...this.byId.values()].sort((a, b) => a.seq - b.seq)
+    return this.sorted
+  }
+
+  /** The rows by seq in their reported state at `now` (shared: callers must not change them). */
+  rows(now: number): RunRow[] {
+    const stale: string[] = []
+    for (const id of this.pending) {
+      const row = this.byId.get(id) as RunRow
+      if (now - row.updated.getTime() > STALE_AFTER_MS) stale.push(id)
+    }
+    // Once stale, a pending row stays stale until it is written (which bumps the version).
+    const key = `${this.version}/${stale.length}`
+    if (this.reported?.key === key) return this.reported.rows
+    const sorted = this.bySeq()
+    let rows = sorted
+    if (stale.length) {
+      const ids = new Set(stale)
+      rows = sorted.map((r) => (ids.has(r.id) ? { ...r, state: RunState.Failure } : r))
+    }
+    this.reported = { key, rows }
+    return rows
+  }
+
+  /** The query table of the rows at `now`, built once per version. */
+  tableAt(now: number, paramNames: readonly string[]): RowTable {
+    const rows = this.rows(now)
+    const key = `${this.reported?.key ?? ''}/${paramNames.join('\n')}`
+    if (this.table?.key !== key) this.table = { key, table: new RowTable(rows, paramNames, this.version) }
+    return this.table.table
+  }
+}
+
+/** The index of run `seq` in `rows` (by seq; binary search), or -1. */
+function bySeq(rows: readonly RunRow[], seq: number): number {
+  let lo = 0
+  let hi = rows.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const s = (rows[mid] as RunRow).seq
+    if (s === seq) return mid
+    if (s < seq) lo = mid + 1
+    else hi = mid - 1
+  }
+  return -1
+}
+
+/** What a request sees of a study's cached rows. */
+export type StudyRowsView = Pick<StudyRows, 'rows' | 'tableAt' | 'version'>
