@@ -1,13 +1,13 @@
 /**
  * A browser command for the Optuna breakdown benchmark (runs in Node): writes a
- * journal with the shared generator where the bench's Vite server serves it.
+ * journal with scripts/optuna-journal.mjs where the bench's Vite server serves it.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { BrowserCommand } from 'vitest/node'
 
-const GENERATOR = fileURLToPath(new URL('../../../shared/tools/gen_optuna_journal.mjs', import.meta.url))
+const GENERATOR = fileURLToPath(new URL('../../scripts/optuna-journal.mjs', import.meta.url))
 const DIR = 'test-results/optuna-bench'
 
 /** Generates a journal of `trials` trials × 100 intermediate values; resolves to its URL path on the bench's server. */

@@ -2,7 +2,7 @@
  * Optuna journals through the built page (served as `npm start` serves it),
  * driven by playwright-core in headless Chromium at 1600×1000, as a person
  * would: journals of 1,000 and 10,000 trials (100 intermediate values each)
- * made by the shared generator, chosen with "Import dump". Measured per size:
+ * made by scripts/optuna-journal.mjs, chosen with "Import dump". Measured per size:
  *   listed_ms    choosing the file → the study appearing in the list (as soon as
  *                the import's first batch is in; its run count then grows)
  *   all_listed_ms  choosing the file → the study listed with all its runs
@@ -28,7 +28,7 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest'
 import { chromiumArgs, chromiumPath } from '../../test/chromium.js'
 
 const baseUrl = inject('baseUrl')
-const GENERATOR = fileURLToPath(new URL('../../../shared/tools/gen_optuna_journal.mjs', import.meta.url))
+const GENERATOR = fileURLToPath(new URL('../../scripts/optuna-journal.mjs', import.meta.url))
 const SIZES = [1000, 10_000] as const
 /** Selectors of a drawn study page (leaderboard tab). */
 const DRAWN = ['[data-board][data-ready=true]', 'figure[data-picture=objective-history][data-ready=true]', 'figure[data-picture=learning-curves][data-ready=true]']

@@ -1,25 +1,27 @@
 /**
- * Importing an Optuna JournalStorage log: journals made by the shared generator
- * import right; re-importing is idempotent and a longer journal adds only what
- * is new; trials finishing out of order, unfinished trials, NaN values,
- * multi-objective studies, categorical choices of every kind and user
- * attributes map as docs/optuna-mapping.md says; malformed, truncated and
- * unknown-op lines are refused naming the line, the database unchanged; two
- * different Optuna studies of one name are a conflict, not a merge.
+ * Importing an Optuna JournalStorage log: journals made by
+ * scripts/optuna-journal.mjs import right; re-importing is idempotent and a
+ * longer journal adds only what is new; trials finishing out of order,
+ * unfinished trials, NaN values, multi-objective studies, categorical choices
+ * of every kind and user attributes map as docs/optuna-mapping.md says;
+ * malformed, truncated and unknown-op lines are refused naming the line, the
+ * database unchanged; two different Optuna studies of one name are a
+ * conflict, not a merge.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { importDump, type ImportProgress } from '../../../src/db/merge/import.js'
 import { RunState } from '../../../src/db/model/run.js'
 import { Clock, expectRefused, freshDb, rawSnapshot } from '../dump/helpers.js'
 
-const GENERATOR = new URL('../../../../shared/tools/gen_optuna_journal.mjs', import.meta.url).pathname
+const GENERATOR = fileURLToPath(new URL('../../../scripts/optuna-journal.mjs', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'optuna-journal-'))
 
-/** A journal written by the shared generator: `trials` COMPLETE trials with `steps` intermediate values each. */
+/** A journal written by scripts/optuna-journal.mjs: `trials` COMPLETE trials with `steps` intermediate values each. */
 function generated(trials: number, steps: number): { bytes: Uint8Array; lines: Record<string, unknown>[] } {
   const file = join(dir, `j-${trials}-${steps}.log`)
   execFileSync(process.execPath, [GENERATOR, String(trials), file, String(steps)])

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { DexieDatabase } from '../../../src/db/store/dexie-database.js'
 import { type RunRow } from '../../../src/db/model/run.js'
@@ -18,7 +19,7 @@ import { minimize } from '../../../src/db/model/study.js'
 import { int } from '../../../src/db/model/values.js'
 import { freshDb } from '../dump/helpers.js'
 
-const GENERATOR = new URL('../../../../shared/tools/gen_optuna_journal.mjs', import.meta.url).pathname
+const GENERATOR = fileURLToPath(new URL('../../../scripts/optuna-journal.mjs', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'optuna-listing-'))
 
 function journal(trials: number, steps: number): Uint8Array {

@@ -9,11 +9,11 @@ import { describe, expect, it } from 'vitest'
 import { importDump } from '../../../src/db/merge/import.js'
 import { DivinerError } from '../../../src/db/model/errors.js'
 import { RunState } from '../../../src/db/model/run.js'
-import { trialRunId } from '../../../src/db/optuna/mapping.js'
+import { trialRunId } from '../../../src/db/optuna/runs.js'
 import { loadSqlite } from '../../../src/db/optuna/sql-wasm.js'
 import { freshDb, rawSnapshot } from '../dump/helpers.js'
 
-const FIXTURE = new URL('../../../../shared/fixtures/optuna/pytorch_simple.sqlite3', import.meta.url)
+const FIXTURE = new URL('../../fixtures/optuna/pytorch_simple.sqlite3', import.meta.url)
 const bytes = (): Uint8Array => new Uint8Array(readFileSync(FIXTURE))
 
 /** What the fixture holds, read with SQL (the expected figures come from the file, not from the importer). */
