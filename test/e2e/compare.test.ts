@@ -3,25 +3,13 @@
  * in the leaderboard) open side by side, with the rows that differ marked in
  * text (≠), not by colour alone, and their learning curves overlaid.
  */
-import { mkdir } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { launch, newProfile, removeProfile, type Browser } from './pages/browser.js'
-import { seedStudy, StudyScreen } from './pages/study-page.js'
-
-const baseUrl = inject('baseUrl')
-let profileDir: string
-let browser: Browser
-let screen: StudyScreen
+import { describe, expect, test } from 'vitest'
+import { useApp } from './fixture.js'
 
 const curve = (start: number, n: number) => Array.from({ length: n }, (_, k) => ({ loss: start / (k + 1), acc: 1 - start / (k + 2) }))
 
-beforeAll(async () => {
-  profileDir = await newProfile()
-  browser = await launch(profileDir)
-  screen = new StudyScreen(browser.page, baseUrl)
-  await mkdir('test-results', { recursive: true })
-  await browser.page.goto(baseUrl)
-  await seedStudy(browser.page, {
+const app = useApp({
+  seed: [{
     name: 'cmp',
     objective: '-loss',
     replicates: 1,
@@ -33,17 +21,12 @@ beforeAll(async () => {
       { values: { lr: 0.1, opt: 'adam' }, replicate: 1, metrics: curve(1.2, 8), status: 'done', runtimeMs: 61_000 },
       { values: { lr: 0.01, opt: 'adam' }, replicate: 1, metrics: curve(2.2, 12), status: 'done', runtimeMs: 59_000 },
     ],
-  })
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await removeProfile(profileDir)
+  }],
 })
 
 /** The comparison table as text: row label → cells, and which rows are marked as differing. */
 async function comparison(): Promise<{ rows: Record<string, string[]>; differing: string[] }> {
-  const table = browser.page.locator('table[data-compare]')
+  const table = app.page.locator('table[data-compare]')
   await table.waitFor()
   return table.evaluate((t) => {
     const rows: Record<string, string[]> = {}
@@ -60,14 +43,14 @@ async function comparison(): Promise<{ rows: Record<string, string[]>; differing
 
 describe('compare', () => {
   test('runs selected in the runs table open side by side, differences marked, curves overlaid', async () => {
-    await screen.open('cmp')
-    await screen.waitForCount(5, 5)
-    const compare = browser.page.getByRole('link', { name: /^Compare \d$/ })
-    expect(await browser.page.getByRole('button', { name: 'Compare' }).isDisabled()).toBe(true)
-    for (const id of ['cmp:1', 'cmp:2', 'cmp:3']) await browser.page.getByRole('checkbox', { name: `Select ${id}` }).check()
+    await app.study.open('cmp')
+    await app.study.waitForCount(5, 5)
+    const compare = app.page.getByRole('link', { name: /^Compare \d$/ })
+    expect(await app.page.getByRole('button', { name: 'Compare' }).isDisabled()).toBe(true)
+    for (const id of ['cmp:1', 'cmp:2', 'cmp:3']) await app.page.getByRole('checkbox', { name: `Select ${id}` }).check()
     expect(await compare.textContent()).toBe('Compare 3')
     await compare.click()
-    expect(browser.page.url()).toContain('#/compare/cmp?runs=1%2C2%2C3')
+    expect(app.page.url()).toContain('#/compare/cmp?runs=1%2C2%2C3')
     const { rows, differing } = await comparison()
     expect(rows.State).toEqual(['success', 'success', 'failure'])
     expect(rows.lr).toEqual(['0.1', '0.01', '0.1'])
@@ -76,20 +59,20 @@ describe('compare', () => {
     expect(differing).toEqual(expect.arrayContaining(['State', 'Status', 'Runtime', 'Reports', 'lr', 'opt', 'loss', 'acc']))
     expect(differing).not.toContain('Replicate')
     // Marked in text, not by colour alone.
-    expect(await browser.page.locator('tr[data-differs=true] th .mark').first().textContent()).toBe('≠')
-    await browser.page.locator('figure[data-picture=compare-curves][data-ready=true]').waitFor()
-    expect(await browser.page.locator('figure[data-picture=compare-curves] .u-legend .u-series').count()).toBe(4)
-    expect(await browser.page.getByRole('combobox', { name: 'Metric' }).inputValue()).toBe('loss')
-    await browser.page.getByLabel('Only rows that differ').check()
+    expect(await app.page.locator('tr[data-differs=true] th .mark').first().textContent()).toBe('≠')
+    await app.page.locator('figure[data-picture=compare-curves][data-ready=true]').waitFor()
+    expect(await app.page.locator('figure[data-picture=compare-curves] .u-legend .u-series').count()).toBe(4)
+    expect(await app.page.getByRole('combobox', { name: 'Metric' }).inputValue()).toBe('loss')
+    await app.page.getByLabel('Only rows that differ').check()
     expect(Object.keys((await comparison()).rows)).not.toContain('Replicate')
-    await browser.page.getByLabel('Only rows that differ').uncheck()
-    await browser.page.setViewportSize({ width: 1600, height: 1000 })
-    await browser.page.screenshot({ path: 'test-results/compare-runs.png', fullPage: true })
-    await browser.page.setViewportSize({ width: 1100, height: 700 })
+    await app.page.getByLabel('Only rows that differ').uncheck()
+    await app.page.setViewportSize({ width: 1600, height: 1000 })
+    await app.page.screenshot({ path: 'test-results/compare-runs.png', fullPage: true })
+    await app.page.setViewportSize({ width: 1100, height: 700 })
   })
 
   test('trials compare by their runs (replicates averaged)', async () => {
-    await browser.page.goto(`${baseUrl}#/compare/cmp?trials=1.4,2.5`)
+    await app.page.goto(`${app.baseUrl}#/compare/cmp?trials=1.4,2.5`)
     await expect.poll(async () => (await comparison()).rows.Runs).toEqual(['2', '2'])
     const { rows, differing } = await comparison()
     expect(rows.Runs).toEqual(['2', '2'])
@@ -98,17 +81,17 @@ describe('compare', () => {
     expect(rows.loss).toEqual([String(Number(((1 / 8 + 1.2 / 8) / 2).toPrecision(6))), String(Number(((2 / 12 + 2.2 / 12) / 2).toPrecision(6)))])
     expect(differing).toContain('lr')
     expect(differing).not.toContain('opt')
-    await browser.page.locator('figure[data-picture=compare-curves][data-ready=true]').waitFor()
+    await app.page.locator('figure[data-picture=compare-curves][data-ready=true]').waitFor()
   })
 
   test('an address naming one run, or six, says how to compare', async () => {
-    await browser.page.goto(`${baseUrl}#/compare/cmp?runs=1`)
-    expect(await browser.page.getByRole('alert').textContent()).toContain('compare 2 to 5 runs or trials')
-    await browser.page.goto(`${baseUrl}#/compare/cmp?runs=1,x`)
-    expect(await browser.page.getByRole('alert').textContent()).toContain('runs=3,7,12')
+    await app.page.goto(`${app.baseUrl}#/compare/cmp?runs=1`)
+    expect(await app.page.getByRole('alert').textContent()).toContain('compare 2 to 5 runs or trials')
+    await app.page.goto(`${app.baseUrl}#/compare/cmp?runs=1,x`)
+    expect(await app.page.getByRole('alert').textContent()).toContain('runs=3,7,12')
   })
 
   test('nothing went wrong on the way', () => {
-    expect(browser.problems).toEqual([])
+    expect(app.problems).toEqual([])
   })
 })

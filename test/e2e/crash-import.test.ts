@@ -7,16 +7,12 @@
  * off by a reload, leave nothing behind: no download, no saved checkpoint, no
  * change to the data.
  */
-import { mkdir } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
-import { afterAll, afterEach, describe, expect, inject, test } from 'vitest'
-import { launch, newProfile, removeProfile, type Browser } from './pages/browser.js'
-import { DivinerConsole } from './pages/console-api.js'
+import { describe, expect, test } from 'vitest'
+import { useApp } from './fixture.js'
 import { bigDump, DbState } from './pages/db-state.js'
 import { StudiesPage } from './pages/studies-page.js'
-import { Transfer } from './pages/transfer.js'
 
-const baseUrl = inject('baseUrl')
 const ORIGIN = 'c0ffee00-0000-4000-8000-00000000c4a5'
 const RUNS = 4000
 /** An older version of the dump's first 300 runs: what the import updates (their prior versions must come back). */
@@ -24,16 +20,8 @@ const older = bigDump({ origin: ORIGIN, study: 'big', runs: 300, metrics: 2, log
 /** 4,000 runs with 20 metric entries and a 400-character log each: eight batches or more. */
 const big = bigDump({ origin: ORIGIN, study: 'big', runs: RUNS, metrics: 20, logChars: 400, updatedOffset: 1000 })
 
-const opened: Browser[] = []
-const profiles: string[] = []
-
-afterEach(async () => {
-  for (const b of opened.splice(0)) await b.close()
-})
-
-afterAll(async () => {
-  for (const dir of profiles) await removeProfile(dir)
-})
+/** A fresh profile for each test. */
+const app = useApp({ perTest: true })
 
 /** A request the reload itself cut off (a chunk the old page was still loading). */
 function cutByReload(problem: string): boolean {
@@ -41,26 +29,22 @@ function cutByReload(problem: string): boolean {
 }
 
 async function openPage(page: Page): Promise<DbState> {
-  await new StudiesPage(page, baseUrl).open()
+  await new StudiesPage(page, app.baseUrl).open()
   const state = new DbState(page)
   await state.ready()
   return state
 }
 
-/** A fresh profile holding a study of its own and an older version of some of the dump's runs. */
-async function prepared(): Promise<{ browser: Browser; state: DbState; before: string }> {
-  const dir = await newProfile()
-  profiles.push(dir)
-  const browser = await launch(dir)
-  opened.push(browser)
-  const state = await openPage(browser.page)
-  const diviner = new DivinerConsole(browser.page)
-  await diviner.createStudy({ name: 'local', description: 'made here', metric: 'loss', direction: 'minimize', replicates: 0, params: ['lr'] })
-  const seq = await diviner.insertRun('local', { lr: 0.5 })
-  await diviner.appendMetrics('local', seq, [{ loss: 1 }, { loss: 0.5 }])
-  expect(await state.importAll(older)).toBeGreaterThan(0)
+/** The test's profile, holding a study of its own and an older version of some of the dump's runs. */
+async function prepared(): Promise<{ state: DbState; before: string }> {
+  const state = await openPage(app.page)
+  await app.seed({
+    name: 'local', description: 'made here', objective: '-loss', params: { lr: { range: [0, 1] } },
+    runs: [{ values: { lr: 0.5 }, metrics: [{ loss: 1 }, { loss: 0.5 }], state: 'pending' }],
+  })
+  expect((await app.seed(older)).records).toBeGreaterThan(0)
   const before = await state.snapshot()
-  return { browser, state, before }
+  return { state, before }
 }
 
 /** After an interrupted import: the data is as before or as after, nothing is left over, and a new import completes. */
@@ -82,50 +66,50 @@ async function checkRecovered(state: DbState, before: string): Promise<void> {
 
 describe('a large import interrupted', () => {
   test('by terminating the database worker: the database is as before, and importing again completes', async () => {
-    const { browser, state, before } = await prepared()
+    const { state, before } = await prepared()
     await state.startImport(big)
     expect(await state.waitForImportProgress(1000)).toBeLessThan(RUNS * 3)
-    const [worker] = browser.page.workers()
+    const [worker] = app.page.workers()
     expect(worker, 'the page runs its database in a dedicated worker').toBeDefined()
     // close() ends the worker where it stands: its open IndexedDB transaction is aborted, its locks let go.
     await worker?.evaluate(() => { (globalThis as unknown as { close(): void }).close() }).catch(() => undefined)
-    await expect.poll(() => browser.page.workers().length).toBe(0)
+    await expect.poll(() => app.page.workers().length).toBe(0)
     // Reloading starts a new worker; opening the database undoes the interrupted import.
-    await browser.page.reload()
-    await checkRecovered(new DbState(browser.page), before)
-    expect(browser.problems).toEqual([])
+    await app.page.reload()
+    await checkRecovered(new DbState(app.page), before)
+    expect(app.problems).toEqual([])
   })
 
   test('by killing the renderer process: the database is as before, and importing again completes', async () => {
-    const { browser, state, before } = await prepared()
+    const { state, before } = await prepared()
     await state.startImport(big)
     await state.waitForImportProgress(1000)
-    const crashed = browser.page.waitForEvent('crash')
-    const cdp = await browser.context.newCDPSession(browser.page)
+    const crashed = app.page.waitForEvent('crash')
+    const cdp = await app.context.newCDPSession(app.page)
     cdp.send('Page.crash').catch(() => undefined)
     await crashed
-    const page = await browser.context.newPage()
+    const page = await app.context.newPage()
     await checkRecovered(await openPage(page), before)
   })
 
   test('by reloading the page: the database is as before, and importing again completes', async () => {
-    const { browser, state, before } = await prepared()
+    const { state, before } = await prepared()
     await state.startImport(big)
     await state.waitForImportProgress(1000)
-    await browser.page.reload()
-    await checkRecovered(await openPage(browser.page), before)
-    expect(browser.problems.filter((p) => !cutByReload(p))).toEqual([])
+    await app.page.reload()
+    await checkRecovered(await openPage(app.page), before)
+    expect(app.problems.filter((p) => !cutByReload(p))).toEqual([])
   })
 })
 
 describe('an export cut short', () => {
   test('cancelled through its signal: it rejects with aborted, offers no download and changes nothing', async () => {
-    const { browser, state } = await prepared()
+    const { state } = await prepared()
     await state.importAll(big)
     const before = await state.snapshot()
     const downloads: string[] = []
-    browser.page.on('download', (d) => downloads.push(d.suggestedFilename()))
-    const outcome = await browser.page.evaluate(async () => {
+    app.page.on('download', (d) => downloads.push(d.suggestedFilename()))
+    const outcome = await app.page.evaluate(async () => {
       const d = globalThis.diviner
       if (!d?.api) throw new Error('globalThis.diviner.api is not set')
       const abort = new AbortController()
@@ -141,30 +125,29 @@ describe('an export cut short', () => {
     expect(outcome.runs).toBeLessThan(RUNS)
     expect(await state.snapshot()).toBe(before)
     expect(await state.bookkeeping()).toEqual({ imports: 0, undo: 0 })
-    expect(await browser.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('diviner-local:last-export')))).toEqual([])
+    expect(await app.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('diviner-local:last-export')))).toEqual([])
     expect(downloads).toEqual([])
     // The worker is still fine: a whole export afterwards works.
-    const size = await browser.page.evaluate(async () => (await globalThis.diviner?.api?.exportDump({}))?.blob.size ?? 0)
+    const size = await app.page.evaluate(async () => (await globalThis.diviner?.api?.exportDump({}))?.blob.size ?? 0)
     expect(size).toBeGreaterThan(big.length / 2)
   })
 
   test('by a reload while exporting from the page: no download, no saved checkpoint, data unchanged', async () => {
-    const { browser, state } = await prepared()
+    const { state } = await prepared()
     await state.importAll(big)
     const before = await state.snapshot()
     const downloads: string[] = []
-    browser.page.on('download', (d) => downloads.push(d.suggestedFilename()))
-    const transfer = new Transfer(browser.page)
+    app.page.on('download', (d) => downloads.push(d.suggestedFilename()))
+    const transfer = app.transfer
     const choices = await transfer.openExport()
     await choices.getByRole('button', { name: 'Everything', exact: true }).click()
-    await browser.page.getByRole('progressbar', { name: 'Export progress' }).waitFor()
-    await mkdir('test-results', { recursive: true })
-    await browser.page.screenshot({ path: 'test-results/crash-export-running.png' })
-    await browser.page.reload()
-    const after = await openPage(browser.page)
+    await app.page.getByRole('progressbar', { name: 'Export progress' }).waitFor()
+    await app.page.screenshot({ path: 'test-results/crash-export-running.png' })
+    await app.page.reload()
+    const after = await openPage(app.page)
     expect(await after.snapshot()).toBe(before)
-    expect(await browser.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('diviner-local:last-export')))).toEqual([])
+    expect(await app.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('diviner-local:last-export')))).toEqual([])
     expect(downloads).toEqual([])
-    expect(browser.problems.filter((p) => !cutByReload(p))).toEqual([])
+    expect(app.problems.filter((p) => !cutByReload(p))).toEqual([])
   })
 })

@@ -6,35 +6,20 @@
  * and a second tab of A hear A's writes on the changes channel.
  */
 import { gunzipSync } from 'node:zlib'
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { RunState } from '../../src/db/model/run.js'
-import { launch, newProfile, removeProfile, type Browser } from './pages/browser.js'
-import { DivinerConsole } from './pages/console-api.js'
+import { useApp, type App } from './fixture.js'
+import type { DivinerConsole } from './pages/console-api.js'
 import { DumpConsole, type ExportedBytes, type FullRun } from './pages/dump-console.js'
-import { StudiesPage } from './pages/studies-page.js'
 
-const baseUrl = inject('baseUrl')
-const profiles: string[] = []
-let a: Browser
-let b: Browser
+const a = useApp()
+const b = useApp()
 
-beforeAll(async () => {
-  profiles.push(await newProfile(), await newProfile())
-  a = await launch(profiles[0] as string)
-  b = await launch(profiles[1] as string)
-})
-
-afterAll(async () => {
-  await a?.close()
-  await b?.close()
-  for (const dir of profiles) await removeProfile(dir)
-})
-
-/** Opens the page on `browser`'s first tab and waits for its console API. */
-async function open(browser: Browser): Promise<{ diviner: DivinerConsole; dumps: DumpConsole }> {
-  await new StudiesPage(browser.page, baseUrl).open()
-  const diviner = new DivinerConsole(browser.page)
-  const dumps = new DumpConsole(browser.page)
+/** Opens the page on `app`'s first tab and waits for its console API. */
+async function open(app: App): Promise<{ diviner: DivinerConsole; dumps: DumpConsole }> {
+  await app.studies.open()
+  const diviner = app.console
+  const dumps = app.dumps
   await diviner.ready()
   await dumps.ready()
   return { diviner, dumps }
@@ -52,7 +37,7 @@ describe('a dump made in one profile, imported into another', () => {
   test('profile A makes runs; its page and another tab of A hear each write', async () => {
     const { diviner, dumps } = await open(a)
     const otherTab = new DumpConsole(await a.context.newPage())
-    await otherTab.page.goto(baseUrl)
+    await otherTab.page.goto(a.baseUrl)
     await otherTab.listenForChanges()
     await dumps.listenForChanges()
 
@@ -81,7 +66,7 @@ describe('a dump made in one profile, imported into another', () => {
   })
 
   test('profile A exports everything through its worker', async () => {
-    exported = await new DumpConsole(a.page).exportAll()
+    exported = await a.dumps.exportAll()
     expect(exported.filename).toMatch(/^diviner-all-\d{8}-\d{6}\.diviner\.gz$/)
     expect(exported.lastProgress).toEqual({ runs: 4, bytes: exported.bytes.length })
     const [header] = gunzipSync(exported.bytes).toString('utf8').split('\n')
@@ -104,9 +89,9 @@ describe('a dump made in one profile, imported into another', () => {
   })
 
   test('importing the same bytes again changes nothing', async () => {
-    const { summary } = await new DumpConsole(b.page).importBytes(exported.bytes)
+    const { summary } = await b.dumps.importBytes(exported.bytes)
     expect(summary.runs).toEqual({ added: 0, updated: 0, unchanged: 4, rejected: 0 })
-    expect(portable(await new DumpConsole(b.page).fullRuns('mnist'))).toEqual(portable(before['mnist'] ?? []))
+    expect(portable(await b.dumps.fullRuns('mnist'))).toEqual(portable(before['mnist'] ?? []))
   })
 
   test('a damaged dump is refused with bad-dump, and B keeps what it had', async () => {
@@ -122,7 +107,7 @@ describe('a dump made in one profile, imported into another', () => {
       }
     }, [...damaged])
     expect(code).toBe('bad-dump')
-    expect(portable(await new DumpConsole(b.page).fullRuns('mnist'))).toEqual(portable(before['mnist'] ?? []))
+    expect(portable(await b.dumps.fullRuns('mnist'))).toEqual(portable(before['mnist'] ?? []))
   })
 
   test('nothing went wrong on the way: no console errors, page errors or failed requests', () => {

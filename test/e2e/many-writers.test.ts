@@ -4,30 +4,18 @@
  * append metrics at the same time, to their own runs and to one run they all
  * share. Afterwards every seq is unique and every run and metric entry is there.
  */
-import { afterAll, beforeAll, expect, inject, test } from 'vitest'
+import { expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
-import { launch, newProfile, openTab, removeProfile, type Browser } from './pages/browser.js'
+import { useApp } from './fixture.js'
 import { DivinerConsole } from './pages/console-api.js'
 import { StudiesPage } from './pages/studies-page.js'
 
-const baseUrl = inject('baseUrl')
 const TABS = 4
 const RUNS_PER_TAB = 25
 const ENTRIES_PER_RUN = 6
 const SHARED_ENTRIES_PER_TAB = 30
 
-let profileDir: string
-let browser: Browser
-
-beforeAll(async () => {
-  profileDir = await newProfile()
-  browser = await launch(profileDir)
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await removeProfile(profileDir)
-})
+const app = useApp()
 
 /** What one tab does: insert its runs and report their metrics, interleaved with entries for the shared run. */
 function work(page: Page, tab: number, sharedSeq: number): Promise<{ seq: number; lr: number }[]> {
@@ -52,14 +40,14 @@ function work(page: Page, tab: number, sharedSeq: number): Promise<{ seq: number
 }
 
 test('four tabs inserting runs and appending metrics at once: unique seqs, nothing missing', async () => {
-  const pages = [browser.page, ...await Promise.all(Array.from({ length: TABS - 1 }, () => openTab(browser)))]
+  const pages = [app.page, ...await Promise.all(Array.from({ length: TABS - 1 }, () => app.openTab()))]
   for (const page of pages) {
-    await new StudiesPage(page, baseUrl).open()
+    await new StudiesPage(page, app.baseUrl).open()
     await new DivinerConsole(page).ready()
   }
   // Each tab runs its own worker.
   for (const page of pages) expect(page.workers().length).toBeGreaterThanOrEqual(1)
-  const first = new DivinerConsole(browser.page)
+  const first = app.console
   await first.createStudy({ name: 'shared', description: 'written by four tabs', metric: 'loss', direction: 'minimize', replicates: 0, params: ['lr'] })
   const sharedSeq = await first.insertRun('shared', { lr: 0.999 })
 
@@ -85,5 +73,5 @@ test('four tabs inserting runs and appending metrics at once: unique seqs, nothi
       expect(shared?.metrics.filter((m) => m['tab'] === tab).map((m) => m['k'])).toEqual(Array.from({ length: SHARED_ENTRIES_PER_TAB }, (_, k) => k))
     }
   }
-  expect(browser.problems).toEqual([])
+  expect(app.problems).toEqual([])
 })

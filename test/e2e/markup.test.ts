@@ -8,17 +8,12 @@
  * page is served with a policy that allows no inline script and no other
  * origin, and carries the same policy in a meta tag for any static host.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { launch, newProfile, removeProfile, type Browser } from './pages/browser.js'
-import { RunScreen } from './pages/run-page.js'
-import { StudiesPage } from './pages/studies-page.js'
-import { StudyScreen } from './pages/study-page.js'
-import { Transfer } from './pages/transfer.js'
+import { beforeAll, describe, expect, inject, test } from 'vitest'
+import { useApp } from './fixture.js'
 
-const baseUrl = inject('baseUrl')
 const distDir = inject('distDir')
 
 /** Each payload sets `globalThis.pwned` (or calls alert) if it ever runs. */
@@ -64,31 +59,22 @@ function hostileDump(): Buffer {
   return gzipSync(Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n') + '\n'))
 }
 
-let profileDir: string
-let browser: Browser
+const app = useApp()
 const dialogs: string[] = []
 
 beforeAll(async () => {
-  await mkdir('test-results', { recursive: true })
-  profileDir = await newProfile()
-  browser = await launch(profileDir)
-  browser.page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss() })
+  app.page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss() })
   // Before any script of the page: note every policy violation, on this page and any frame.
-  await browser.page.addInitScript(() => {
+  await app.page.addInitScript(() => {
     const seen: string[] = []
     Reflect.set(globalThis, 'policyViolations', seen)
     document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`))
   })
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await removeProfile(profileDir)
-})
-
 /** Nothing fired and nothing of the payloads became an element. */
 async function nothingFired(where: string): Promise<void> {
-  const found = await browser.page.evaluate(() => ({
+  const found = await app.page.evaluate(() => ({
     pwned: Reflect.get(globalThis, 'pwned') as unknown,
     violations: Reflect.get(globalThis, 'policyViolations') as string[],
     elements: [...document.querySelectorAll('img[src="x"], svg[onload], iframe, object, embed, b[onmouseover], body style, a[href^="javascript:" i], [onerror], [onload], [onclick], [onmouseover]')]
@@ -101,16 +87,16 @@ async function nothingFired(where: string): Promise<void> {
 
 /** The page's visible text. */
 function text(): Promise<string> {
-  return browser.page.locator('body').innerText()
+  return app.page.locator('body').innerText()
 }
 
 describe('a dump full of markup', () => {
   test('imports, and the studies list shows the name and description as text', async () => {
-    const studies = new StudiesPage(browser.page, baseUrl)
+    const studies = app.studies
     await studies.open()
-    const file = join(profileDir, 'hostile.diviner.gz')
+    const file = join(app.dir, 'hostile.diviner.gz')
     await writeFile(file, hostileDump())
-    const summary = await new Transfer(browser.page).importFile(file)
+    const summary = await app.transfer.importFile(file)
     expect(summary.runs.added).toBe(4)
     await studies.closeSummaryIfShown()
     await studies.table.locator('tbody tr').first().waitFor()
@@ -121,18 +107,18 @@ describe('a dump full of markup', () => {
   })
 
   test('every tab of the study shows params, values, statuses and metric names as text', async () => {
-    const studies = new StudiesPage(browser.page, baseUrl)
+    const studies = app.studies
     await studies.openStudy(STUDY)
-    const study = new StudyScreen(browser.page, baseUrl)
+    const study = app.study
     await study.loaded()
     expect(await study.heading.innerText()).toContain(STUDY)
-    const tabs = await browser.page.getByRole('tablist', { name: 'Study views' }).getByRole('tab').allInnerTexts()
+    const tabs = await app.page.getByRole('tablist', { name: 'Study views' }).getByRole('tab').allInnerTexts()
     expect(tabs).toEqual(expect.arrayContaining(['Runs', 'Leaderboard', 'Plan']))
     for (const name of tabs) {
-      await browser.page.getByRole('tab', { name, exact: true }).click()
-      await browser.page.getByRole('tab', { name, exact: true, selected: true }).waitFor()
+      await app.page.getByRole('tab', { name, exact: true }).click()
+      await app.page.getByRole('tab', { name, exact: true, selected: true }).waitFor()
       // Let the tab load its data and draw its pictures.
-      await browser.page.waitForFunction(() => document.querySelector('[data-ready="false"], [aria-busy="true"]') === null, undefined, { timeout: 30_000 }).catch(() => undefined)
+      await app.page.waitForFunction(() => document.querySelector('[data-ready="false"], [aria-busy="true"]') === null, undefined, { timeout: 30_000 }).catch(() => undefined)
       const shown = await text()
       if (name === 'Runs') {
         await study.waitForCount(4)
@@ -141,27 +127,27 @@ describe('a dump full of markup', () => {
       if (name === 'Leaderboard') expect(shown).toContain(SVG)
       if (name === 'Plan') expect(shown).toContain(IFRAME.trim())
       expect(shown, `the ${name} tab`).toContain(SCRIPT)
-      await browser.page.screenshot({ path: `test-results/markup-study-${name.toLowerCase()}.png`, fullPage: true })
+      await app.page.screenshot({ path: `test-results/markup-study-${name.toLowerCase()}.png`, fullPage: true })
       await nothingFired(`the ${name} tab`)
     }
   })
 
   test('the run page shows values, status, script, metrics and log as text', async () => {
     for (const seq of [1, 2]) {
-      const run = new RunScreen(browser.page, baseUrl)
+      const run = app.run
       await run.open(STUDY, seq)
       await run.log.waitFor()
-      await browser.page.waitForFunction(() => /End of log|The log is empty/.test(document.body.innerText), undefined, { timeout: 30_000 })
+      await app.page.waitForFunction(() => /End of log|The log is empty/.test(document.body.innerText), undefined, { timeout: 30_000 })
       const log = await run.log.innerText()
       for (const p of ALL) expect(log).toContain(p)
       expect(await run.script.innerText()).toBe(`${LINK}\n${SCRIPT}`)
       const shown = await text()
       expect(shown).toContain(ALL[seq - 1])
       expect(shown).toContain(IMG)
-      await browser.page.screenshot({ path: `test-results/markup-run-${seq}.png`, fullPage: true })
+      await app.page.screenshot({ path: `test-results/markup-run-${seq}.png`, fullPage: true })
       await nothingFired(`run ${seq}`)
     }
-    expect(browser.problems).toEqual([])
+    expect(app.problems).toEqual([])
   })
 })
 
@@ -186,7 +172,7 @@ function checkPolicy(policy: string): void {
 
 describe('the Content-Security-Policy', () => {
   test('the server sends one that allows no inline script and no other origin', async () => {
-    const res = await fetch(baseUrl)
+    const res = await fetch(app.baseUrl)
     const policy = res.headers.get('content-security-policy') ?? ''
     checkPolicy(policy)
     expect(directives(policy).get('frame-ancestors')).toEqual(["'none'"])
@@ -199,15 +185,15 @@ describe('the Content-Security-Policy', () => {
     const policy = meta?.[1] ?? ''
     checkPolicy(policy)
     // frame-ancestors has no effect in a meta tag; the rest is the header's policy.
-    const header = directives((await fetch(baseUrl)).headers.get('content-security-policy') ?? '')
+    const header = directives((await fetch(app.baseUrl)).headers.get('content-security-policy') ?? '')
     header.delete('frame-ancestors')
     expect(directives(policy)).toEqual(header)
     expect(html.indexOf('http-equiv="Content-Security-Policy"')).toBeLessThan(html.indexOf('<script'))
   })
 
   test('the policy is in force: an inline script the page did not ship is blocked', async () => {
-    await new StudiesPage(browser.page, baseUrl).open()
-    const ran = await browser.page.evaluate(() => {
+    await app.studies.open()
+    const ran = await app.page.evaluate(() => {
       const s = document.createElement('script')
       s.textContent = 'globalThis.inlineRan = true'
       document.body.append(s)
@@ -215,9 +201,9 @@ describe('the Content-Security-Policy', () => {
       return Reflect.get(globalThis, 'inlineRan') === true
     })
     expect(ran).toBe(false)
-    const violations = await browser.page.evaluate(() => Reflect.get(globalThis, 'policyViolations') as string[])
+    const violations = await app.page.evaluate(() => Reflect.get(globalThis, 'policyViolations') as string[])
     expect(violations.some((v) => v.startsWith('script-src'))).toBe(true)
     // (That violation was this test's own; the screens above had none.)
-    browser.problems.length = 0
+    app.problems.length = 0
   })
 })

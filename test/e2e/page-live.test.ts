@@ -3,45 +3,34 @@
  * the form, an imported dump, a run from the console), the other shows within
  * a second, without a reload.
  */
-import { mkdir } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { launch, newProfile, openTab, removeProfile, type Browser } from './pages/browser.js'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { useApp } from './fixture.js'
 import { DivinerConsole } from './pages/console-api.js'
 import { EXAMPLE_FILE, exampleStudies } from './pages/example.js'
 import { NewStudyPage } from './pages/new-study-page.js'
 import { StudiesPage } from './pages/studies-page.js'
 import { Transfer } from './pages/transfer.js'
 
-const baseUrl = inject('baseUrl')
 /** How soon another tab must show a change. */
 const WITHIN_MS = 1000
-let profileDir: string
-let browser: Browser
+const app = useApp()
 let first: Page
 let second: Page
 
 beforeAll(async () => {
-  await mkdir('test-results', { recursive: true })
-  profileDir = await newProfile()
-  browser = await launch(profileDir)
-  first = browser.page
-  second = await openTab(browser)
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await removeProfile(profileDir)
+  first = app.page
+  second = await app.openTab()
 })
 
 describe('two tabs', () => {
   test('a study created in one tab appears in the other', async () => {
-    const list = new StudiesPage(second, baseUrl)
-    await new StudiesPage(first, baseUrl).open()
+    const list = new StudiesPage(second, app.baseUrl)
+    await new StudiesPage(first, app.baseUrl).open()
     await list.open()
     expect(await list.emptyMessage.isVisible()).toBe(true)
 
-    await first.goto(`${baseUrl}#/new`)
+    await first.goto(`${app.baseUrl}#/new`)
     const form = new NewStudyPage(first)
     await form.loaded()
     await form.fill({ name: 'live', metric: 'loss', direction: 'minimize', params: [{ name: 'lr', range: 'float', start: '0.001', end: '0.1' }] })
@@ -50,16 +39,16 @@ describe('two tabs', () => {
   })
 
   test('a dump imported in one tab appears in the other, with its counts', async () => {
-    const list = new StudiesPage(second, baseUrl)
+    const list = new StudiesPage(second, app.baseUrl)
     const [mnist] = (await exampleStudies()).filter((s) => s.name === 'mnist')
-    await first.goto(baseUrl)
+    await first.goto(app.baseUrl)
     await new Transfer(first).importFile(EXAMPLE_FILE)
     await list.row('mnist').waitFor({ timeout: WITHIN_MS })
     await expect.poll(() => list.counts('mnist'), { timeout: WITHIN_MS }).toMatchObject({ runs: mnist?.runs, success: mnist?.success, failure: mnist?.failure })
   })
 
   test('a run started from the other tab shows as pending in the first', async () => {
-    const list = new StudiesPage(first, baseUrl)
+    const list = new StudiesPage(first, app.baseUrl)
     await list.closeSummaryIfShown()
     const diviner = new DivinerConsole(second)
     await diviner.ready()
@@ -73,6 +62,6 @@ describe('two tabs', () => {
   })
 
   test('nothing went wrong on the way: no console errors, page errors or failed requests', () => {
-    expect(browser.problems).toEqual([])
+    expect(app.problems).toEqual([])
   })
 })

@@ -3,31 +3,11 @@
  * model's own rules shown at each field, the grid size, and a name that is
  * already taken.
  */
-import { mkdir } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { launch, newProfile, removeProfile, type Browser } from './pages/browser.js'
-import { DivinerConsole } from './pages/console-api.js'
-import { NewStudyPage, type NewStudySpec } from './pages/new-study-page.js'
-import { StudiesPage } from './pages/studies-page.js'
+import { describe, expect, test } from 'vitest'
+import { useApp } from './fixture.js'
+import type { NewStudySpec } from './pages/new-study-page.js'
 
-const baseUrl = inject('baseUrl')
-let profileDir: string
-let browser: Browser
-let studies: StudiesPage
-let form: NewStudyPage
-
-beforeAll(async () => {
-  await mkdir('test-results', { recursive: true })
-  profileDir = await newProfile()
-  browser = await launch(profileDir)
-  studies = new StudiesPage(browser.page, baseUrl)
-  form = new NewStudyPage(browser.page)
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await removeProfile(profileDir)
-})
+const app = useApp()
 
 /** A study using every kind of param the model has. */
 const EVERY_KIND: NewStudySpec = {
@@ -50,54 +30,53 @@ const EVERY_KIND: NewStudySpec = {
 
 describe('the new-study form', () => {
   test('is reached from the studies list', async () => {
-    await studies.open()
-    await studies.newStudy()
-    await form.loaded()
-    expect(new URL(browser.page.url()).hash).toBe('#/new')
+    await app.studies.open()
+    await app.studies.newStudy()
+    await app.newStudy.loaded()
+    expect(new URL(app.page.url()).hash).toBe('#/new')
   })
 
   test('checks each field with the model\'s rules and says why', async () => {
-    await form.createButton.click()
-    expect(await form.fieldError(form.name)).toBe('a study needs a non-empty name')
-    expect(await form.fieldError(form.metric)).toBe('objective metric must be a non-empty name')
-    await form.replicates.fill('64')
-    expect(await form.fieldError(form.replicates)).toBe('replicates must be an integer in 0..63, got 64')
-    await form.fillParam(0, { name: 'lr', range: 'float', start: '0.1', end: '0.01' })
-    expect(await form.param(0).getByText('is empty; start must be below end').isVisible()).toBe(true)
-    await form.fillParam(0, { name: 'bs', kind: 'int', values: ['32', '3.5'] })
-    expect(await form.param(0).getByText('line 2: "3.5" is not a whole number').isVisible()).toBe(true)
-    await form.fillParam(0, { name: 'act', kind: 'string', values: ['relu', 'relu'] })
-    expect(await form.param(0).getByText('value relu appears twice').isVisible()).toBe(true)
-    await form.fillParam(0, { name: 'cfg', kind: 'dict', values: ['[1, 2]'] })
-    expect(await form.param(0).getByText('line 1: a dict value is a JSON object').isVisible()).toBe(true)
-    await form.fillParam(1, { name: 'cfg', kind: 'bool', values: ['true'] })
-    expect(await form.param(1).getByText('param 1 is already named cfg').isVisible()).toBe(true)
-    await form.oracle.selectOption('random')
-    await form.seed.fill('1.5')
-    expect(await form.fieldError(form.seed)).toBe('the random oracle needs an integer seed, got 1.5')
-    await browser.page.screenshot({ path: 'test-results/page-new-study-errors.png', fullPage: true })
+    await app.newStudy.createButton.click()
+    expect(await app.newStudy.fieldError(app.newStudy.name)).toBe('a study needs a non-empty name')
+    expect(await app.newStudy.fieldError(app.newStudy.metric)).toBe('objective metric must be a non-empty name')
+    await app.newStudy.replicates.fill('64')
+    expect(await app.newStudy.fieldError(app.newStudy.replicates)).toBe('replicates must be an integer in 0..63, got 64')
+    await app.newStudy.fillParam(0, { name: 'lr', range: 'float', start: '0.1', end: '0.01' })
+    expect(await app.newStudy.param(0).getByText('is empty; start must be below end').isVisible()).toBe(true)
+    await app.newStudy.fillParam(0, { name: 'bs', kind: 'int', values: ['32', '3.5'] })
+    expect(await app.newStudy.param(0).getByText('line 2: "3.5" is not a whole number').isVisible()).toBe(true)
+    await app.newStudy.fillParam(0, { name: 'act', kind: 'string', values: ['relu', 'relu'] })
+    expect(await app.newStudy.param(0).getByText('value relu appears twice').isVisible()).toBe(true)
+    await app.newStudy.fillParam(0, { name: 'cfg', kind: 'dict', values: ['[1, 2]'] })
+    expect(await app.newStudy.param(0).getByText('line 1: a dict value is a JSON object').isVisible()).toBe(true)
+    await app.newStudy.fillParam(1, { name: 'cfg', kind: 'bool', values: ['true'] })
+    expect(await app.newStudy.param(1).getByText('param 1 is already named cfg').isVisible()).toBe(true)
+    await app.newStudy.oracle.selectOption('random')
+    await app.newStudy.seed.fill('1.5')
+    expect(await app.newStudy.fieldError(app.newStudy.seed)).toBe('the random oracle needs an integer seed, got 1.5')
+    await app.page.screenshot({ path: 'test-results/page-new-study-errors.png', fullPage: true })
     // Nothing was created.
-    expect(await form.outcome.count()).toBe(0)
+    expect(await app.newStudy.outcome.count()).toBe(0)
   })
 
   test('creates a study with params of every kind, and shows its grid size', async () => {
-    await browser.page.reload()
-    await form.loaded()
-    await form.fill(EVERY_KIND)
+    await app.page.reload()
+    await app.newStudy.loaded()
+    await app.newStudy.fill(EVERY_KIND)
     // A float range has no finite grid.
-    expect(await form.gridSize.innerText()).toContain('not finite')
-    await browser.page.screenshot({ path: 'test-results/page-new-study-filled.png', fullPage: true })
-    await form.param(7).getByRole('button', { name: 'Remove param 8' }).click()
+    expect(await app.newStudy.gridSize.innerText()).toContain('not finite')
+    await app.page.screenshot({ path: 'test-results/page-new-study-filled.png', fullPage: true })
+    await app.newStudy.param(7).getByRole('button', { name: 'Remove param 8' }).click()
     // 3 × 2 × 2 × 2 × 2 × 2 × 3 epochs = 288 value sets, 3 runs each.
-    expect(await form.gridSize.innerText()).toBe('Grid size: 288 value sets × 3 runs each = 864 runs.')
-    await form.fillParam(7, { name: 'lr', range: 'float', start: '0.0001', end: '0.1' })
+    expect(await app.newStudy.gridSize.innerText()).toBe('Grid size: 288 value sets × 3 runs each = 864 runs.')
+    await app.newStudy.fillParam(7, { name: 'lr', range: 'float', start: '0.0001', end: '0.1' })
 
-    expect(await form.create()).toContain('Created study every-kind.')
-    await browser.page.screenshot({ path: 'test-results/page-new-study-created.png', fullPage: true })
+    expect(await app.newStudy.create()).toContain('Created study every-kind.')
+    await app.page.screenshot({ path: 'test-results/page-new-study-created.png', fullPage: true })
 
-    const diviner = new DivinerConsole(browser.page)
-    await diviner.ready()
-    const stored = await browser.page.evaluate(async () => {
+    await app.console.ready()
+    const stored = await app.page.evaluate(async () => {
       const s = await globalThis.diviner?.db.lookupStudy('every-kind')
       if (!s) throw new Error('no console API')
       const kinds = Object.fromEntries(Object.entries(s.params).map(([name, p]) => [
@@ -131,25 +110,25 @@ describe('the new-study form', () => {
       ],
     }))
 
-    await form.backToStudies()
-    await studies.loaded()
-    expect(await studies.rows()).toMatchObject([
+    await app.newStudy.backToStudies()
+    await app.studies.loaded()
+    expect(await app.studies.rows()).toMatchObject([
       { name: 'every-kind', description: 'one param of each kind', objective: 'minimize(val_loss)', replicates: '2' },
     ])
-    expect(await studies.counts('every-kind')).toEqual({ runs: 0, pending: 0, success: 0, failure: 0, best: '—' })
+    expect(await app.studies.counts('every-kind')).toEqual({ runs: 0, pending: 0, success: 0, failure: 0, best: '—' })
   })
 
   test('says when a study of that name already exists, and links to it', async () => {
-    await studies.newStudy()
-    await form.loaded()
-    await form.fill({ name: 'every-kind', metric: 'acc', randomSeed: 7, params: [{ name: 'x', kind: 'int', values: ['1'] }] })
-    expect(await form.create()).toContain('A study named every-kind already exists; it was left unchanged.')
-    await browser.page.screenshot({ path: 'test-results/page-new-study-exists.png', fullPage: true })
-    await form.outcome.getByRole('link', { name: 'every-kind' }).click()
-    expect(new URL(browser.page.url()).hash).toBe('#/study/every-kind')
+    await app.studies.newStudy()
+    await app.newStudy.loaded()
+    await app.newStudy.fill({ name: 'every-kind', metric: 'acc', randomSeed: 7, params: [{ name: 'x', kind: 'int', values: ['1'] }] })
+    expect(await app.newStudy.create()).toContain('A study named every-kind already exists; it was left unchanged.')
+    await app.page.screenshot({ path: 'test-results/page-new-study-exists.png', fullPage: true })
+    await app.newStudy.outcome.getByRole('link', { name: 'every-kind' }).click()
+    expect(new URL(app.page.url()).hash).toBe('#/study/every-kind')
   })
 
   test('nothing went wrong on the way: no console errors, page errors or failed requests', () => {
-    expect(browser.problems).toEqual([])
+    expect(app.problems).toEqual([])
   })
 })

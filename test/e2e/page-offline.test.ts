@@ -3,30 +3,15 @@
  * reload with the network gone still shows the studies, and the study screen
  * (loaded on demand) still opens.
  */
-import { mkdir } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { launch, newProfile, removeProfile, type Browser } from './pages/browser.js'
-import { StudiesPage } from './pages/studies-page.js'
+import type { Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import { useApp } from './fixture.js'
 
-const baseUrl = inject('baseUrl')
-let profileDir: string
-let browser: Browser
-
-beforeAll(async () => {
-  await mkdir('test-results', { recursive: true })
-  profileDir = await newProfile()
-  browser = await launch(profileDir)
-})
-
-afterAll(async () => {
-  await browser?.context.setOffline(false)
-  await browser?.close()
-  await removeProfile(profileDir)
-})
+const app = useApp()
 
 /** True when the page's own requests can reach the server (asks for a file no cache holds). */
-function online(browser: Browser): Promise<boolean> {
-  return browser.page.evaluate(async () => {
+function online(page: Page): Promise<boolean> {
+  return page.evaluate(async () => {
     try {
       await fetch(`./no-such-file-${Date.now()}`)
       return true
@@ -38,18 +23,18 @@ function online(browser: Browser): Promise<boolean> {
 
 describe('with the network gone', () => {
   test('the page installs its service worker and keeps the example on a first visit', async () => {
-    const studies = new StudiesPage(browser.page, baseUrl)
+    const studies = app.studies
     await studies.open()
     // The service worker takes over this first page once it has cached the build.
-    await browser.page.waitForFunction(() => navigator.serviceWorker.controller !== null)
+    await app.page.waitForFunction(() => navigator.serviceWorker.controller !== null)
     await studies.loadExample()
     expect(await studies.names()).toEqual(['mnist'])
   })
 
   test('a reload offline still shows the studies', async () => {
-    await browser.context.setOffline(true)
-    expect(await online(browser)).toBe(false)
-    const studies = new StudiesPage(browser.page, baseUrl)
+    await app.context.setOffline(true)
+    expect(await online(app.page)).toBe(false)
+    const studies = app.studies
     await studies.reload()
     expect(await studies.names()).toEqual(['mnist'])
     expect((await studies.counts('mnist')).runs).toBe(128)
@@ -57,15 +42,15 @@ describe('with the network gone', () => {
   })
 
   test('the study screen, loaded on demand, opens offline too', async () => {
-    const studies = new StudiesPage(browser.page, baseUrl)
+    const studies = app.studies
     await studies.openStudy('mnist')
-    await browser.page.getByRole('tab', { name: 'Runs', selected: true }).waitFor()
-    await browser.page.reload()
-    await browser.page.getByRole('tab', { name: 'Runs', selected: true }).waitFor()
-    await browser.page.screenshot({ path: 'test-results/page-offline-study.png', fullPage: true })
+    await app.page.getByRole('tab', { name: 'Runs', selected: true }).waitFor()
+    await app.page.reload()
+    await app.page.getByRole('tab', { name: 'Runs', selected: true }).waitFor()
+    await app.page.screenshot({ path: 'test-results/page-offline-study.png', fullPage: true })
   })
 
   test('nothing went wrong on the way, but the one request meant to fail offline', () => {
-    expect(browser.problems.filter((p) => !p.includes('/no-such-file-'))).toEqual([])
+    expect(app.problems.filter((p) => !p.includes('/no-such-file-'))).toEqual([])
   })
 })

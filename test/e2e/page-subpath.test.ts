@@ -8,15 +8,13 @@ import { once } from 'node:events'
 import { createServer, request, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { launch, newProfile, removeProfile, type Browser } from './pages/browser.js'
+import { useApp } from './fixture.js'
 import { StudiesPage } from './pages/studies-page.js'
 
 const PREFIX = '/tools/diviner'
 const upstream = new URL(inject('baseUrl'))
 let server: Server
 let pageUrl: string
-let profileDir: string
-let browser: Browser
 
 /** A server that answers under PREFIX with what the test server answers at the root, and 404 elsewhere. */
 async function subPathServer(): Promise<Server> {
@@ -41,37 +39,35 @@ async function subPathServer(): Promise<Server> {
 beforeAll(async () => {
   server = await subPathServer()
   pageUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${PREFIX}/`
-  profileDir = await newProfile()
-  browser = await launch(profileDir)
 })
 
-afterAll(async () => {
-  await browser?.context.setOffline(false)
-  await browser?.close()
-  await removeProfile(profileDir)
+afterAll(() => {
   server?.closeAllConnections()
   server?.close()
 })
 
+// After the server's hooks: the browser starts after the server and closes before it.
+const app = useApp()
+
 describe('served from a sub-path', () => {
   test('the page starts, loads the example, and keeps its service worker in its own directory', async () => {
-    const studies = new StudiesPage(browser.page, pageUrl)
+    const studies = new StudiesPage(app.page, pageUrl)
     await studies.open()
     await studies.loadExample()
     expect(await studies.names()).toEqual(['mnist'])
-    await browser.page.waitForFunction(() => navigator.serviceWorker.controller !== null)
-    const scope = await browser.page.evaluate(async () => (await navigator.serviceWorker.ready).scope)
+    await app.page.waitForFunction(() => navigator.serviceWorker.controller !== null)
+    const scope = await app.page.evaluate(async () => (await navigator.serviceWorker.ready).scope)
     expect(scope).toBe(pageUrl)
   })
 
   test('and works offline there', async () => {
-    await browser.context.setOffline(true)
-    const studies = new StudiesPage(browser.page, pageUrl)
+    await app.context.setOffline(true)
+    const studies = new StudiesPage(app.page, pageUrl)
     await studies.reload()
     expect(await studies.names()).toEqual(['mnist'])
   })
 
   test('nothing went wrong on the way', () => {
-    expect(browser.problems).toEqual([])
+    expect(app.problems).toEqual([])
   })
 })

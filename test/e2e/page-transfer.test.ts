@@ -4,37 +4,17 @@
  * dump, and export (everything, one study, changes since the last export)
  * into a fresh profile that then lists the same studies.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { RunState } from '../../src/db/model/run.js'
-import { launch, newProfile, removeProfile, type Browser } from './pages/browser.js'
-import { DivinerConsole } from './pages/console-api.js'
+import { useApp } from './fixture.js'
 import { EXAMPLE_FILE, largeDump } from './pages/example.js'
-import { StudiesPage, type StudyCounts } from './pages/studies-page.js'
-import { Transfer, type Downloaded } from './pages/transfer.js'
+import type { StudiesPage, StudyCounts } from './pages/studies-page.js'
+import type { Downloaded } from './pages/transfer.js'
 
-const baseUrl = inject('baseUrl')
-const profiles: string[] = []
-let downloads: string
-let a: Browser
-let b: Browser
-
-beforeAll(async () => {
-  await mkdir('test-results', { recursive: true })
-  downloads = await mkdtemp(join(tmpdir(), 'diviner-downloads-'))
-  profiles.push(await newProfile(), await newProfile())
-  a = await launch(profiles[0] as string)
-  b = await launch(profiles[1] as string)
-})
-
-afterAll(async () => {
-  await a?.close()
-  await b?.close()
-  for (const dir of profiles) await removeProfile(dir)
-  await rm(downloads, { recursive: true, force: true })
-})
+const a = useApp()
+const b = useApp()
 
 /** Every listed study's name and counts. */
 async function listed(studies: StudiesPage): Promise<Record<string, StudyCounts>> {
@@ -47,8 +27,8 @@ describe('import and export through the page', () => {
   let everything: Downloaded
 
   test('a dump chosen with "Import dump" is imported, with a summary', async () => {
-    const studies = new StudiesPage(a.page, baseUrl)
-    const transfer = new Transfer(a.page)
+    const studies = a.studies
+    const transfer = a.transfer
     await studies.open()
     const summary = await transfer.importFile(EXAMPLE_FILE)
     expect(summary).toEqual({
@@ -61,7 +41,7 @@ describe('import and export through the page', () => {
   })
 
   test('the same dump dropped on the page changes nothing, and says so', async () => {
-    const transfer = new Transfer(a.page)
+    const transfer = a.transfer
     await transfer.closeSummary()
     const { overlayShown, summary } = await transfer.dropFile(EXAMPLE_FILE, 'test-results/page-drop-overlay.png')
     expect(overlayShown).toBe(true)
@@ -70,9 +50,9 @@ describe('import and export through the page', () => {
   })
 
   test('a file that is not a dump is refused with a message saying what to do', async () => {
-    const transfer = new Transfer(a.page)
-    const studies = new StudiesPage(a.page, baseUrl)
-    const bad = join(downloads, 'notes.txt')
+    const transfer = a.transfer
+    const studies = a.studies
+    const bad = join(a.dir, 'notes.txt')
     await writeFile(bad, 'these are my notes, not a dump\n')
     await transfer.importInput.setInputFiles(bad)
     await studies.error.waitFor()
@@ -87,7 +67,7 @@ describe('import and export through the page', () => {
   })
 
   test('"Changes since last time" waits for a first export', async () => {
-    const transfer = new Transfer(a.page)
+    const transfer = a.transfer
     const choices = await transfer.openExport()
     expect(await choices.getByRole('button', { name: 'Changes since last time' }).isDisabled()).toBe(true)
     expect(await choices.getByText('nothing exported yet').isVisible()).toBe(true)
@@ -96,30 +76,30 @@ describe('import and export through the page', () => {
   })
 
   test('"Export" everything downloads a dump named by the page', async () => {
-    const diviner = new DivinerConsole(a.page)
+    const diviner = a.console
     await diviner.ready()
     await diviner.createStudy({ name: 'cifar', description: 'resnet sweep', metric: 'acc', direction: 'maximize', replicates: 0, params: ['lr'] })
     const seq = await diviner.insertRun('cifar', { lr: 0.1 })
     await diviner.appendMetrics('cifar', seq, [{ acc: 0.5 }, { acc: 0.7 }])
     await diviner.finishRun('cifar', seq, RunState.Success, 'done')
 
-    const transfer = new Transfer(a.page)
-    everything = await transfer.export('Everything', downloads)
+    const transfer = a.transfer
+    everything = await transfer.export('Everything', a.dir)
     expect(everything.filename).toMatch(/^diviner-all-\d{8}-\d{6}\.diviner\.gz$/)
     await transfer.exportStatus.getByText(`Exported everything: ${everything.filename}`).waitFor()
     await a.page.screenshot({ path: 'test-results/page-export-done.png' })
   })
 
   test('a fresh profile that imports it lists the same studies with the same counts', async () => {
-    const studiesA = new StudiesPage(a.page, baseUrl)
+    const studiesA = a.studies
     await studiesA.reload()
     const want = await listed(studiesA)
     expect(Object.keys(want)).toEqual(['cifar', 'mnist'])
 
-    const studiesB = new StudiesPage(b.page, baseUrl)
+    const studiesB = b.studies
     await studiesB.open()
     expect(await studiesB.emptyMessage.isVisible()).toBe(true)
-    const summary = await new Transfer(b.page).importFile(everything.path)
+    const summary = await b.transfer.importFile(everything.path)
     expect(summary.studies.added).toBe(2)
     expect(summary.runs.added).toBe(129)
     await studiesB.table.waitFor()
@@ -129,30 +109,30 @@ describe('import and export through the page', () => {
   })
 
   test('later changes travel as a delta; one study travels on its own', async () => {
-    const diviner = new DivinerConsole(a.page)
+    const diviner = a.console
     await diviner.ready()
     const seq = await diviner.insertRun('cifar', { lr: 0.01 })
     await diviner.appendMetrics('cifar', seq, [{ acc: 0.9 }])
     await diviner.finishRun('cifar', seq, RunState.Success, 'done')
 
-    const transfer = new Transfer(a.page)
-    const delta = await transfer.export('Changes since last time', downloads)
+    const transfer = a.transfer
+    const delta = await transfer.export('Changes since last time', a.dir)
     expect(delta.filename).toMatch(/^diviner-changes-since-\d+-/)
-    const one = await transfer.exportStudy('cifar', downloads)
+    const one = await transfer.exportStudy('cifar', a.dir)
     expect(one.filename).toMatch(/^diviner-cifar-/)
 
-    const summary = await new Transfer(b.page).importFile(delta.path)
+    const summary = await b.transfer.importFile(delta.path)
     expect(summary.runs).toEqual({ added: 1, updated: 0, unchanged: 0, rejected: 0 })
-    const studiesB = new StudiesPage(b.page, baseUrl)
+    const studiesB = b.studies
     await expect.poll(() => studiesB.counts('cifar')).toMatchObject({ runs: 2, success: 2, best: '0.9' })
-    const again = await new Transfer(b.page).importFile(one.path)
+    const again = await b.transfer.importFile(one.path)
     expect(again.runs).toEqual({ added: 0, updated: 0, unchanged: 2, rejected: 0 })
   })
 
   test('a large import shows its progress as it goes', async () => {
-    const big = join(downloads, 'large.diviner.gz')
+    const big = join(a.dir, 'large.diviner.gz')
     await writeFile(big, await largeDump(20))
-    const transfer = new Transfer(b.page)
+    const transfer = b.transfer
     await transfer.closeSummary()
     await transfer.importInput.setInputFiles(big)
     await transfer.importProgress.waitFor()
@@ -161,7 +141,7 @@ describe('import and export through the page', () => {
     expect(moving).toBe(true)
     await transfer.summary.waitFor({ timeout: 60_000 })
     expect((await transfer.shownSummary()).runs).toEqual({ added: 20 * 128, updated: 0, unchanged: 0, rejected: 0 })
-    await expect.poll(() => new StudiesPage(b.page, baseUrl).counts('mnist'), { timeout: 15_000 }).toMatchObject({ runs: 21 * 128 })
+    await expect.poll(() => b.studies.counts('mnist'), { timeout: 15_000 }).toMatchObject({ runs: 21 * 128 })
   })
 
   test('nothing went wrong on the way: no console errors, page errors or failed requests', () => {

@@ -2,26 +2,12 @@
  * Studies and runs made through the page's worker land in the browser's real
  * IndexedDB and are still there after a reload and after a browser restart.
  */
-import { mkdir } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { RunState } from '../../src/db/model/run.js'
-import { launch, newProfile, removeProfile, type Browser } from './pages/browser.js'
-import { DivinerConsole, type RunSummary } from './pages/console-api.js'
-import { StudiesPage } from './pages/studies-page.js'
+import { useApp } from './fixture.js'
+import type { RunSummary } from './pages/console-api.js'
 
-const baseUrl = inject('baseUrl')
-let profileDir: string
-let browser: Browser
-
-beforeAll(async () => {
-  profileDir = await newProfile()
-  browser = await launch(profileDir)
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await removeProfile(profileDir)
-})
+const app = useApp()
 
 const history = [{ loss: 0.9, acc: 0.5 }, { loss: 0.4, acc: 0.8 }, { loss: NaN, acc: 0.81 }]
 
@@ -38,16 +24,15 @@ function expectMnistRuns(runs: RunSummary[]) {
 
 describe('a first visit, then data made through the console API', () => {
   test('a fresh profile shows the empty state', async () => {
-    const studies = new StudiesPage(browser.page, baseUrl)
+    const studies = app.studies
     await studies.open()
     expect(await studies.emptyMessage.isVisible()).toBe(true)
     expect(await studies.error.count()).toBe(0)
-    await mkdir('test-results', { recursive: true })
     await studies.screenshot('test-results/empty.png')
   })
 
   test('studies and runs created with globalThis.diviner go into IndexedDB', async () => {
-    const diviner = new DivinerConsole(browser.page)
+    const diviner = app.console
     await diviner.ready()
     expect(await diviner.createStudy({
       name: 'mnist', description: 'digits, small convnet', metric: 'loss', direction: 'minimize', replicates: 1, params: ['lr', 'momentum'],
@@ -69,7 +54,7 @@ describe('a first visit, then data made through the console API', () => {
   })
 
   test('after a reload, the list and the runs are still there', async () => {
-    const studies = new StudiesPage(browser.page, baseUrl)
+    const studies = app.studies
     await studies.reload()
     const rows = await studies.rows()
     expect(rows.map(({ activity: _activity, ...rest }) => rest)).toEqual([
@@ -77,26 +62,23 @@ describe('a first visit, then data made through the console API', () => {
       { name: 'mnist', description: 'digits, small convnet', objective: 'minimize(loss)', replicates: '1' },
     ])
     expect(rows[0]?.activity).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/)
-    const diviner = new DivinerConsole(browser.page)
+    const diviner = app.console
     await diviner.ready()
     expectMnistRuns(await diviner.listRuns('mnist'))
     await studies.screenshot('test-results/studies.png')
   })
 
   test('after the browser restarts on the same profile, everything is still there', async () => {
-    await browser.close()
-    const problems = browser.problems
-    browser = await launch(profileDir)
-    browser.problems.unshift(...problems)
-    const studies = new StudiesPage(browser.page, baseUrl)
+    await app.restart()
+    const studies = app.studies
     await studies.open()
     expect((await studies.rows()).map((r) => r.name)).toEqual(['cifar', 'mnist'])
-    const diviner = new DivinerConsole(browser.page)
+    const diviner = app.console
     await diviner.ready()
     expectMnistRuns(await diviner.listRuns('mnist'))
   })
 
   test('nothing went wrong on the way: no console errors, page errors or failed requests', () => {
-    expect(browser.problems).toEqual([])
+    expect(app.problems).toEqual([])
   })
 })

@@ -5,72 +5,53 @@
  * that. The import fails with a clear message in the error banner (code
  * `quota`), and everything the database held before is still there.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, expect, inject, test } from 'vitest'
-import { launch, newProfile, removeProfile, type Browser } from './pages/browser.js'
-import { DivinerConsole } from './pages/console-api.js'
-import { bigDump, DbState } from './pages/db-state.js'
-import { StudiesPage } from './pages/studies-page.js'
-import { Transfer } from './pages/transfer.js'
+import { expect, test } from 'vitest'
+import { useApp } from './fixture.js'
+import { bigDump } from './pages/db-state.js'
 
-const baseUrl = inject('baseUrl')
 const ORIGIN = 'f0110000-0000-4000-8000-0000000d15c0'
 /** The origin's storage quota for the test: room for the page's cached files and a little data. */
 const QUOTA = 6 * 1024 * 1024
-let profileDir: string
-let browser: Browser
-
-beforeAll(async () => {
-  profileDir = await newProfile()
-  browser = await launch(profileDir)
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await removeProfile(profileDir)
-})
+const app = useApp()
 
 test('an import that runs out of storage quota fails clearly and keeps the earlier data', async () => {
   // The quota is cut before the page stores anything: Chromium keeps the room it
   // last found left for a while, so a quota cut later would not bite at once.
-  const origin = new URL(baseUrl).origin
-  const cdp = await browser.context.newCDPSession(browser.page)
+  const origin = new URL(app.baseUrl).origin
+  const cdp = await app.context.newCDPSession(app.page)
   await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: QUOTA })
   // (navigator.storage.estimate() reports a made-up quota, for privacy; the protocol tells the real one.)
   expect(await cdp.send('Storage.getUsageAndQuota', { origin })).toMatchObject({ overrideActive: true, quota: QUOTA })
 
-  const studies = new StudiesPage(browser.page, baseUrl)
+  const studies = app.studies
+  const state = app.db
   await studies.open()
-  const diviner = new DivinerConsole(browser.page)
-  const state = new DbState(browser.page)
-  await diviner.ready()
-  await diviner.createStudy({ name: 'kept', description: 'made before the disk filled up', metric: 'loss', direction: 'minimize', replicates: 0, params: ['lr'] })
-  for (let i = 0; i < 3; i++) {
-    const seq = await diviner.insertRun('kept', { lr: i / 10 })
-    await diviner.appendMetrics('kept', seq, [{ loss: 1 - i / 10 }])
-  }
+  await app.seed({
+    name: 'kept', description: 'made before the disk filled up', objective: '-loss', params: { lr: { range: [0, 1] } },
+    runs: [0, 1, 2].map((i) => ({ values: { lr: i / 10 }, metrics: [{ loss: 1 - i / 10 }], state: 'pending' as const })),
+  })
   // Some of the big dump's runs, in older versions: the failed import must restore them as they were.
-  await state.importAll(bigDump({ origin: ORIGIN, study: 'big', runs: 50, metrics: 1, logChars: 10 }))
+  await app.seed(bigDump({ origin: ORIGIN, study: 'big', runs: 50, metrics: 1, logChars: 10 }))
   const before = await state.snapshot()
   const { usage } = await cdp.send('Storage.getUsageAndQuota', { origin })
   expect(usage).toBeLessThan(QUOTA)
 
   // 3,000 runs with 4,000 characters of random log text each: about 12 MB to store.
   const dump = bigDump({ origin: ORIGIN, study: 'big', runs: 3000, metrics: 10, logChars: 4000, updatedOffset: 1000, randomLogs: true })
-  await mkdir('test-results', { recursive: true })
-  const file = join(profileDir, 'too-big.diviner.gz')
+  const file = join(app.dir, 'too-big.diviner.gz')
   await writeFile(file, dump)
-  await new Transfer(browser.page).importInput.setInputFiles(file)
-  const alert = browser.page.getByRole('alert')
+  await app.transfer.importInput.setInputFiles(file)
+  const alert = app.page.getByRole('alert')
   await alert.getByText('Import of too-big.diviner.gz failed').waitFor({ timeout: 60_000 })
   const text = await alert.innerText()
   expect(text).toContain('storage quota exceeded')
   expect(text).toContain('Free disk space or remove old data from this browser')
-  await browser.page.screenshot({ path: 'test-results/quota-import-failed.png', fullPage: true })
+  await app.page.screenshot({ path: 'test-results/quota-import-failed.png', fullPage: true })
 
   // The code crosses the worker boundary too.
-  const code = await browser.page.evaluate(async (bytes) => {
+  const code = await app.page.evaluate(async (bytes) => {
     const d = globalThis.diviner
     if (!d?.api) throw new Error('globalThis.diviner.api is not set')
     try {
@@ -99,7 +80,7 @@ test('an import that runs out of storage quota fails clearly and keeps the earli
   // And the same file imports.
   expect(await state.importAll(dump)).toBeGreaterThan(3000)
   expect(runsOf(await state.snapshot()).size).toBe(3003)
-  expect(browser.problems).toEqual([])
+  expect(app.problems).toEqual([])
 })
 
 /** The runs of a snapshot (DbState.snapshot) by id, with the lengths of their histories and logs. */

@@ -4,17 +4,9 @@
  * them, the script, and the log: read whole, since a time, and followed live
  * while another tab writes to it. Deep links survive a reload.
  */
-import { mkdir } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { launch, newProfile, removeProfile, type Browser } from './pages/browser.js'
-import { RunScreen } from './pages/run-page.js'
-import { seedStudy, StudyScreen } from './pages/study-page.js'
-
-const baseUrl = inject('baseUrl')
-let profileDir: string
-let browser: Browser
-let screen: RunScreen
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { useApp } from './fixture.js'
 
 /** The finished run's metric history: loss and acc each report, lr now and then, one NaN and one +Inf. */
 const history: Record<string, number>[] = Array.from({ length: 40 }, (_, i) => {
@@ -45,13 +37,8 @@ function writeLog(page: Page, study: string, seq: number, text: string): Promise
   }, [study, seq, text] as const)
 }
 
-beforeAll(async () => {
-  profileDir = await newProfile()
-  browser = await launch(profileDir)
-  screen = new RunScreen(browser.page, baseUrl)
-  await mkdir('test-results', { recursive: true })
-  await browser.page.goto(baseUrl)
-  await seedStudy(browser.page, {
+const app = useApp({
+  seed: [{
     name: 'mnist',
     objective: '-loss',
     params: { lr: [0.1, 0.01], opt: ['adam', 'sgd'] },
@@ -59,65 +46,60 @@ beforeAll(async () => {
       { values: { lr: 0.01, opt: 'adam' }, metrics: history, status: 'finished 40 epochs', runtimeMs: 3_723_000, script, log: ['epoch 1\n', 'epoch 2\n', 'done\n'] },
       { values: { lr: 0.1, opt: 'sgd' }, state: 'pending', status: 'starting', metrics: [{ loss: 1 }], log: ['starting\n'] },
     ],
-  })
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await removeProfile(profileDir)
+  }],
 })
 
 describe('a finished run', () => {
   test('shows what diviner info -v shows', async () => {
-    await screen.open('mnist', 1)
-    expect(await screen.heading.innerText()).toMatch(/^Run mnist:1\s+success$/)
-    const facts = await screen.facts()
+    await app.run.open('mnist', 1)
+    expect(await app.run.heading.innerText()).toMatch(/^Run mnist:1\s+success$/)
+    const facts = await app.run.facts()
     expect(facts).toMatchObject({ State: 'success', Status: 'finished 40 epochs', Runtime: '1h2m3s', Restarts: '0', Replicate: '0' })
     expect(facts.Created).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/)
     expect(facts.Updated).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/)
     expect(facts).not.toHaveProperty('Origin')
-    expect(await screen.valueTable()).toEqual({ lr: '0.01', opt: 'adam' })
-    expect(await screen.script.innerText()).toBe(script)
+    expect(await app.run.valueTable()).toEqual({ lr: '0.01', opt: 'adam' })
+    expect(await app.run.script.innerText()).toBe(script)
   })
 
   test('draws the whole metric history as a chart, one series per chosen metric', async () => {
-    await screen.chart.locator('canvas').waitFor()
-    await expect.poll(() => screen.drawnPixels()).toBeGreaterThan(500)
-    expect(await screen.chartSeries()).toEqual(['report', 'acc', 'loss', 'lr'])
-    await screen.chartChoice('lr').uncheck()
-    await expect.poll(() => screen.chartSeries()).toEqual(['report', 'acc', 'loss'])
-    expect(screen.query().get('chart')).toBe('acc,loss')
-    await screen.chartChoice('acc').uncheck()
-    await expect.poll(() => screen.chartSeries()).toEqual(['report', 'loss'])
-    expect(await screen.drawnPixels()).toBeGreaterThan(500)
-    await screen.screenshot('test-results/run-page.png')
+    await app.run.chart.locator('canvas').waitFor()
+    await expect.poll(() => app.run.drawnPixels()).toBeGreaterThan(500)
+    expect(await app.run.chartSeries()).toEqual(['report', 'acc', 'loss', 'lr'])
+    await app.run.chartChoice('lr').uncheck()
+    await expect.poll(() => app.run.chartSeries()).toEqual(['report', 'acc', 'loss'])
+    expect(app.run.query().get('chart')).toBe('acc,loss')
+    await app.run.chartChoice('acc').uncheck()
+    await expect.poll(() => app.run.chartSeries()).toEqual(['report', 'loss'])
+    expect(await app.run.drawnPixels()).toBeGreaterThan(500)
+    await app.run.screenshot('test-results/run-page.png')
   })
 
   test('lists every metrics entry in a table, NA where one is missing', async () => {
-    expect(await screen.metricColumns()).toEqual(['#', 'acc', 'loss', 'lr'])
-    const rows = await screen.metricRows()
+    expect(await app.run.metricColumns()).toEqual(['#', 'acc', 'loss', 'lr'])
+    const rows = await app.run.metricRows()
     expect(rows[0]).toEqual(['0', '0.1', '2', '0.1'])
     expect(rows[1]).toEqual(['1', '0.125', '1', 'NA'])
     expect(rows[5]).toEqual(['5', '0.2', 'NaN', 'NA'])
     expect(rows[6]).toEqual(['6', 'NA', '+Inf', 'NA'])
-    expect(await screen.page.getByText('40 entries', { exact: true }).isVisible()).toBe(true)
+    expect(await app.page.getByText('40 entries', { exact: true }).isVisible()).toBe(true)
   })
 
   test('downloads the metrics as TSV (as Diviner\'s metrics command) and as CSV', async () => {
-    const tsv = await screen.download('Download TSV')
+    const tsv = await app.run.download('Download TSV')
     expect(tsv.filename).toBe('mnist-1-metrics.tsv')
     expect(tsv.text).toBe(expectedTable('\t'))
-    const csv = await screen.download('Download CSV')
+    const csv = await app.run.download('Download CSV')
     expect(csv.filename).toBe('mnist-1-metrics.csv')
     expect(csv.text).toBe(expectedTable(','))
   })
 
   test('shows the log, and only what came after a time', async () => {
-    await expect.poll(() => screen.logStatus.innerText()).toBe('End of log')
-    expect(await screen.logText()).toBe('epoch 1\nepoch 2\ndone\n')
-    expect(await screen.follow.isChecked()).toBe(false)
+    await expect.poll(() => app.run.logStatus.innerText()).toBe('End of log')
+    expect(await app.run.logText()).toBe('epoch 1\nepoch 2\ndone\n')
+    expect(await app.run.follow.isChecked()).toBe(false)
     // A line, then a later one a whole second after it: `since` that second shows only the later one.
-    const since = await browser.page.evaluate(async () => {
+    const since = await app.page.evaluate(async () => {
       const d = globalThis.diviner
       if (!d) throw new Error('globalThis.diviner is not set')
       const w1 = d.db.logger('mnist', 1).getWriter()
@@ -131,30 +113,30 @@ describe('a finished run', () => {
       const p = (n: number) => String(n).padStart(2, '0')
       return `${at.getFullYear()}-${p(at.getMonth() + 1)}-${p(at.getDate())}T${p(at.getHours())}:${p(at.getMinutes())}:${p(at.getSeconds())}`
     })
-    await screen.since.fill(since)
-    await expect.poll(() => screen.logText()).toBe('after\n')
-    expect(screen.query().get('since')).toBe(since)
-    await screen.page.getByRole('button', { name: 'From the start' }).click()
-    await expect.poll(() => screen.logText()).toBe('epoch 1\nepoch 2\ndone\nbefore\nafter\n')
+    await app.run.since.fill(since)
+    await expect.poll(() => app.run.logText()).toBe('after\n')
+    expect(app.run.query().get('since')).toBe(since)
+    await app.page.getByRole('button', { name: 'From the start' }).click()
+    await expect.poll(() => app.run.logText()).toBe('epoch 1\nepoch 2\ndone\nbefore\nafter\n')
   })
 
   test('a deep link with its options survives a reload', async () => {
     const long = Array.from({ length: 100 }, (_, i) => `line ${String(i).padStart(3, '0')} ${'x'.repeat(40)}\n`).join('')
-    await writeLog(browser.page, 'mnist', 1, long)
-    await screen.open('mnist', 1, { chart: 'loss', tail: '1' })
+    await writeLog(app.page, 'mnist', 1, long)
+    await app.run.open('mnist', 1, { chart: 'loss', tail: '1' })
     // Only the last KB of the log, from a line start, and a note of what was left out.
-    await expect.poll(() => screen.logText()).toMatch(/line 099 x+\n$/)
-    const shown = await screen.logText()
+    await expect.poll(() => app.run.logText()).toMatch(/line 099 x+\n$/)
+    const shown = await app.run.logText()
     expect(shown.length).toBeLessThanOrEqual(1024)
     expect(long.endsWith(shown)).toBe(true)
     expect(shown.startsWith('line ')).toBe(true)
-    expect(await screen.logStatus.innerText()).toMatch(/^End of log; \d+ KB earlier not shown$/)
-    await expect.poll(() => screen.chartSeries()).toEqual(['report', 'loss'])
-    await screen.reload()
-    await expect.poll(() => screen.chartSeries()).toEqual(['report', 'loss'])
-    expect(await screen.chartChoice('acc').isChecked()).toBe(false)
-    expect(await screen.page.getByLabel('Tail (KB)', { exact: true }).inputValue()).toBe('1')
-    expect(await screen.drawnPixels()).toBeGreaterThan(500)
+    expect(await app.run.logStatus.innerText()).toMatch(/^End of log; \d+ KB earlier not shown$/)
+    await expect.poll(() => app.run.chartSeries()).toEqual(['report', 'loss'])
+    await app.run.reload()
+    await expect.poll(() => app.run.chartSeries()).toEqual(['report', 'loss'])
+    expect(await app.run.chartChoice('acc').isChecked()).toBe(false)
+    expect(await app.page.getByLabel('Tail (KB)', { exact: true }).inputValue()).toBe('1')
+    expect(await app.run.drawnPixels()).toBeGreaterThan(500)
   })
 })
 
@@ -162,8 +144,8 @@ describe('a pending run', () => {
   let writer: Page
 
   beforeAll(async () => {
-    writer = await browser.context.newPage()
-    await writer.goto(baseUrl)
+    writer = await app.context.newPage()
+    await writer.goto(app.baseUrl)
     await writer.waitForFunction(() => globalThis.diviner !== undefined)
   })
 
@@ -172,17 +154,17 @@ describe('a pending run', () => {
   })
 
   test('follows the log as another tab appends to it, staying at the end', async () => {
-    await screen.open('mnist', 2)
-    await expect.poll(() => screen.logStatus.innerText()).toBe('Following…')
-    expect(await screen.follow.isChecked()).toBe(true)
-    await expect.poll(() => screen.logText()).toBe('starting\n')
+    await app.run.open('mnist', 2)
+    await expect.poll(() => app.run.logStatus.innerText()).toBe('Following…')
+    expect(await app.run.follow.isChecked()).toBe(true)
+    await expect.poll(() => app.run.logText()).toBe('starting\n')
     const lines = Array.from({ length: 60 }, (_, i) => `step ${i + 1}: loss ${(1 / (i + 1)).toFixed(4)}\n`)
     await writeLog(writer, 'mnist', 2, lines.slice(0, 30).join(''))
-    await expect.poll(() => screen.logText(), { timeout: 15_000 }).toBe(`starting\n${lines.slice(0, 30).join('')}`)
+    await expect.poll(() => app.run.logText(), { timeout: 15_000 }).toBe(`starting\n${lines.slice(0, 30).join('')}`)
     await writeLog(writer, 'mnist', 2, lines.slice(30).join(''))
-    await expect.poll(() => screen.logText(), { timeout: 15_000 }).toBe(`starting\n${lines.join('')}`)
-    await expect.poll(() => screen.logAtBottom()).toBe(true)
-    await screen.screenshot('test-results/run-follow.png')
+    await expect.poll(() => app.run.logText(), { timeout: 15_000 }).toBe(`starting\n${lines.join('')}`)
+    await expect.poll(() => app.run.logAtBottom()).toBe(true)
+    await app.run.screenshot('test-results/run-follow.png')
   })
 
   test('shows metrics and state as another tab reports them', async () => {
@@ -192,42 +174,42 @@ describe('a pending run', () => {
       await d.db.appendRunMetrics('mnist', 2, { loss: 0.5 })
       await d.db.appendRunMetrics('mnist', 2, { loss: 0.25 })
     })
-    await screen.page.getByText('3 entries', { exact: true }).waitFor({ timeout: 15_000 })
+    await app.page.getByText('3 entries', { exact: true }).waitFor({ timeout: 15_000 })
     await writer.evaluate(async () => {
       const d = globalThis.diviner
       if (!d) throw new Error('globalThis.diviner is not set')
       await d.db.updateRun('mnist', 2, d.RunState.Success, 'finished', 2000, 1)
     })
-    await expect.poll(() => screen.facts().then((f) => f.State), { timeout: 15_000 }).toBe('success')
-    expect((await screen.facts()).Restarts).toBe('1')
+    await expect.poll(() => app.run.facts().then((f) => f.State), { timeout: 15_000 }).toBe('success')
+    expect((await app.run.facts()).Restarts).toBe('1')
   })
 
   test('stops following when turned off, and when the page is left', async () => {
-    await screen.open('mnist', 2, { follow: '1' })
-    await expect.poll(() => screen.logStatus.innerText()).toBe('Following…')
-    await screen.follow.uncheck()
-    await expect.poll(() => screen.logStatus.innerText()).toBe('End of log')
-    expect(screen.query().get('follow')).toBeNull()
-    await screen.follow.check()
-    await expect.poll(() => screen.logStatus.innerText()).toBe('Following…')
-    await new StudyScreen(browser.page, baseUrl).open('mnist')
+    await app.run.open('mnist', 2, { follow: '1' })
+    await expect.poll(() => app.run.logStatus.innerText()).toBe('Following…')
+    await app.run.follow.uncheck()
+    await expect.poll(() => app.run.logStatus.innerText()).toBe('End of log')
+    expect(app.run.query().get('follow')).toBeNull()
+    await app.run.follow.check()
+    await expect.poll(() => app.run.logStatus.innerText()).toBe('Following…')
+    await app.study.open('mnist')
     await writeLog(writer, 'mnist', 2, 'after leaving\n')
-    await screen.open('mnist', 2)
-    await expect.poll(() => screen.logText()).toMatch(/after leaving\n$/)
+    await app.run.open('mnist', 2)
+    await expect.poll(() => app.run.logText()).toMatch(/after leaving\n$/)
   })
 })
 
 describe('a run that does not exist', () => {
   test('says so as the database does, with a way back to its study', async () => {
-    await screen.open('mnist', 99)
-    expect(await screen.error.innerText()).toContain('no run mnist:99')
-    await screen.error.getByRole('link', { name: 'Back to study mnist' }).click()
-    await browser.page.waitForURL(/#\/study\/mnist$/)
-    await screen.open('mnist', 99)
-    await screen.screenshot('test-results/run-missing.png')
+    await app.run.open('mnist', 99)
+    expect(await app.run.error.innerText()).toContain('no run mnist:99')
+    await app.run.error.getByRole('link', { name: 'Back to study mnist' }).click()
+    await app.page.waitForURL(/#\/study\/mnist$/)
+    await app.run.open('mnist', 99)
+    await app.run.screenshot('test-results/run-missing.png')
   })
 
   test('nothing went wrong on the way', () => {
-    expect(browser.problems).toEqual([])
+    expect(app.problems).toEqual([])
   })
 })

@@ -4,15 +4,8 @@
  * columns, min–max across replicates (a column of its own for the objective),
  * replicates expanded, constant columns hidden and said. The expected figures are computed here from the runs made.
  */
-import { mkdir } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { launch, newProfile, removeProfile, type Browser } from './pages/browser.js'
-import { seedStudy, StudyScreen, type SeedRun } from './pages/study-page.js'
-
-const baseUrl = inject('baseUrl')
-let profileDir: string
-let browser: Browser
-let screen: StudyScreen
+import { describe, expect, test } from 'vitest'
+import { useApp, type SeedRun } from './fixture.js'
 
 /** Trials of study cifar: each value set's runs, by replicate. */
 const trials = [
@@ -75,13 +68,8 @@ function replicatesCell(trial: number): string {
   return trials[trial]!.runs.map((r) => r.replicate).join(', ')
 }
 
-beforeAll(async () => {
-  profileDir = await newProfile()
-  browser = await launch(profileDir)
-  screen = new StudyScreen(browser.page, baseUrl)
-  await mkdir('test-results', { recursive: true })
-  await browser.page.goto(baseUrl)
-  await seedStudy(browser.page, {
+const app = useApp({
+  seed: [{
     name: 'cifar',
     objective: '+acc',
     replicates: 1,
@@ -96,55 +84,50 @@ beforeAll(async () => {
         metrics: Object.keys(m).length ? [{ acc: 0.1, loss: 2 }, m] : [], state: r.pending ? 'pending' : 'success',
       }
     }),
-  })
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await removeProfile(profileDir)
+  }],
 })
 
 describe('the leaderboard tab', () => {
   test('ranks trials by the objective, averaged over replicates with their min–max; says what it hid and left out', async () => {
-    await screen.open('cifar')
-    await screen.tab('Leaderboard').click()
-    await screen.board.waitFor()
-    expect(screen.query().get('tab')).toBe('leaderboard')
-    expect(await screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'min–max', 'Replicates', 'bs', 'lr'])
+    await app.study.open('cifar')
+    await app.study.tab('Leaderboard').click()
+    await app.study.board.waitFor()
+    expect(app.study.query().get('tab')).toBe('leaderboard')
+    expect(await app.study.boardHeader()).toEqual(['#', 'Runs', 'acc', 'min–max', 'Replicates', 'bs', 'lr'])
     const order = ranked('acc', -1)
     expect(order).toEqual([1, 0, 4, 2])
-    expect(await screen.boardRows()).toEqual(order.map((t, i) => [
+    expect(await app.study.boardRows()).toEqual(order.map((t, i) => [
       String(i + 1), runsCell(t), meanCell(t, 'acc'), rangeCell(t, 'acc'), replicatesCell(t), fv(trials[t]!.bs), fv(trials[t]!.lr),
     ]))
-    expect(await screen.notes()).toEqual(['ranked by maximize(acc)', '1 trial lacks acc', 'hidden: opt=adam (constant)'])
-    await screen.screenshot('test-results/study-leaderboard.png')
+    expect(await app.study.notes()).toEqual(['ranked by maximize(acc)', '1 trial lacks acc', 'hidden: opt=adam (constant)'])
+    await app.study.screenshot('test-results/study-leaderboard.png')
   })
 
   test('top N shows the best N; columns constant across them are hidden too', async () => {
-    await screen.boardOption('Top N', '2')
-    await expect.poll(() => screen.boardRows().then((rows) => rows.length)).toBe(2)
-    expect(await screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'min–max', 'Replicates', 'lr'])
-    expect(await screen.notes()).toContain('hidden: bs=32.0, opt=adam (constant)')
-    await screen.boardFlag('Show constant columns').check()
-    expect(await screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'min–max', 'Replicates', 'bs', 'lr', 'opt'])
-    await screen.boardFlag('Show constant columns').uncheck()
+    await app.study.boardOption('Top N', '2')
+    await expect.poll(() => app.study.boardRows().then((rows) => rows.length)).toBe(2)
+    expect(await app.study.boardHeader()).toEqual(['#', 'Runs', 'acc', 'min–max', 'Replicates', 'lr'])
+    expect(await app.study.notes()).toContain('hidden: bs=32.0, opt=adam (constant)')
+    await app.study.boardFlag('Show constant columns').check()
+    expect(await app.study.boardHeader()).toEqual(['#', 'Runs', 'acc', 'min–max', 'Replicates', 'bs', 'lr', 'opt'])
+    await app.study.boardFlag('Show constant columns').uncheck()
   })
 
   test('value and metric columns are chosen by regular expressions', async () => {
-    await screen.boardOption('Top N', '')
-    await screen.boardOption('Values', '^l')
-    await screen.boardOption('Metrics', 'loss')
-    await expect.poll(() => screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'min–max', 'loss', 'Replicates', 'lr'])
+    await app.study.boardOption('Top N', '')
+    await app.study.boardOption('Values', '^l')
+    await app.study.boardOption('Metrics', 'loss')
+    await expect.poll(() => app.study.boardHeader()).toEqual(['#', 'Runs', 'acc', 'min–max', 'loss', 'Replicates', 'lr'])
     const order = ranked('acc', -1)
-    expect((await screen.boardRows()).map((r) => r[4])).toEqual(order.map((t) => metricCell(t, 'loss')))
-    await screen.boardOption('Values', '(')
-    await screen.page.getByRole('alert').filter({ hasText: /Invalid regular expression/ }).waitFor()
-    await screen.boardOption('Values', '^l')
+    expect((await app.study.boardRows()).map((r) => r[4])).toEqual(order.map((t) => metricCell(t, 'loss')))
+    await app.study.boardOption('Values', '(')
+    await app.page.getByRole('alert').filter({ hasText: /Invalid regular expression/ }).waitFor()
+    await app.study.boardOption('Values', '^l')
   })
 
   test('expand replicates shows each trial\'s runs under it', async () => {
-    await screen.boardFlag('Expand replicates').check()
-    const rows = await screen.boardRows()
+    await app.study.boardFlag('Expand replicates').check()
+    const rows = await app.study.boardRows()
     const order = ranked('acc', -1)
     const want: string[][] = []
     for (const [i, t] of order.entries()) {
@@ -155,41 +138,41 @@ describe('the leaderboard tab', () => {
       }
     }
     expect(rows).toEqual(want)
-    await screen.screenshot('test-results/study-leaderboard-expanded.png')
+    await app.study.screenshot('test-results/study-leaderboard-expanded.png')
   })
 
   test('an objective override ranks by another metric, either way', async () => {
-    await screen.boardFlag('Expand replicates').uncheck()
-    await screen.boardOption('Metrics', '')
-    await screen.boardOption('Objective', '-loss')
+    await app.study.boardFlag('Expand replicates').uncheck()
+    await app.study.boardOption('Metrics', '')
+    await app.study.boardOption('Objective', '-loss')
     // Only lr is chosen (values ^l), so nothing is hidden as constant.
-    await expect.poll(() => screen.notes()).toEqual(['ranked by minimize(loss)'])
+    await expect.poll(() => app.study.notes()).toEqual(['ranked by minimize(loss)'])
     const order = ranked('loss', 1)
-    expect(await screen.boardRows()).toEqual(order.map((t, i) => [String(i + 1), runsCell(t), meanCell(t, 'loss'), rangeCell(t, 'loss'), replicatesCell(t), fv(trials[t]!.lr)]))
-    await screen.boardOption('Objective', 'loss')
-    await expect.poll(() => screen.notes()).toContain('ranked by maximize(loss)')
-    expect((await screen.boardRows()).map((r) => r[1])).toEqual(ranked('loss', -1).map(runsCell))
-    await screen.boardOption('Objective', '-loss')
-    await expect.poll(() => screen.notes()).toContain('ranked by minimize(loss)')
+    expect(await app.study.boardRows()).toEqual(order.map((t, i) => [String(i + 1), runsCell(t), meanCell(t, 'loss'), rangeCell(t, 'loss'), replicatesCell(t), fv(trials[t]!.lr)]))
+    await app.study.boardOption('Objective', 'loss')
+    await expect.poll(() => app.study.notes()).toContain('ranked by maximize(loss)')
+    expect((await app.study.boardRows()).map((r) => r[1])).toEqual(ranked('loss', -1).map(runsCell))
+    await app.study.boardOption('Objective', '-loss')
+    await expect.poll(() => app.study.notes()).toContain('ranked by minimize(loss)')
   })
 
   test('every option is in the address: a reload shows the same leaderboard', async () => {
-    expect(Object.fromEntries(screen.query())).toEqual({ tab: 'leaderboard', values: '^l', objective: '-loss' })
-    const before = await screen.boardRows()
-    await screen.reload()
-    await screen.board.waitFor()
-    expect(await screen.boardRows()).toEqual(before)
-    expect(await screen.page.getByLabel('Objective', { exact: true }).inputValue()).toBe('-loss')
+    expect(Object.fromEntries(app.study.query())).toEqual({ tab: 'leaderboard', values: '^l', objective: '-loss' })
+    const before = await app.study.boardRows()
+    await app.study.reload()
+    await app.study.board.waitFor()
+    expect(await app.study.boardRows()).toEqual(before)
+    expect(await app.page.getByLabel('Objective', { exact: true }).inputValue()).toBe('-loss')
   })
 
   test('a shared link with every option opens that leaderboard', async () => {
-    await screen.open('cifar', { tab: 'leaderboard', n: '1', metrics: 'loss', expand: '1', constant: '1' })
-    await screen.board.waitFor()
-    expect(await screen.boardHeader()).toEqual(['#', 'Runs', 'acc', 'min–max', 'loss', 'Replicates', 'bs', 'lr', 'opt'])
-    expect((await screen.boardRows()).length).toBe(1 + trials[1].runs.length)
+    await app.study.open('cifar', { tab: 'leaderboard', n: '1', metrics: 'loss', expand: '1', constant: '1' })
+    await app.study.board.waitFor()
+    expect(await app.study.boardHeader()).toEqual(['#', 'Runs', 'acc', 'min–max', 'loss', 'Replicates', 'bs', 'lr', 'opt'])
+    expect((await app.study.boardRows()).length).toBe(1 + trials[1].runs.length)
   })
 
   test('nothing went wrong on the way', () => {
-    expect(browser.problems).toEqual([])
+    expect(app.problems).toEqual([])
   })
 })

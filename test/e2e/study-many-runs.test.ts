@@ -5,9 +5,8 @@
  * tasks are logged, not asserted (the machine is shared): `npm run bench`
  * measures them (bench/node/scale-page.bench.ts).
  */
-import { mkdir } from 'node:fs/promises'
 import { gzipSync } from 'node:zlib'
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { DUMP_FORMAT, DUMP_VERSION } from '../../src/db/dump/records.js'
 import { encodeHeader, encodeMetrics, encodeRun, encodeStudy } from '../../src/db/dump/encode.js'
 import { discrete } from '../../src/db/model/params.js'
@@ -15,15 +14,10 @@ import { RunState } from '../../src/db/model/run.js'
 import type { RunRecord, StudyRecord } from '../../src/db/store/schema.js'
 import { minimize } from '../../src/db/model/study.js'
 import { float, str } from '../../src/db/model/values.js'
-import { launch, newProfile, removeProfile, type Browser } from './pages/browser.js'
-import { RunScreen } from './pages/run-page.js'
-import { StudyScreen } from './pages/study-page.js'
+import { useApp } from './fixture.js'
 
 const RUNS = 100_000
-const baseUrl = inject('baseUrl')
-let profileDir: string
-let browser: Browser
-let screen: StudyScreen
+const app = useApp()
 
 const LRS = [0.1, 0.05, 0.01, 0.005, 0.001, 0.0005, 0.0001, 0.00005, 0.00001, 0.000005]
 const OPTS = ['adam', 'sgd', 'rmsprop']
@@ -66,40 +60,21 @@ async function timeUntil(start: () => Promise<unknown>, done: () => Promise<bool
 }
 
 beforeAll(async () => {
-  profileDir = await newProfile()
-  browser = await launch(profileDir)
-  screen = new StudyScreen(browser.page, baseUrl)
-  await mkdir('test-results', { recursive: true })
-  await browser.page.goto(baseUrl)
-  await browser.page.waitForFunction(() => globalThis.diviner?.api !== undefined)
-  const base64 = bigDump().toString('base64')
-  const summary = await browser.page.evaluate(async (base64) => {
-    const api = globalThis.diviner?.api
-    if (!api) throw new Error('globalThis.diviner.api is not set')
-    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
-    const s = await api.importDump(new Blob([bytes]))
-    return s.runs
-  }, base64)
-  expect(summary.added).toBe(RUNS)
+  expect((await app.seed(bigDump())).runs.added).toBe(RUNS)
 }, 300_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await removeProfile(profileDir)
-})
 
 describe('a study of 100,000 runs', () => {
   const timings: Record<string, number> = {}
 
   test('opens its runs tab with only the rows in view in the DOM', async () => {
-    timings.open = await timeUntil(() => screen.open('big'), async () => (await screen.runCount.textContent()) === '100,000 of 100,000 runs')
-    expect(await screen.domRows()).toBeLessThan(60)
-    expect((await screen.runIds()).slice(0, 3)).toEqual(['big:1', 'big:2', 'big:3'])
-    await screen.screenshot('test-results/study-many-runs.png')
+    timings.open = await timeUntil(() => app.study.open('big'), async () => (await app.study.runCount.textContent()) === '100,000 of 100,000 runs')
+    expect(await app.study.domRows()).toBeLessThan(60)
+    expect((await app.study.runIds()).slice(0, 3)).toEqual(['big:1', 'big:2', 'big:3'])
+    await app.study.screenshot('test-results/study-many-runs.png')
   })
 
   test('scrolls from top to bottom, keeping only the rows in view', async () => {
-    const frames = await screen.runsTable.evaluate(async (table) => {
+    const frames = await app.study.runsTable.evaluate(async (table) => {
       const times: number[] = []
       const frame = () => new Promise<number>((r) => requestAnimationFrame(r))
       let last = await frame()
@@ -113,13 +88,13 @@ describe('a study of 100,000 runs', () => {
     })
     timings.worstFrame = Math.round(Math.max(...frames))
     timings.medianFrame = Math.round([...frames].sort((a, b) => a - b)[frames.length >> 1] as number)
-    await expect.poll(() => screen.runIds().then((ids) => ids.at(-1))).toBe('big:100000')
-    expect(await screen.domRows()).toBeLessThan(60)
+    await expect.poll(() => app.study.runIds().then((ids) => ids.at(-1))).toBe('big:100000')
+    expect(await app.study.domRows()).toBeLessThan(60)
   })
 
   test('redraws a jump anywhere in the list', async () => {
     // From setting the scroll position to the end of the task that redrew the rows (a jump replaces every row).
-    const updates = await screen.runsTable.evaluate(async (table) => {
+    const updates = await app.study.runsTable.evaluate(async (table) => {
       const times: number[] = []
       const task = () => new Promise<void>((r) => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0) })
       for (let k = 1; k <= 40; k++) {
@@ -133,44 +108,44 @@ describe('a study of 100,000 runs', () => {
     })
     timings.medianRedraw = Math.round([...updates].sort((a, b) => a - b)[updates.length >> 1] as number)
     // The last jump (k = 40) is back to the top: its rows are drawn too (they were left blank once).
-    await expect.poll(() => screen.runIds().then((ids) => ids[0])).toBe('big:1')
-    expect(await screen.domRows()).toBeLessThan(60)
+    await expect.poll(() => app.study.runIds().then((ids) => ids[0])).toBe('big:1')
+    expect(await app.study.domRows()).toBeLessThan(60)
   })
 
   test('sorts, filters and searches', async () => {
-    await screen.runsTable.evaluate((t) => { t.scrollTop = 0 })
-    await browser.page.evaluate(() => {
+    await app.study.runsTable.evaluate((t) => { t.scrollTop = 0 })
+    await app.page.evaluate(() => {
       const w = globalThis as unknown as { longTasks: number[] }
       w.longTasks = []
       new PerformanceObserver((list) => { for (const e of list.getEntries()) w.longTasks.push(e.duration) }).observe({ type: 'longtask' })
     })
-    const firstIs = (id: string) => async () => (await screen.runIds())[0] === id
+    const firstIs = (id: string) => async () => (await app.study.runIds())[0] === id
     // The smallest loss is run 1 (loss 0); the largest, the run whose scramble is highest.
     let maxI = 0
     for (let i = 1; i < RUNS; i++) if (lossOf(i) > lossOf(maxI)) maxI = i
-    timings.sortAsc = await timeUntil(() => screen.sortBy('loss'), firstIs('big:1'))
-    timings.sortDesc = await timeUntil(() => screen.sortBy('loss'), firstIs(`big:${maxI + 1}`))
+    timings.sortAsc = await timeUntil(() => app.study.sortBy('loss'), firstIs('big:1'))
+    timings.sortDesc = await timeUntil(() => app.study.sortBy('loss'), firstIs(`big:${maxI + 1}`))
     const failures = Math.ceil(RUNS / 7)
-    timings.filter = await timeUntil(() => screen.stateFilter('success').uncheck(), async () => (await screen.runCount.textContent()) === `${failures.toLocaleString('en')} of 100,000 runs`)
-    await screen.stateFilter('success').check()
+    timings.filter = await timeUntil(() => app.study.stateFilter('success').uncheck(), async () => (await app.study.runCount.textContent()) === `${failures.toLocaleString('en')} of 100,000 runs`)
+    await app.study.stateFilter('success').check()
     const adam = Math.ceil(RUNS / 3)
-    timings.search = await timeUntil(() => screen.search.fill('opt=adam'), async () => (await screen.runCount.textContent()) === `${adam.toLocaleString('en')} of 100,000 runs`)
-    timings.sortValue = await timeUntil(() => screen.sortBy('lr'), async () => (await screen.runRow((await screen.runIds())[0]!))[8] === '0.000005')
-    const longTasks = await browser.page.evaluate(() => (globalThis as unknown as { longTasks: number[] }).longTasks)
+    timings.search = await timeUntil(() => app.study.search.fill('opt=adam'), async () => (await app.study.runCount.textContent()) === `${adam.toLocaleString('en')} of 100,000 runs`)
+    timings.sortValue = await timeUntil(() => app.study.sortBy('lr'), async () => (await app.study.runRow((await app.study.runIds())[0]!))[8] === '0.000005')
+    const longTasks = await app.page.evaluate(() => (globalThis as unknown as { longTasks: number[] }).longTasks)
     console.log('100,000 runs, ms:', JSON.stringify(timings), 'long tasks:', JSON.stringify(longTasks))
-    await browser.page.setViewportSize({ width: 1600, height: 1000 })
-    await screen.screenshot('test-results/study-many-runs-sorted.png')
-    await browser.page.setViewportSize({ width: 1100, height: 700 })
+    await app.page.setViewportSize({ width: 1600, height: 1000 })
+    await app.study.screenshot('test-results/study-many-runs-sorted.png')
+    await app.page.setViewportSize({ width: 1100, height: 700 })
   })
 
   test('an imported run says where it came from', async () => {
-    const run = new RunScreen(browser.page, baseUrl)
+    const run = app.run
     await run.open('big', 12_345)
     expect(await run.facts()).toMatchObject({ State: 'success', Status: 'finished 12345', Origin: 'originally generated:12345' })
     await expect.poll(() => run.metricRows()).toEqual([['0', String(Number(lossOf(12_344).toPrecision(6)))]])
   })
 
   test('nothing went wrong on the way', () => {
-    expect(browser.problems).toEqual([])
+    expect(app.problems).toEqual([])
   })
 })

@@ -2,9 +2,6 @@
  * Headless Debian Chromium with a profile directory of its own, as a first-time
  * visitor (or, reopened on the same directory, a returning one).
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { chromiumArgs, chromiumPath } from '../../chromium.js'
 
@@ -18,25 +15,29 @@ export interface Browser {
   close(): Promise<void>
 }
 
-/** A fresh, empty profile directory; remove it with `removeProfile`. */
-export function newProfile(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'diviner-e2e-'))
+/** How to start the browser; everything has a default. */
+export interface LaunchOptions {
+  /** Where to record the pages' problems (default: a new list). */
+  readonly problems?: string[]
+  /** Flags added to `chromiumArgs`. */
+  readonly args?: readonly string[]
+  /** The window size (default 1100×700). */
+  readonly viewport?: { readonly width: number; readonly height: number }
 }
 
-export function removeProfile(dir: string): Promise<void> {
-  return rm(dir, { recursive: true, force: true })
-}
-
-/** Starts Chromium on `profileDir` and opens one page that records its problems. */
-export async function launch(profileDir: string): Promise<Browser> {
+/**
+ * Starts Chromium on `profileDir` (made if missing) and opens one blank page
+ * that records its problems. Tests start it through `useApp` (../fixture.ts).
+ */
+export async function launch(profileDir: string, options: LaunchOptions = {}): Promise<Browser> {
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: chromiumPath,
-    args: chromiumArgs,
+    args: [...chromiumArgs, ...(options.args ?? [])],
     headless: true,
-    viewport: { width: 1100, height: 700 },
+    viewport: options.viewport ?? { width: 1100, height: 700 },
   })
   const page = context.pages()[0] ?? (await context.newPage())
-  const problems: string[] = []
+  const problems = options.problems ?? []
   recordProblems(page, problems)
   return { context, page, profileDir, problems, close: () => context.close() }
 }
@@ -51,11 +52,4 @@ export function recordProblems(page: Page, problems: string[]): void {
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`)
   })
-}
-
-/** Opens another tab in `browser`'s profile, recording its problems with the first tab's. */
-export async function openTab(browser: Browser): Promise<Page> {
-  const page = await browser.context.newPage()
-  recordProblems(page, browser.problems)
-  return page
 }
