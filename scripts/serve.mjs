@@ -200,10 +200,11 @@ function urlOf(host, port) {
 /**
  * Listens on `host` (default 127.0.0.1) at `port`. When that port is taken:
  * with `explicit` false, listens on any free port instead; with `explicit`
- * true, rejects with the EADDRINUSE error. Resolves to the server and its URL.
+ * true, rejects with the EADDRINUSE error. `listener` answers the requests
+ * (default: the files under `root`). Resolves to the server and its URL.
  */
-export async function serve(root, port, { host = DEFAULT_HOST, explicit = false } = {}) {
-  const server = createServer(handler(root))
+export async function serve(root, port, { host = DEFAULT_HOST, explicit = false, listener = handler(root) } = {}) {
+  const server = createServer(listener)
   const listen = (p) => new Promise((ok, fail) => {
     server.once('error', fail)
     server.listen(p, host, () => {

@@ -10,6 +10,7 @@ import './app.css'
 import { connect } from './client.js'
 import { consoleApi } from './console.js'
 import { Router } from './router.svelte.js'
+import { JournalFollow, servedJournal } from './shell/journal-follow.svelte.js'
 import { Problems } from './shell/problems.svelte.js'
 import { registerServiceWorker } from './sw/register.js'
 import { Exporter } from './transfer/exporter.svelte.js'
@@ -29,6 +30,7 @@ const props = {
   problems,
   importer: new Importer(api, problems),
   exporter: new Exporter(api, problems, DATABASE),
+  follow: new JournalFollow(api, servedJournal()),
 }
 // Anything that escapes the screens still reaches the person, not just the console.
 window.addEventListener('unhandledrejection', (e) => problems.report('Something went wrong', e.reason))

@@ -49,6 +49,7 @@ function decodeStudy(o: Json, keys: KeyCheck): DumpRecord {
     replicates: integer(field(o, 'replicates', 'study'), 'study.replicates', 0, 63),
     description: string(field(o, 'description', 'study'), 'study.description'),
     oracle: freeJson(obj(field(o, 'oracle', 'study'), 'study.oracle'), 'study.oracle') as OracleSpec,
+    ...(Object.hasOwn(o, 'command') ? { command: string(o['command'], 'study.command') } : {}),
   }
   let study: Study
   try {

@@ -47,7 +47,7 @@ export function encodeHeader(h: DumpHeader): string {
 export function encodeStudy(s: StoredStudy): string {
   return JSON.stringify({
     t: 'study', name: s.name, objective: s.objective, params: mapRecord(s.params, encodeParam),
-    replicates: s.replicates, description: s.description, oracle: s.oracle, created: iso(s.created),
+    replicates: s.replicates, description: s.description, oracle: s.oracle, ...(s.command ? { command: s.command } : {}), created: iso(s.created),
   })
 }
 

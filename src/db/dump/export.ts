@@ -21,6 +21,8 @@ export interface ExportOptions {
   readonly since?: Checkpoint
   /** gzip level 0–9 (default 6). */
   readonly level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
+  /** False for plain JSON Lines (a journal file) instead of gzip. */
+  readonly compress?: boolean
   /** Called as runs are written. */
   readonly onProgress?: (progress: { runs: number; bytes: number }) => void
 }
@@ -86,7 +88,7 @@ export function exportDump(db: Exportable, options: ExportOptions = {}): DumpStr
   const lines = dumpLines(db.exportView(), options, (c) => { taken = c })
   const encoder = new TextEncoder()
   let out: Uint8Array[] = []
-  const gzip = new Gzip({ level: options.level ?? 6 }, (chunk) => { out.push(chunk) })
+  const gzip = options.compress === false ? plainText((chunk) => { out.push(chunk) }) : new Gzip({ level: options.level ?? 6 }, (chunk) => { out.push(chunk) })
   let runs = 0
   let bytes = 0
   const stream = new ReadableStream<Uint8Array>({
@@ -118,6 +120,11 @@ export function exportDump(db: Exportable, options: ExportOptions = {}): DumpStr
     },
   }, { highWaterMark: 0 })
   return Object.assign(stream, { checkpoint })
+}
+
+/** A stand-in for the compressor that passes bytes through (for plain JSON Lines). */
+function plainText(ondata: (chunk: Uint8Array) => void): { push(chunk: Uint8Array, final?: boolean): void } {
+  return { push: (chunk) => { if (chunk.length) ondata(chunk) } }
 }
 
 /** Text for a batch of records, and how many runs it holds. */

@@ -47,6 +47,8 @@ export interface StoredStudy {
   readonly replicates: number
   readonly description: string
   readonly oracle: OracleSpec
+  /** The command template, when the study has one. */
+  readonly command?: string
   /** When the study was first created anywhere (epoch ms; an import keeps the earliest definition). */
   readonly created: number
   /** The last seq handed out here (by nextSeq, insertRun or an import). */

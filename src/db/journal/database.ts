@@ -332,6 +332,7 @@ function reportedState(run: JournalRun, now: number): RunState {
 function studyInfo(s: JournalStudy): StudyInfo {
   return {
     name: s.name, objective: s.objective, params: s.params, replicates: s.replicates, description: s.description,
+    ...(s.command ? { command: s.command } : {}),
     oracle: s.oracle, created: new Date(s.created), activity: new Date(Math.max(s.created, s.activity)),
   }
 }

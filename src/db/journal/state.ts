@@ -86,6 +86,7 @@ export class JournalState {
     const incoming = {
       name: study.name, objective: study.objective, params: study.params, replicates: study.replicates ?? 0,
       description: study.description ?? '', oracle: study.oracle ?? { name: 'grid' }, created,
+      ...(study.command ? { command: study.command } : {}),
     }
     const local = this.studies.get(study.name)
     if (!local) {

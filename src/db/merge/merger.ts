@@ -90,6 +90,7 @@ export class Merger {
     const local = batch.study(study.name)
     const incoming: StudyDescription = {
       replicates: study.replicates ?? 0, description: study.description ?? '', oracle: study.oracle ?? { name: 'grid' }, created,
+      ...(study.command ? { command: study.command } : {}),
     }
     if (!local) {
       batch.putStudy({ name: study.name, objective: study.objective, params: study.params, ...incoming, counter: 0 })

@@ -28,18 +28,18 @@ export function headWins(incoming: RunUpdate, local: RunUpdate): boolean {
 }
 
 /** The fields of equivalent study definitions that may differ, and the creation time that orders them. */
-export type StudyDescription = Pick<StoredStudy, 'replicates' | 'description' | 'oracle' | 'created'>
+export type StudyDescription = Pick<StoredStudy, 'replicates' | 'description' | 'oracle' | 'command' | 'created'>
 
 /**
  * True when an equivalent definition's descriptive fields (replicates,
- * description, oracle) should replace the local ones: the earliest created
+ * description, oracle, command) should replace the local ones: the earliest created
  * definition wins, ties broken by a canonical text, so every database settles
  * on the same one whatever the order of imports.
  */
 export function descriptionPrecedes(incoming: StudyDescription, local: StudyDescription): boolean {
   if (incoming.created !== local.created) return incoming.created < local.created
-  return canonicalJson([incoming.replicates, incoming.description, incoming.oracle]) <
-    canonicalJson([local.replicates, local.description, local.oracle])
+  return canonicalJson([incoming.replicates, incoming.description, incoming.oracle, incoming.command ?? '']) <
+    canonicalJson([local.replicates, local.description, local.oracle, local.command ?? ''])
 }
 
 /** JSON text with object keys sorted, so that equal data has equal text. */

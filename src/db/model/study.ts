@@ -1,6 +1,7 @@
 /**
  * Studies and objectives (SPEC §1).
  */
+import { commandParams } from './command.js'
 import { invalid, isDivinerError } from './errors.js'
 import { paramsEqual, validateParam, type Param, type Params } from './params.js'
 import { nullProtoCopy } from './values.js'
@@ -31,6 +32,11 @@ export interface Study {
   readonly description?: string
   /** Default grid. */
   readonly oracle?: OracleSpec
+  /**
+   * How a run is executed when no config says so: a command line with `{param}`
+   * placeholders (see command.ts). Informational, like the description.
+   */
+  readonly command?: string
 }
 
 /** The objective of making `metric` as small as possible. */
@@ -62,7 +68,22 @@ export function validateStudy(study: Study): Study {
     replicates: checkReplicates(name, study.replicates ?? 0),
     description: checkDescription(name, study.description ?? ''),
     oracle: checkOracle(name, study.oracle ?? { name: 'grid' }),
+    ...checkCommand(name, study.command, study.params),
   }
+}
+
+function checkCommand(study: string, command: unknown, params: Params): { command?: string } {
+  if (command === undefined || command === '') return {}
+  if (typeof command !== 'string') throw invalid(`study "${study}": command must be text`, 'command')
+  let names: string[]
+  try {
+    names = commandParams(command)
+  } catch (e) {
+    throw prefixed(study, e)
+  }
+  const unknown = names.filter((n) => !Object.hasOwn(params, n))
+  if (unknown.length) throw invalid(`study "${study}": the command names ${unknown.map((n) => `{${n}}`).join(', ')}, which ${unknown.length === 1 ? 'is not a param' : 'are not params'} of the study`, 'command')
+  return { command }
 }
 
 function checkName(name: unknown): string {

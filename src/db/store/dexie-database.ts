@@ -76,6 +76,7 @@ export class DexieDatabase extends DexieConnection implements Database {
       await this.dexie.studies.add({
         name: s.name, objective: s.objective, params: s.params,
         replicates: s.replicates ?? 0, description: s.description ?? '', oracle: s.oracle ?? { name: 'grid' },
+        ...(s.command ? { command: s.command } : {}),
         created: this.clock(), counter: 0, rev: await this.nextRev(),
       })
       return true

@@ -17,7 +17,7 @@ export function reportedState(rec: Pick<RunRecord, 'state' | 'updated'>, now: nu
 export function toStudyInfo(rec: StudyRecord, lastTouched: number): StudyInfo {
   const study: StudyInfo = {
     name: rec.name, objective: rec.objective, params: rec.params, replicates: rec.replicates,
-    description: rec.description, oracle: rec.oracle,
+    description: rec.description, oracle: rec.oracle, ...(rec.command ? { command: rec.command } : {}),
     created: new Date(rec.created), activity: new Date(Math.max(rec.created, lastTouched)),
   }
   return study

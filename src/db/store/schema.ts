@@ -12,6 +12,7 @@ export type { LogEntry } from '../model/run.js'
 import type { Objective, OracleSpec } from '../model/study.js'
 import type { Params } from '../model/params.js'
 import type { Values } from '../model/values.js'
+import type { PullMark } from '../sync/segments.js'
 
 /** Metric entries per sealed chunk. */
 export const METRIC_CHUNK = 256
@@ -34,6 +35,8 @@ export interface StudyRecord {
   params: Params
   replicates: number
   description: string
+  /** The command template, when the study has one. */
+  command?: string
   oracle: OracleSpec
   /** When the study was first created anywhere (an import keeps the earliest definition and its time). */
   created: number
@@ -113,6 +116,12 @@ export interface RowSnapshotRecord {
   rows: unknown[]
 }
 
+/** How far one segment of a remote was pulled (see sync/segments.ts). */
+export interface PullMarkRecord extends PullMark {
+  remote: string
+  key: string
+}
+
 /** The Dexie database: tables and their indexes, by schema version. */
 export class DivinerDexie extends Dexie {
   meta!: Table<MetaRecord, string>
@@ -123,6 +132,7 @@ export class DivinerDexie extends Dexie {
   imports!: Table<ImportRecord, string>
   undo!: Table<UndoRecord, [string, number]>
   rowSnapshots!: Table<RowSnapshotRecord, string>
+  pullMarks!: Table<PullMarkRecord, [string, string]>
 
   constructor(name: string) {
     super(name, { cache: 'disabled' })
@@ -137,5 +147,7 @@ export class DivinerDexie extends Dexie {
     })
     // Version 2 adds the row cache's snapshots (a cache: nothing to migrate).
     this.version(2).stores({ rowSnapshots: 'study' })
+    // Version 3 adds how far each remote's segments were pulled (new: nothing to migrate).
+    this.version(3).stores({ pullMarks: '[remote+key]' })
   }
 }

@@ -1,0 +1,156 @@
+/**
+ * The worker API's views: what the page shows of many runs, computed here so
+ * that only results cross (study overviews, run rows and table windows,
+ * leaderboards, the analysis pictures, memoized per version of a study's rows).
+ */
+import type { RowTable, RunQuery, RunWindow } from '../db/analysis/run-window.js'
+import { analysisPicture, chooseCurveRuns, curvesPicture, historyPicture, type CurveChoice, type CurvesPicture, type HistoryPicture } from '../db/analysis/study.js'
+import type { StudyAnalysis } from '../db/analysis/pictures.js'
+import type { HistoryAxis } from '../db/analysis/series.js'
+import { leaderboard, parseObjective, studyOverview, type Leaderboard, type StudyOverview } from '../db/analysis/leaderboard.js'
+import { RunState, type Metrics, type RunRow } from '../db/model/run.js'
+import { formatObjective, type Study } from '../db/model/study.js'
+import type { DexieDatabase } from '../db/store/dexie-database.js'
+import type { Call } from './api-dumps.js'
+
+/** Options of the study pictures. */
+export interface PictureOptions {
+  /** `+metric` maximizes, `-metric` minimizes; undefined is the study's objective. */
+  readonly objective?: string
+}
+
+/** How `leaderboard` ranks. */
+export interface LeaderboardOptions {
+  /** `+metric` maximizes, `-metric` minimizes; undefined ranks by the study's objective. */
+  readonly objective?: string
+  /** The runs to consider, by reported state (default any). */
+  readonly states?: number
+  /**
+   * Send only the best `limit` trials (all when undefined or 0): a board
+   * showing the top N of 20,000 trials need not copy them all to the page.
+   * `lacking` still counts every trial.
+   */
+  readonly limit?: number
+}
+
+/** The view calls of the API. */
+export function viewCalls(call: Call) {
+  return {
+    /** The studies whose names start with `prefix` (active since `since`), with run counts and best result. */
+    studyOverviews: (prefix = '', since?: Date, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<StudyOverview[]> => {
+        const studies = await d.listStudies(prefix, since, signal)
+        const out: StudyOverview[] = []
+        for (const s of studies) out.push(studyOverview(s, await d.listRunRows(s.name, RunState.Any, signal)))
+        return out
+      }),
+
+    /** The study's runs in `states` without their metric histories, by seq. */
+    runRows: (study: string, states: RunState = RunState.Any, signal?: AbortSignal) =>
+      call(signal, (d) => d.listRunRows(study, states, signal)),
+
+    /**
+     * A window of the study's runs table: `count` rows from position `offset`
+     * of the runs `query` selects, in its order, with the number selected and
+     * the table's columns. Sorting and filtering happen here, memoized per
+     * version of the study's rows, so the page's work never grows with the
+     * number of runs.
+     */
+    runWindow: (study: string, query: RunQuery, offset: number, count: number, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<RunWindow> => {
+        const info = await d.lookupStudy(study, signal)
+        return d.withRowTable(study, Object.keys(info.params), (t) => t.window(query, offset, count), signal)
+      }),
+
+    /** The names (`study:seq`) of every run `query` selects, in its order (for "select all shown"). */
+    runNames: (study: string, query: RunQuery, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<string[]> => {
+        const info = await d.lookupStudy(study, signal)
+        return d.withRowTable(study, Object.keys(info.params), (t) => Array.from(t.result(query), (i) => `${study}:${(t.rows[i] as RunRow).seq}`), signal)
+      }),
+
+    /**
+     * The run `step` places after run `seq` (before it, when negative) among
+     * those `query` selects, with its position; undefined past either end or
+     * when `seq` is not selected.
+     */
+    runNeighbor: (study: string, query: RunQuery, seq: number, step: number, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<{ seq: number; position: number; total: number } | undefined> => {
+        const info = await d.lookupStudy(study, signal)
+        return d.withRowTable(study, Object.keys(info.params), (t) => {
+          const result = t.result(query)
+          const at = t.position(query, seq)
+          const next = result[at + step]
+          if (at < 0 || next === undefined || at + step < 0) return undefined
+          return { seq: (t.rows[next] as RunRow).seq, position: at + step, total: result.length }
+        }, signal)
+      }),
+
+    /** The study's replicated trials ranked by its objective or `options.objective`. */
+    leaderboard: (study: string, options: LeaderboardOptions = {}, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<Leaderboard> => {
+        const info = await d.lookupStudy(study, signal)
+        const objective = parseObjective(options.objective, info.objective)
+        const board = leaderboard(objective, await d.listRunRows(study, options.states ?? RunState.Any, signal))
+        return options.limit ? { ...board, trials: board.trials.slice(0, options.limit) } : board
+      }),
+
+    // ---- Study pictures (issue 5): bounded summaries computed here, drawn by the page. ----
+
+    /** The objective of each successful run against seq or time, with the best so far and replicate spread whiskers. */
+    objectiveHistory: (study: string, options: PictureOptions & { readonly axis?: HistoryAxis } = {}, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<HistoryPicture> => {
+        const info = await d.lookupStudy(study, signal)
+        const objective = parseObjective(options.objective, info.objective)
+        const axis = options.axis ?? 'seq'
+        const rows = await pictureRows(d, info, signal)
+        return memoByRows(rows, `history ${axis} ${formatObjective(objective)}`, (r) => historyPicture(r, objective, axis))
+      }),
+
+    /** Learning curves (metric history against report index) of the runs of the top N trials, or of runs named by seq. */
+    learningCurves: (study: string, options: PictureOptions & CurveChoice & { readonly metric?: string } = {}, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<CurvesPicture> => {
+        const info = await d.lookupStudy(study, signal)
+        const objective = parseObjective(options.objective, info.objective)
+        const rows = await pictureRows(d, info, signal)
+        const board = memoByRows(rows, `board ${formatObjective(objective)}`, (r) => leaderboard(objective, r))
+        const chosen = chooseCurveRuns(board.trials, objective, options)
+        const histories: Metrics[][] = []
+        for (const c of chosen) histories.push([...(await d.lookupRun(study, c.seq, signal)).metrics])
+        return curvesPicture(objective, chosen, histories, options.metric)
+      }),
+
+    /** Parallel coordinates, slices, parameter importance and replicate spread of the study's trials. */
+    studyAnalysis: (study: string, options: PictureOptions = {}, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<StudyAnalysis> => {
+        const info = await d.lookupStudy(study, signal)
+        const objective = parseObjective(options.objective, info.objective)
+        const rows = await pictureRows(d, info, signal)
+        return memoByRows(rows, `analysis ${formatObjective(objective)}`, (r) => analysisPicture(info, r, objective))
+      }),
+  }
+}
+
+/** A study's run rows at one version, and that version's query table (which identifies the version). */
+interface VersionRows { readonly rows: readonly RunRow[]; readonly version: RowTable }
+
+/**
+ * The study's run rows as the row cache holds them for the runs table. The
+ * cache makes a new table for every version of the study's rows, so pictures
+ * computed from the rows can be memoized on it.
+ */
+function pictureRows(d: DexieDatabase, info: Study, signal: AbortSignal | undefined): Promise<VersionRows> {
+  return d.withRowTable(info.name, Object.keys(info.params), (t) => ({ rows: t.rows, version: t }), signal)
+}
+
+/** Pictures already computed, per version of a study's rows and what was asked. */
+const pictures = new WeakMap<RowTable, Map<string, unknown>>()
+
+/** `compute()`, or its result from an earlier call on the same version of the rows with the same `key`. */
+function memoByRows<T>(at: VersionRows, key: string, compute: (rows: readonly RunRow[]) => T): T {
+  let memo = pictures.get(at.version)
+  if (!memo) pictures.set(at.version, (memo = new Map()))
+  if (!memo.has(key)) memo.set(key, compute(at.rows))
+  return memo.get(key) as T
+}
+
