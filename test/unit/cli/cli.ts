@@ -59,17 +59,17 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 20_000
 
 /**
  * A study config (TypeScript) for tests: a grid over `x` (ints 0..n-1) whose
- * runs execute `script` (bash; `$X` is the value of x), with options spliced in.
+ * runs execute `script` (bash; `$X` is the value of x); `runOptions` are more
+ * fields of its runConfig (such as `timeout: '1s'`).
  */
-export function gridConfig(name: string, n: number, script: string, extra = ''): string {
+export function gridConfig(name: string, n: number, script: string, runOptions = ''): string {
   return `import { discrete, gridSearch, minimize, range, runConfig, study } from 'diviner-local/config'
 export default study({
   name: ${JSON.stringify(name)},
   params: { x: range(0, ${n}), mode: discrete('a') },
   objective: minimize('loss'),
   oracle: gridSearch,
-  ${extra}
-  run: (values) => runConfig({ script: ${JSON.stringify(script)}, env: { X: String(values.x) } }),
+  run: (values) => runConfig({ script: ${JSON.stringify(script)}, env: { X: String(values.x) }, ${runOptions} }),
 })
 `
 }
