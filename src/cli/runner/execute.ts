@@ -4,6 +4,7 @@
  * few seconds, retries, and one final state.
  */
 import type { Database } from '../../db/model/database.js'
+import { isDivinerError } from '../../db/model/errors.js'
 import { RunState, type Metrics, type Run } from '../../db/model/run.js'
 import { formatDuration } from '../output.js'
 import { runTry, type Launch, type TryEnd } from './blackbox.js'
@@ -28,6 +29,8 @@ export interface Execution {
   /** Hears of what happens (for progress and warnings). */
   readonly onMetrics?: (metrics: Metrics) => void
   readonly onProblem?: (message: string) => void
+  /** Hears of a failure to record that stops the sweep (a full disk): the run goes on to its end, unrecorded. */
+  readonly onFatal?: (error: unknown) => void
 }
 
 /** How a run ended. */
@@ -47,7 +50,12 @@ export async function execute(x: Execution): Promise<Outcome> {
   const name = `${run.study}:${run.seq}`
   const log = db.logger(run.study, run.seq).getWriter()
   let writes: Promise<unknown> = Promise.resolve()
-  const record = (work: () => Promise<unknown>) => { writes = writes.then(work).catch((e: unknown) => x.onProblem?.(`${name}: could not record: ${e instanceof Error ? e.message : String(e)}`)) }
+  const record = (work: () => Promise<unknown>) => {
+    writes = writes.then(work).catch((e: unknown) => {
+      if (isDivinerError(e, 'quota')) x.onFatal?.(e)
+      else x.onProblem?.(`${name}: could not record: ${e instanceof Error ? e.message : String(e)}`)
+    })
+  }
   let status = ''
   let retries = 0
   let last: Metrics = {}

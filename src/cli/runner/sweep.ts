@@ -54,7 +54,7 @@ export async function rerun(db: JournalDatabase, runs: readonly { study: Runnabl
 async function inSession(db: JournalDatabase, options: SweepOptions, work: (session: Session) => Promise<void>[]): Promise<SweepResult> {
   const stop = new AbortController()
   const signal = AbortSignal.any([options.signal, stop.signal])
-  const session = new Session(db, { ...options, signal })
+  const session = new Session(db, { ...options, signal }, (e) => { session.fatal ??= e; stop.abort() })
   const all = work(session)
   try {
     await Promise.all(all)
@@ -64,6 +64,8 @@ async function inSession(db: JournalDatabase, options: SweepOptions, work: (sess
     await session.settled()
     throw e
   }
+  await session.settled()
+  if (session.fatal !== undefined) throw session.fatal
   return { runs: session.runs, failed: session.failed, interrupted: options.signal.aborted }
 }
 
@@ -79,12 +81,14 @@ async function prepareStudy(db: JournalDatabase, s: RunnableStudy): Promise<void
 class Session {
   runs = 0
   failed = 0
+  /** The failure that stopped the session (a full disk), if any. */
+  fatal: unknown
   private readonly slots: Slots
   private readonly systemSlots = new Map<string, Slots>()
   private readonly datasets = new Map<string, Promise<void>>()
   private readonly executing = new Set<Promise<unknown>>()
 
-  constructor(private readonly db: JournalDatabase, private readonly options: SweepOptions) {
+  constructor(private readonly db: JournalDatabase, private readonly options: SweepOptions, private readonly onFatal: (e: unknown) => void) {
     this.slots = new Slots(options.parallelism)
   }
 
@@ -185,6 +189,7 @@ class Session {
       datasets: this.datasetsOf(planned.datasets),
       onMetrics: (m) => progress.metrics(run, m),
       onProblem: (m) => progress.problem(m),
+      onFatal: this.onFatal,
     }))
     if (outcome.state !== RunState.Success) this.failed++
     progress.ended(run, outcome)

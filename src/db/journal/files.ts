@@ -94,7 +94,7 @@ export function prepareDirectory(dir: string): string {
 /** A file system failure as a DivinerError naming the path and saying what to do. */
 export function fileError(e: unknown, path: string, what: string): DivinerError {
   const code = (e as NodeJS.ErrnoException).code
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') {
     return new DivinerError('quota', `${what}: the disk holding ${path} is full; free some space and run again (nothing recorded so far is lost)`, { path })
   }
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {

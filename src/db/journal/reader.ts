@@ -67,6 +67,7 @@ export class JournalReader {
       } catch (e) {
         if (first && line.no === 1) {
           this.foreign.add(name)
+          this.damaged.add(name)
           this.report({ file: name, line: 1, reason: 'not a Diviner Local journal (its first line is not a dump header); ignored' })
           return changed
         }
@@ -76,6 +77,7 @@ export class JournalReader {
       }
       if (line.no === 1 && record.type !== 'header') {
         this.foreign.add(name)
+        this.damaged.add(name)
         this.report({ file: name, line: 1, reason: 'not a Diviner Local journal (its first line is not a dump header); ignored' })
         return changed
       }
