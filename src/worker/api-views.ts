@@ -7,7 +7,8 @@ import type { RowTable, RunQuery, RunWindow } from '../db/analysis/run-window.js
 import { analysisPicture, chooseCurveRuns, curvesPicture, historyPicture, type CurveChoice, type CurvesPicture, type HistoryPicture } from '../db/analysis/study.js'
 import type { StudyAnalysis } from '../db/analysis/pictures.js'
 import type { HistoryAxis } from '../db/analysis/series.js'
-import { leaderboard, parseObjective, studyOverview, type Leaderboard, type StudyOverview } from '../db/analysis/leaderboard.js'
+import { parseObjective, studyOverview, type StudyOverview } from '../db/analysis/leaderboard.js'
+import { trialBoard, type TrialBoard } from '../db/analysis/trial-board.js'
 import { RunState, type Metrics, type RunRow } from '../db/model/run.js'
 import { formatObjective, type Study } from '../db/model/study.js'
 import type { DexieDatabase } from '../db/store/dexie-database.js'
@@ -23,8 +24,12 @@ export interface PictureOptions {
 export interface LeaderboardOptions {
   /** `+metric` maximizes, `-metric` minimizes; undefined ranks by the study's objective. */
   readonly objective?: string
-  /** The runs to consider, by reported state (default any). */
-  readonly states?: number
+  /**
+   * Also rank trials of runs still running (marked pending). By default a
+   * board holds trials of successful runs only, as Diviner's `leaderboard`;
+   * failed and pruned runs are never in a trial.
+   */
+  readonly running?: boolean
   /**
    * Send only the best `limit` trials (all when undefined or 0): a board
    * showing the top N of 20,000 trials need not copy them all to the page.
@@ -86,12 +91,16 @@ export function viewCalls(call: Call) {
         }, signal)
       }),
 
-    /** The study's replicated trials ranked by its objective or `options.objective`. */
+    /**
+     * The study's replicated trials of successful runs (and running ones when
+     * `options.running`), ranked by its objective or `options.objective`.
+     */
     leaderboard: (study: string, options: LeaderboardOptions = {}, signal?: AbortSignal) =>
-      call(signal, async (d): Promise<Leaderboard> => {
+      call(signal, async (d): Promise<TrialBoard> => {
         const info = await d.lookupStudy(study, signal)
         const objective = parseObjective(options.objective, info.objective)
-        const board = leaderboard(objective, await d.listRunRows(study, options.states ?? RunState.Any, signal))
+        const rows = await pictureRows(d, info, signal)
+        const board = memoByRows(rows, `board ${formatObjective(objective)} ${options.running === true}`, (r) => trialBoard(objective, r, options.running))
         return options.limit ? { ...board, trials: board.trials.slice(0, options.limit) } : board
       }),
 
@@ -107,13 +116,16 @@ export function viewCalls(call: Call) {
         return memoByRows(rows, `history ${axis} ${formatObjective(objective)}`, (r) => historyPicture(r, objective, axis))
       }),
 
-    /** Learning curves (metric history against report index) of the runs of the top N trials, or of runs named by seq. */
-    learningCurves: (study: string, options: PictureOptions & CurveChoice & { readonly metric?: string } = {}, signal?: AbortSignal) =>
+    /**
+     * Learning curves (metric history against step) of the runs of the top N
+     * trials of the leaderboard (`running` as the board's), or of runs named by seq.
+     */
+    learningCurves: (study: string, options: PictureOptions & CurveChoice & { readonly metric?: string; readonly running?: boolean } = {}, signal?: AbortSignal) =>
       call(signal, async (d): Promise<CurvesPicture> => {
         const info = await d.lookupStudy(study, signal)
         const objective = parseObjective(options.objective, info.objective)
         const rows = await pictureRows(d, info, signal)
-        const board = memoByRows(rows, `board ${formatObjective(objective)}`, (r) => leaderboard(objective, r))
+        const board = memoByRows(rows, `board ${formatObjective(objective)} ${options.running === true}`, (r) => trialBoard(objective, r, options.running))
         const chosen = chooseCurveRuns(board.trials, objective, options)
         const histories: Metrics[][] = []
         for (const c of chosen) histories.push([...(await d.lookupRun(study, c.seq, signal)).metrics])

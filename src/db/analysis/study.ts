@@ -8,6 +8,7 @@ import { leaderboard, type LeaderboardTrial, type RankedRow } from './leaderboar
 import { RunState, type Metrics } from '../model/run.js'
 import type { Objective } from '../model/study.js'
 import { MAX_SERIES_POINTS } from './downsample.js'
+import { trialRows } from './trial-board.js'
 import { studyAnalysis, whiskers, valuesLabel, MAX_LINES, type StudyAnalysis, type Whisker } from './pictures.js'
 import { learningCurve, objectiveHistory, type HistoryAxis, type LearningCurve, type ObjectiveHistory } from './series.js'
 
@@ -34,7 +35,7 @@ export function historyPicture(rows: readonly RankedRow[], objective: Objective,
     if (r.state !== RunState.Success || !Object.hasOwn(r.last, objective.metric)) continue
     points.push({ seq: r.seq, time: r.updated.getTime(), value: r.last[objective.metric] as number })
   }
-  const trials = leaderboard(objective, rows.filter((r) => r.state === RunState.Success)).trials
+  const trials = leaderboard(objective, trialRows(rows).rows).trials
   const w = whiskers(trials, objective.metric, axis === 'time' ? (seq) => times.get(seq) ?? NaN : undefined)
   return { objective, history: objectiveHistory(points, objective.direction, axis, maxPoints), whiskers: w.whiskers, replicated: w.total }
 }
@@ -92,6 +93,6 @@ export function curvesPicture(objective: Objective, chosen: readonly ChosenRun[]
 
 /** The analysis tab's data, over the study's successful runs (as trials are judged). */
 export function analysisPicture(info: StudyInfo, rows: readonly RankedRow[], objective: Objective, maxLines: number = MAX_LINES): StudyAnalysis {
-  const board = leaderboard(objective, rows.filter((r) => r.state === RunState.Success))
+  const board = leaderboard(objective, trialRows(rows).rows)
   return studyAnalysis(board.trials, info.params, objective, maxLines)
 }

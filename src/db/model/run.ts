@@ -97,6 +97,23 @@ export function stateName(state: RunState): string {
   }
 }
 
+/** The status Optuna's pruned trials carry (docs/optuna-mapping.md); a run that stopped early on purpose. */
+export const PRUNED_STATUS = 'pruned'
+
+/**
+ * How a page shows a run's reported state: Diviner's three, and `pruned` for a
+ * failed run whose status says it was pruned (Optuna's PRUNED). A pruned run
+ * is still a failure wherever Diviner's semantics count (trials, queries).
+ */
+export type DisplayState = 'pending' | 'success' | 'failure' | 'pruned'
+
+/** The display state of a run (or row) from its reported state and status. */
+export function displayState(run: Pick<Run, 'state' | 'status'>): DisplayState {
+  if (run.state === RunState.Pending) return 'pending'
+  if (run.state === RunState.Success) return 'success'
+  return run.status === PRUNED_STATUS ? 'pruned' : 'failure'
+}
+
 const STATE_NAMES: Readonly<Record<string, RunState>> = {
   pending: RunState.Pending, success: RunState.Success, failure: RunState.Failure, any: RunState.Any,
 }

@@ -69,10 +69,15 @@ function row(group: CompareRow['group'], label: string, cells: string[], keys: s
   return { group, label, cells, differs: !allSame(keys) }
 }
 
-/** Each metric averaged over the runs' last entries that report it (as a trial averages its replicates). */
+/**
+ * Each metric averaged over the runs' last entries that report it (as a trial
+ * averages its replicates): of the successful runs, as a leaderboard's trial
+ * is made of them; of all the runs when none succeeded (a running trial).
+ */
 export function meanLast(runs: readonly Run[]): Metrics {
   const sums = new Map<string, { sum: number; n: number }>()
-  for (const r of runs) {
+  const done = runs.filter((r) => r.state === RunState.Success)
+  for (const r of done.length > 0 ? done : runs) {
     for (const [k, v] of Object.entries(r.metrics.at(-1) ?? {})) {
       const s = sums.get(k) ?? { sum: 0, n: 0 }
       s.sum += v

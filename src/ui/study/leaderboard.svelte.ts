@@ -4,6 +4,7 @@
  */
 import { formatObjective } from '../../db/model/study.js'
 import type { Router } from '../router.svelte.js'
+import { formatCount } from '../shell/numbers.js'
 import { failureOf, type Failure } from './failure.js'
 import { boardView, hiddenNote, lackingNote, parseObjective, type BoardView, type ObjectiveSpec } from './leaderboard.js'
 import type { LoadStatus } from './study.svelte.js'
@@ -12,7 +13,7 @@ import type { Api, BoardTrial, Leaderboard } from './types.js'
 /** How many trials the leaderboard shows unless told otherwise. */
 export const DEFAULT_TOP = 20
 
-/** The options as the URL holds them: `objective`, `n`, `values`, `metrics`, `expand`, `constant`. */
+/** The options as the URL holds them: `objective`, `n`, `values`, `metrics`, `expand`, `constant`, `running`. */
 export interface BoardQuery {
   readonly objective: string
   readonly top: string
@@ -20,6 +21,8 @@ export interface BoardQuery {
   readonly metrics: string
   readonly expand: boolean
   readonly constant: boolean
+  /** Rank trials of running runs too (marked); by default only successful runs make trials, as in Diviner. */
+  readonly running: boolean
 }
 
 export class BoardModel {
@@ -32,8 +35,8 @@ export class BoardModel {
   readonly top: number
   /** The view, or why the options make none (a bad regular expression). */
   readonly view: { view?: BoardView<BoardTrial>; error?: string }
-  /** "ranked by minimize(loss)", "hidden: …", "3 trials lack acc". */
-  readonly notes: { ranked: string; hidden: string; lacking: string }
+  /** "ranked by minimize(loss)", what the trials are made of, "hidden: …", "3 trials lack acc". */
+  readonly notes: { ranked: string; made: string; hidden: string; lacking: string }
 
   private readonly api: Api
   private readonly router: Router
@@ -51,6 +54,7 @@ export class BoardModel {
       metrics: router.param('metrics'),
       expand: router.param('expand') === '1',
       constant: router.param('constant') === '1',
+      running: router.param('running') === '1',
     })
     const objectiveText = $derived(this.query.objective)
     this.objective = $derived(parseObjective(objectiveText))
@@ -66,7 +70,7 @@ export class BoardModel {
     const load = ++this.loads
     try {
       // Only the trials on show cross from the worker (0 shows all).
-      const result = await this.api.leaderboard(this.study, { objective: spec, limit: this.top })
+      const result = await this.api.leaderboard(this.study, { objective: spec, limit: this.top, running: this.query.running })
       if (load !== this.loads) return
       this.result = result
       this.failure = undefined
@@ -83,7 +87,7 @@ export class BoardModel {
     this.router.setQuery(patch)
   }
 
-  setFlag(name: 'expand' | 'constant', on: boolean): void {
+  setFlag(name: 'expand' | 'constant' | 'running', on: boolean): void {
     this.router.setQuery({ [name]: on ? '1' : undefined })
   }
 
@@ -104,15 +108,31 @@ export class BoardModel {
     }
   }
 
-  private makeNotes(): { ranked: string; hidden: string; lacking: string } {
+  private makeNotes(): { ranked: string; made: string; hidden: string; lacking: string } {
     const result = this.result
-    if (result === undefined) return { ranked: '', hidden: '', lacking: '' }
+    if (result === undefined) return { ranked: '', made: '', hidden: '', lacking: '' }
     return {
       ranked: `ranked by ${formatObjective(result.objective)}`,
+      made: madeNote(result),
       hidden: hiddenNote(this.view.view?.hidden ?? []),
       lacking: lackingNote(result.lacking, result.objective.metric),
     }
   }
+}
+
+/**
+ * What the trials are made of and what was left out: "trials of successful
+ * runs; left out: 14 failed, 75 pruned, 2 running".
+ */
+export function madeNote(board: Pick<Leaderboard, 'running' | 'left'>): string {
+  const made = board.running ? 'trials of successful and running runs' : 'trials of successful runs'
+  const { running, failed, pruned } = board.left
+  const parts = [
+    failed ? `${formatCount(failed)} failed` : '',
+    pruned ? `${formatCount(pruned)} pruned` : '',
+    running ? `${formatCount(running)} running` : '',
+  ].filter(Boolean)
+  return parts.length ? `${made}; left out: ${parts.join(', ')}` : made
 }
 
 /** N from the URL: a whole number ≥ 0 (0 shows all), else the default. */

@@ -212,7 +212,7 @@ export class StudyScreen {
     await this.page.getByLabel(label, { exact: true }).fill(text)
   }
 
-  boardFlag(label: 'Expand replicates' | 'Show constant columns'): Locator {
+  boardFlag(label: 'Expand replicates' | 'Show constant columns' | 'Include running trials'): Locator {
     return this.page.getByRole('checkbox', { name: label, exact: true })
   }
 

@@ -190,36 +190,48 @@ describe('overviews, run rows and leaderboards', () => {
     expect(await rejection(w.api.runRows('nope'))).toMatchObject({ code: 'not-exist' })
   })
 
-  test('leaderboard: replicated trials ranked by the study objective, the lacking last', async () => {
+  test('leaderboard: trials of successful runs only, as Diviner ranks them, the lacking last', async () => {
     const board = await w.api.leaderboard('ov-a', {})
     expect(board.objective).toEqual(minimize('loss'))
-    expect(board.trials.map((t) => t.values)).toEqual([B, A, C])
+    expect(board.running).toBe(false)
+    expect(board.left).toEqual({ running: 3, failed: 1, pruned: 0 })
+    expect(board.trials.map((t) => [t.values, t.metrics['loss'], t.pending])).toEqual([[B, 0.15, false], [A, expect.closeTo(0.3, 12), false], [C, undefined, false]])
     expect(board.lacking).toBe(1)
+    const [b, a] = board.trials
+    // The failed replicate 1 of B never enters its mean, nor its runs.
+    expect(b?.replicates).toEqual([0])
+    expect(b?.runs.map((r) => r.seq)).toEqual([4])
+    expect(a?.spread).toEqual({ loss: { min: 0.2, max: 0.4 }, acc: { min: 0.8, max: 0.9 } })
+    expect(a?.runs.map((r) => r.seq)).toEqual([1, 2])
+  })
+
+  test('leaderboard: running trials when asked, marked pending; failures never', async () => {
+    const board = await w.api.leaderboard('ov-a', { running: true })
+    expect(board.running).toBe(true)
+    expect(board.left).toEqual({ running: 0, failed: 1, pruned: 0 })
+    expect(board.trials.map((t) => t.values)).toEqual([B, A, C])
     const [b, a, c] = board.trials
     expect(b?.metrics['loss']).toBeCloseTo(0.25, 12)
     expect(b?.pending).toBe(true)
     expect(b?.replicates).toEqual([0, 1])
     expect(b?.spread['loss']).toEqual({ min: 0.15, max: 0.35 })
-    expect(b?.runs.map((r) => [r.seq, r.replicate, r.state])).toEqual([[4, 0, RunState.Success], [5, 1, RunState.Failure], [6, 1, RunState.Pending]])
+    expect(b?.runs.map((r) => [r.seq, r.replicate, r.state])).toEqual([[4, 0, RunState.Success], [6, 1, RunState.Pending]])
     expect(a?.metrics['loss']).toBeCloseTo(0.3, 12)
     expect(a?.metrics['acc']).toBeCloseTo(0.85, 12)
     expect(a?.pending).toBe(false)
-    expect(a?.spread).toEqual({ loss: { min: 0.2, max: 0.4 }, acc: { min: 0.8, max: 0.9 } })
     expect(a?.runs[2]).toEqual({ seq: 3, replicate: 0, state: RunState.Pending, metrics: { loss: 0.1, acc: 0.1 } })
     expect(c?.metrics).toEqual({ acc: 0.5 })
     expect(c?.pending).toBe(true)
   })
 
-  test('leaderboard: +metric and -metric override the objective; states filter the runs', async () => {
-    const up = await w.api.leaderboard('ov-a', { objective: '+acc' })
+  test('leaderboard: +metric and -metric override the objective', async () => {
+    const up = await w.api.leaderboard('ov-a', { objective: '+acc', running: true })
     expect(up.objective).toEqual(maximize('acc'))
     expect(up.trials.map((t) => t.values)).toEqual([A, B, C])
     expect(up.lacking).toBe(0)
-    const down = await w.api.leaderboard('ov-a', { objective: '-acc' })
+    const down = await w.api.leaderboard('ov-a', { objective: '-acc', running: true })
     expect(down.objective).toEqual(minimize('acc'))
     expect(down.trials.map((t) => t.values)).toEqual([C, B, A])
-    const done = await w.api.leaderboard('ov-a', { states: RunState.Success })
-    expect(done.trials.map((t) => [t.values, t.metrics['loss'], t.pending])).toEqual([[B, 0.15, false], [A, expect.closeTo(0.3, 12), false], [C, undefined, false]])
     expect(await rejection(w.api.leaderboard('ov-a', { objective: 'acc' }))).toMatchObject({ code: 'invalid' })
     expect(await rejection(w.api.leaderboard('nope', {}))).toMatchObject({ code: 'not-exist' })
   })

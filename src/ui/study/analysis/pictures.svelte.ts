@@ -71,6 +71,8 @@ export class HistoryView extends Loaded<HistoryPicture> {
 export class CurvesView extends Loaded<CurvesPicture> {
   readonly top: number
   readonly metric: string
+  /** Whether the board ranks running trials too (`running=1`): the best trials are the board's. */
+  readonly running: boolean
   /** Seqs of the runs chosen on the board, ascending; empty draws the top N. */
   chosen: readonly number[] = $state.raw([])
   private readonly api: Api
@@ -84,13 +86,15 @@ export class CurvesView extends Loaded<CurvesPicture> {
     this.study = study
     this.top = $derived(parseCount(router.param('lc'), DEFAULT_CURVE_TRIALS))
     this.metric = $derived(router.param('lm'))
+    this.running = $derived(router.param('running') === '1')
   }
 
   reload(objective: string | undefined): Promise<void> {
     const top = this.top
     const metric = this.metric || undefined
     const seqs = this.chosen.length > 0 ? this.chosen : undefined
-    return this.load(() => this.api.learningCurves(this.study, { objective, top, metric, seqs }))
+    const running = this.running
+    return this.load(() => this.api.learningCurves(this.study, { objective, top, metric, seqs, running }))
   }
 
   /** Draws the curves of the runs `seqs` (ascending), or of the top N when empty; a choice equal to the current one changes nothing. */

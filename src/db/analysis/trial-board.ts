@@ -1,0 +1,60 @@
+/**
+ * The leaderboard as Diviner ranks it: replicated trials of successful runs
+ * (`Trials(db, study, Success)`), and, only when asked, of runs still running,
+ * whose trials are then marked pending. Failed and pruned runs never enter a
+ * trial, so every view of a study (board, learning curves of its best trials,
+ * replicate spread, pictures) ranks the same trials.
+ */
+import { displayState, RunState } from '../model/run.js'
+import type { Objective } from '../model/study.js'
+import { leaderboard, type Leaderboard, type RankedRow } from './leaderboard.js'
+
+/** The runs a trial-level view is made of: successful ones, and running ones when `running`. */
+export function trialStates(running = false): number {
+  return running ? RunState.Success | RunState.Pending : RunState.Success
+}
+
+/** Runs a leaderboard left out, by why. */
+export interface LeftOut {
+  /** Still running (left out unless running trials are asked for). */
+  readonly running: number
+  /** Failed (a pending run whose keepalive went stale included). */
+  readonly failed: number
+  /** Pruned (Optuna's PRUNED: a failure stopped on purpose). */
+  readonly pruned: number
+}
+
+/** A leaderboard with what it was made of. */
+export interface TrialBoard extends Leaderboard {
+  /** True when trials of running runs are ranked too (those trials are `pending`). */
+  readonly running: boolean
+  /** The runs that are in no trial, by why. */
+  readonly left: LeftOut
+}
+
+/** The rows that make trials (`trialStates(running)`), and a count of the others by why. */
+export function trialRows<R extends Pick<RankedRow, 'state' | 'status'>>(rows: readonly R[], running = false): { rows: R[]; left: LeftOut } {
+  const states = trialStates(running)
+  const kept: R[] = []
+  let pending = 0
+  let failed = 0
+  let pruned = 0
+  for (const row of rows) {
+    if ((row.state & states) !== 0) { kept.push(row); continue }
+    const shown = displayState(row)
+    if (shown === 'pending') pending++
+    else if (shown === 'pruned') pruned++
+    else failed++
+  }
+  return { rows: kept, left: { running: pending, failed, pruned } }
+}
+
+/**
+ * The study's trials ranked by `objective` as Diviner's `leaderboard` ranks
+ * them: made of successful runs (and of running ones when `running`), with the
+ * runs left out counted.
+ */
+export function trialBoard(objective: Objective, rows: readonly RankedRow[], running = false): TrialBoard {
+  const chosen = trialRows(rows, running)
+  return { ...leaderboard(objective, chosen.rows), running, left: chosen.left }
+}

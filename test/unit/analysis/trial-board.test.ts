@@ -1,0 +1,71 @@
+/**
+ * The leaderboard as Diviner ranks it: trials of successful runs only (running
+ * ones when asked, marked pending), failed and pruned runs never in a trial's
+ * mean, and every trial-level view of a study agreeing with the board.
+ */
+import { describe, expect, it } from 'vitest'
+import { trialBoard, trialRows, trialStates } from '../../../src/db/analysis/trial-board.js'
+import { analysisPicture, chooseCurveRuns, historyPicture } from '../../../src/db/analysis/study.js'
+import { displayState, RunState } from '../../../src/db/model/run.js'
+import { trials } from '../../../src/db/model/trial.js'
+import { maximize, type Study } from '../../../src/db/model/study.js'
+import { float } from '../../../src/db/model/values.js'
+import { discrete, range } from '../../../src/db/model/params.js'
+import { makeRow } from '../ui/rows.js'
+
+const A = { lr: float(0.1) }
+const B = { lr: float(0.01) }
+
+/** Trial A: a success (0.9) and a failed replicate (0.1); B: a success (0.8), a pruned replicate (0.99) and a running one (0.95). */
+const rows = [
+  makeRow(1, { values: A, replicate: 0, last: { acc: 0.9 } }),
+  makeRow(2, { values: A, replicate: 1, state: RunState.Failure, status: 'fail', last: { acc: 0.1 } }),
+  makeRow(3, { values: B, replicate: 0, last: { acc: 0.8 } }),
+  makeRow(4, { values: B, replicate: 1, state: RunState.Failure, status: 'pruned', last: { acc: 0.99 } }),
+  makeRow(5, { values: B, replicate: 2, state: RunState.Pending, status: 'running', last: { acc: 0.95 } }),
+]
+
+describe('trial board', () => {
+  it('ranks trials of successful runs only, counting what it left out by why', () => {
+    const board = trialBoard(maximize('acc'), rows)
+    expect(board.trials.map((t) => [t.values, t.metrics['acc'], t.replicates, t.pending])).toEqual([[A, 0.9, [0], false], [B, 0.8, [0], false]])
+    expect(board.trials.flatMap((t) => t.runs.map((r) => r.seq))).toEqual([1, 3])
+    expect(board.left).toEqual({ running: 1, failed: 1, pruned: 1 })
+    expect(board.running).toBe(false)
+  })
+
+  it('adds running trials when asked, marked pending; failed and pruned runs stay out', () => {
+    const board = trialBoard(maximize('acc'), rows, true)
+    expect(board.trials.map((t) => t.values)).toEqual([A, B])
+    const b = board.trials[1]
+    expect(b?.metrics['acc']).toBeCloseTo((0.8 + 0.95) / 2, 12)
+    expect(b?.pending).toBe(true)
+    expect(b?.runs.map((r) => r.seq)).toEqual([3, 5])
+    expect(board.left).toEqual({ running: 0, failed: 1, pruned: 1 })
+  })
+
+  it('agrees with the model: trials(db, study, Success) makes the same trials', async () => {
+    const study: Study = { name: 's', objective: maximize('acc'), params: { lr: range(float(0), float(1)) } }
+    const runs = rows.map((r) => ({ ...r, metrics: [r.last] }))
+    const db = { listRuns: async (_: string, states: number) => runs.filter((r) => (r.state & states) !== 0) }
+    const model = await trials(db, study, trialStates())
+    const board = trialBoard(maximize('acc'), rows)
+    expect(model.map((t) => [t.values, t.metrics])).toEqual([...board.trials].reverse().map((t) => [t.values, { ...t.metrics }]))
+  })
+
+  it('every trial-level view of a study ranks the same trials', () => {
+    const objective = maximize('acc')
+    const board = trialBoard(objective, rows)
+    const info = { name: 's', objective, params: { lr: discrete(float(0.1), float(0.01)) }, replicates: 2, created: new Date(0), activity: new Date(0) }
+    const analysis = analysisPicture(info, rows, objective)
+    expect(analysis.spread.map((r) => r.mean)).toEqual(board.trials.map((t) => t.metrics['acc']))
+    expect(chooseCurveRuns(board.trials, objective, { top: 5 }).map((c) => c.seq)).toEqual([1, 3])
+    const history = historyPicture(rows, objective, 'seq')
+    expect(history.history.value).toEqual([0.9, 0.8])
+  })
+
+  it('pruned is its own display state, still a failure', () => {
+    expect(rows.map(displayState)).toEqual(['success', 'failure', 'success', 'pruned', 'pending'])
+    expect(trialRows(rows).rows.map((r) => r.seq)).toEqual([1, 3])
+  })
+})
