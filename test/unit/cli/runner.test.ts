@@ -3,13 +3,13 @@
  * and logs recorded as they come, exit codes, time limits, keepalives and
  * retries, malformed lines, progress bars, and interruptions (Ctrl-C, kill -9).
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { JournalDatabase } from '../../../src/db/journal/database.js'
 import { RunState } from '../../../src/db/model/run.js'
-import { cli, gridConfig, start, tempDir, until, writeFiles } from './cli.js'
+import { BIN, cli, gridConfig, start, tempDir, until, writeFiles } from './cli.js'
 
 let cleanup: (() => void)[] = []
 afterEach(() => { for (const c of cleanup) c(); cleanup = [] })
@@ -168,6 +168,30 @@ describe('interruptions', () => {
     const done = await (await open(db, 61_000)).listRuns('k9', RunState.Success)
     expect(done.map((x) => x.values['x']?.value).sort()).toEqual([0n, 1n, 2n])
   }, 120_000)
+})
+
+describe('a full disk', () => {
+  it('stops the sweep with one clear line and exit 5; what was recorded stays readable', async () => {
+    const { dir, db } = sandbox()
+    writeFiles(dir, { 'c.config.ts': gridConfig('full', 50, 'for i in $(seq 1 200); do echo "METRICS: loss=$X,i=$i"; echo "output line $i, long enough to fill a small disk soon"; done') })
+    // A file size limit the kernel enforces stands in for a disk that fills up (writes past it fail with EFBIG).
+    const child = spawn('bash', ['-c', `ulimit -f 64; trap '' XFSZ; exec "${process.execPath}" "${BIN}" run --db "${db}" -parallelism 1 "${join(dir, 'c.config.ts')}"`], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c })
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    expect(code).toBe(5)
+    expect(stderr.trimEnd().split('\n').at(-1)).toMatch(/^diviner-local: could not record to the journal: the disk holding .+\.jsonl is full; free some space and run again \(nothing recorded so far is lost\)$/)
+    const problems: string[] = []
+    const reader = new JournalDatabase(db, { onProblem: (p) => problems.push(p.reason) })
+    await reader.createTable()
+    cleanup.push(() => reader.close())
+    const runs = await reader.listRuns('full', RunState.Any)
+    expect(runs.length).toBeGreaterThan(0)
+    expect(runs.length).toBeLessThan(50)
+    expect(runs[0]).toMatchObject({ state: RunState.Success })
+    expect(runs[0]?.metrics).toHaveLength(200)
+    expect(problems).toEqual([])
+  })
 })
 
 describe('two runners on one study', () => {
