@@ -55,12 +55,12 @@ export interface AppOptions {
   readonly args?: (dir: string) => readonly string[]
   /** A fresh browser and profile for every test (beforeEach/afterEach) instead of one for them all. */
   readonly perTest?: boolean
+  /** Where the page is served when not by global-setup.ts (a diviner-local server of the test's own), asked for once the tests run. */
+  readonly baseUrl?: () => string
 }
 
 /** The app in a browser of its own: its page, the page objects over it, and what went wrong so far. */
 export class App {
-  /** Where the built page is served (global-setup.ts), ending in `/`. */
-  readonly baseUrl: string = inject('baseUrl')
   private readonly options: AppOptions
   private browser: Browser | undefined
   private scratch: string | undefined
@@ -77,6 +77,11 @@ export class App {
     this.browser = await launch(this.profileDir, { viewport: this.options.viewport, args: this.options.args?.(this.scratch) })
     for (const s of this.options.seed ?? []) await this.seed(s)
     return this
+  }
+
+  /** Where the built page is served (global-setup.ts, unless the options say), ending in `/`. */
+  get baseUrl(): string {
+    return this.options.baseUrl?.() ?? inject('baseUrl')
   }
 
   private get started(): Browser {
