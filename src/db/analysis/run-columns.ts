@@ -3,7 +3,7 @@
  * per value name and one per metric name the rows have, and reading a row's
  * value or last metric for one.
  */
-import type { RunRow } from '../model/run.js'
+import { isMetricName, type RunRow } from '../model/run.js'
 import type { Value } from '../model/values.js'
 
 /** What a column of the runs table shows. */
@@ -35,13 +35,13 @@ export interface ColumnNames {
   readonly metrics: readonly string[]
 }
 
-/** The study's params and every value name a row has; every metric name in the rows' last metrics. */
+/** The study's params and every value name a row has; every metric name in the rows' last metrics (a step is no metric). */
 export function columnNames(rows: readonly RunRow[], paramNames: readonly string[]): ColumnNames {
   const values = new Set(paramNames)
   const metrics = new Set<string>()
   for (const r of rows) {
     for (const k in r.values) values.add(k)
-    for (const k in r.last) metrics.add(k)
+    for (const k in r.last) if (isMetricName(k)) metrics.add(k)
   }
   return { values: [...values].sort(), metrics: [...metrics].sort() }
 }

@@ -3,6 +3,7 @@
  * report) against its seq or the time it was last updated, with the best value
  * so far, as a tuner reads progress. Pure over run rows.
  */
+import { entrySteps, type Metrics } from '../model/run.js'
 import type { Objective } from '../model/study.js'
 import { downsample, minMaxIndices, MAX_SERIES_POINTS } from './downsample.js'
 
@@ -74,7 +75,7 @@ export interface LearningCurve {
   readonly replicate: number
   /** 1-based rank of the trial the run belongs to. */
   readonly rank: number
-  /** Report indices (1-based) of the drawn points. */
+  /** The drawn points' steps (`entrySteps`), or report indices (1-based) when the run reports no steps. */
   readonly x: number[]
   readonly y: number[]
   /** Finite reports of the metric in the full history. */
@@ -83,17 +84,19 @@ export interface LearningCurve {
 
 /**
  * The curve of `metric` over a run's metric `history` (one entry per report,
- * x = its 1-based index), downsampled to at most `maxPoints` keeping every
- * bucket's extremes; reports lacking the metric, or non-finite, are left out.
+ * x = its step, or its 1-based index when the run reports no steps),
+ * downsampled to at most `maxPoints` keeping every bucket's extremes; reports
+ * lacking the metric, or non-finite, are left out. `stepped` says which x it is.
  */
-export function learningCurve(history: readonly Readonly<Record<string, number>>[], metric: string, maxPoints: number = MAX_SERIES_POINTS): { x: number[]; y: number[]; total: number } {
+export function learningCurve(history: readonly Metrics[], metric: string, maxPoints: number = MAX_SERIES_POINTS): { x: number[]; y: number[]; total: number; stepped: boolean } {
+  const { steps, stepped } = entrySteps(history)
   const xs: number[] = []
   const ys: number[] = []
   history.forEach((m, i) => {
     if (Object.hasOwn(m, metric)) {
-      xs.push(i + 1)
+      xs.push(stepped ? steps[i] as number : i + 1)
       ys.push(m[metric] as number)
     }
   })
-  return downsample(xs, ys, maxPoints)
+  return { ...downsample(xs, ys, maxPoints), stepped }
 }

@@ -5,7 +5,7 @@
  */
 import type { StudyInfo } from '../model/database.js'
 import { leaderboard, type LeaderboardTrial, type RankedRow } from './leaderboard.js'
-import { RunState, type Metrics } from '../model/run.js'
+import { isMetricName, RunState, type Metrics } from '../model/run.js'
 import type { Objective } from '../model/study.js'
 import { MAX_SERIES_POINTS } from './downsample.js'
 import { trialRows } from './trial-board.js'
@@ -73,21 +73,25 @@ export interface CurvesPicture {
   readonly objective: Objective
   /** The metric drawn. */
   readonly metric: string
-  /** Every metric the chosen runs report, sorted. */
+  /** Every metric the chosen runs report, sorted (a step is no metric). */
   readonly metrics: string[]
+  /** True when the x-axis is the runs' steps; else it is the report index. */
+  readonly stepped: boolean
   readonly curves: (LearningCurve & { readonly label: string })[]
 }
 
 /** The curves of `metric` (default the objective's) over the chosen runs' histories, each downsampled to `maxPoints`. */
 export function curvesPicture(objective: Objective, chosen: readonly ChosenRun[], histories: readonly (readonly Metrics[])[], metric?: string, maxPoints = 500): CurvesPicture {
   const names = new Set<string>()
-  for (const h of histories) for (const m of h) for (const k in m) names.add(k)
+  for (const h of histories) for (const m of h) for (const k in m) if (isMetricName(k)) names.add(k)
   const drawn = metric && names.has(metric) ? metric : objective.metric
+  const curves = chosen.map((c, i) => ({ seq: c.seq, replicate: c.replicate, rank: c.rank, label: c.label, ...learningCurve(histories[i] ?? [], drawn, maxPoints) }))
   return {
     objective,
     metric: drawn,
     metrics: [...names].sort(),
-    curves: chosen.map((c, i) => ({ seq: c.seq, replicate: c.replicate, rank: c.rank, label: c.label, ...learningCurve(histories[i] ?? [], drawn, maxPoints) })),
+    stepped: curves.some((c) => c.stepped),
+    curves,
   }
 }
 

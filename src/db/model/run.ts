@@ -17,6 +17,36 @@ export type RunState = number
 /** One report of metrics: metric name → float64 (NaN and ±Infinity legal). */
 export type Metrics = Readonly<Record<string, number>>
 
+/**
+ * The key of a metrics entry that holds the entry's step, its place on the
+ * x-axis (Optuna's `step`, a training step or epoch), not a metric: charts
+ * draw against it, tables show it as the x column, and no metric menu, column
+ * or objective offers it (docs/dump-format.md, "Metrics and log").
+ */
+export const STEP_KEY = 'step'
+
+/** True when `name` in a metrics entry is a metric, not the entry's step. */
+export function isMetricName(name: string): boolean {
+  return name !== STEP_KEY
+}
+
+/**
+ * Each entry's step: its `step` when that is a finite number; an entry without
+ * one after an entry with one is at the last step seen (Optuna's final value
+ * follows its last intermediate value); before any, its 0-based index.
+ * `stepped` says whether any entry has a step (else the x-axis is the report index).
+ */
+export function entrySteps(history: readonly Metrics[]): { steps: number[]; stepped: boolean } {
+  const steps: number[] = []
+  let last: number | undefined
+  history.forEach((m, i) => {
+    const s = Object.hasOwn(m, STEP_KEY) ? m[STEP_KEY] : undefined
+    if (s !== undefined && Number.isFinite(s)) last = s
+    steps.push(last ?? i)
+  })
+  return { steps, stepped: last !== undefined }
+}
+
 /** Informational description of how the run was launched. */
 export interface RunConfig {
   readonly script?: string

@@ -3,7 +3,7 @@
  * facts, values and last metrics with the rows that differ marked, and their
  * learning curves as chart data. Plain functions of runs, so tests share them.
  */
-import { RunState, stateName, type Metrics, type Run } from '../../db/model/run.js'
+import { entrySteps, isMetricName, RunState, stateName, type Metrics, type Run } from '../../db/model/run.js'
 import { formatValue, valueKey, type Values } from '../../db/model/values.js'
 import { hrefOf } from '../router.svelte.js'
 import { formatMetric, formatRuntime } from '../study/cells.js'
@@ -127,7 +127,7 @@ export function compareRows(columns: readonly Compared[]): CompareRow[] {
 
   const lasts = columns.map((c) => meanLast(c.runs))
   const metricNames = new Set<string>()
-  for (const m of lasts) for (const k in m) metricNames.add(k)
+  for (const m of lasts) for (const k in m) if (isMetricName(k)) metricNames.add(k)
   for (const name of [...metricNames].sort()) {
     const ms = lasts.map((m) => (Object.hasOwn(m, name) ? m[name] : undefined))
     rows.push(row('metric', name, ms.map((v) => (v === undefined ? '—' : formatMetric(v, 6))), ms.map((v) => (v === undefined ? '' : String(v)))))
@@ -135,30 +135,43 @@ export function compareRows(columns: readonly Compared[]): CompareRow[] {
   return rows
 }
 
-/** The metric names any compared run reported, sorted. */
+/** The metric names any compared run reported, sorted (a step is no metric). */
 export function curveNames(columns: readonly Compared[]): string[] {
   const names = new Set<string>()
-  for (const c of columns) for (const r of c.runs) for (const m of r.metrics) for (const k in m) names.add(k)
+  for (const c of columns) for (const r of c.runs) for (const m of r.metrics) for (const k in m) if (isMetricName(k)) names.add(k)
   return [...names].sort()
 }
 
 /**
- * uPlot data overlaying metric `name` of each column against the report
- * index: a run's history, or a trial's mean over its runs at each index (of
- * the runs that reported it there). Missing and non-finite points are gaps.
+ * uPlot data overlaying metric `name` of each column against the step (the
+ * report index for runs reporting no steps): a run's history, or a trial's
+ * mean over its runs at each step (of the runs that reported it there; a
+ * later report at the same step replaces an earlier one). Missing and
+ * non-finite points are gaps.
  */
 export function curveData(columns: readonly Compared[], name: string): [number[], ...(number | null)[][]] {
-  const length = Math.max(0, ...columns.flatMap((c) => c.runs.map((r) => r.metrics.length)))
-  const xs = Array.from({ length }, (_, i) => i)
-  const series = columns.map((c) => xs.map((i) => {
-    let sum = 0
-    let n = 0
+  const perColumn = columns.map((c) => {
+    const sums = new Map<number, { sum: number; n: number }>()
     for (const r of c.runs) {
-      const m = r.metrics[i]
-      const v = m && Object.hasOwn(m, name) ? m[name] : undefined
-      if (v !== undefined && Number.isFinite(v)) { sum += v; n++ }
+      const at = new Map<number, number>()
+      const { steps } = entrySteps(r.metrics)
+      r.metrics.forEach((m, i) => {
+        const v = Object.hasOwn(m, name) ? m[name] : undefined
+        if (v !== undefined && Number.isFinite(v)) at.set(steps[i] as number, v)
+      })
+      for (const [x, v] of at) {
+        const s = sums.get(x) ?? { sum: 0, n: 0 }
+        s.sum += v
+        s.n++
+        sums.set(x, s)
+      }
     }
-    return n === 0 ? null : sum / n
+    return sums
+  })
+  const xs = [...new Set(perColumn.flatMap((m) => [...m.keys()]))].sort((a, b) => a - b)
+  const series = perColumn.map((sums) => xs.map((x) => {
+    const s = sums.get(x)
+    return s === undefined ? null : s.sum / s.n
   }))
   return [xs, ...series]
 }

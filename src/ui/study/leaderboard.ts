@@ -4,7 +4,7 @@
  * show (comma-separated regular expressions), the top N, and value columns that
  * are constant across the shown trials (hidden, and said so).
  */
-import type { Metrics } from '../../db/model/run.js'
+import { isMetricName, STEP_KEY, type Metrics } from '../../db/model/run.js'
 import { formatValue, valueKey, type Value, type Values } from '../../db/model/values.js'
 
 /** An objective override as the worker takes it. */
@@ -20,6 +20,7 @@ export function parseObjective(text: string): { spec?: ObjectiveSpec; error?: st
   const sign = t[0] === '-' || t[0] === '+' ? t[0] : '+'
   const metric = t[0] === '-' || t[0] === '+' ? t.slice(1).trim() : t
   if (metric === '') return { error: 'name a metric after + or -' }
+  if (metric === STEP_KEY) return { error: `${STEP_KEY} is each report's place on the x-axis, not a metric to rank by` }
   return { spec: sign === '-' ? `-${metric}` : `+${metric}` }
 }
 
@@ -113,7 +114,7 @@ export function boardView<T extends { readonly values: Values; readonly metrics:
   const metricNames = new Set<string>()
   for (const t of shown) {
     for (const k in t.values) valueNames.add(k)
-    for (const k in t.metrics) if (k !== objective) metricNames.add(k)
+    for (const k in t.metrics) if (k !== objective && isMetricName(k)) metricNames.add(k)
   }
   const chosen = matchAndSort(valueNames, options.values)
   const hidden = options.showConstant ? [] : constantColumns(shown, chosen)

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { downsample, minMaxIndices } from '../../../src/db/analysis/downsample.js'
 import { bestSoFar, learningCurve, objectiveHistory } from '../../../src/db/analysis/series.js'
 import { seededUniform } from '../../../src/db/model/prng.js'
+import type { Metrics } from '../../../src/db/model/run.js'
 
 describe('minMaxIndices', () => {
   it('keeps every finite point when there are few enough', () => {
@@ -87,7 +88,14 @@ describe('objectiveHistory', () => {
 
 describe('learningCurve', () => {
   it('takes the metric\'s reports at their 1-based index, skipping reports without it', () => {
-    expect(learningCurve([{ loss: 3 }, { acc: 1 }, { loss: 2 }, { loss: NaN }, { loss: 1 }], 'loss')).toEqual({ x: [1, 3, 5], y: [3, 2, 1], total: 3 })
+    expect(learningCurve([{ loss: 3 }, { acc: 1 }, { loss: 2 }, { loss: NaN }, { loss: 1 }], 'loss')).toEqual({ x: [1, 3, 5], y: [3, 2, 1], total: 3, stepped: false })
+  })
+
+  it('draws against the step when the run reports one; a final report without a step sits at the last step', () => {
+    // As an Optuna trial: intermediate values at steps 0, 5, 10, then the final value.
+    const history: Metrics[] = [{ step: 0, value: 3 }, { step: 5, value: 2 }, { step: 10, value: 1.5 }, { value: 1.4 }]
+    expect(learningCurve(history, 'value')).toEqual({ x: [0, 5, 10, 10], y: [3, 2, 1.5, 1.4], total: 4, stepped: true })
+    expect(learningCurve(history, 'step')).toMatchObject({ x: [0, 5, 10], y: [0, 5, 10] })
   })
 
   it('downsamples a long history keeping its extremes', () => {

@@ -57,6 +57,14 @@ describe('curveData', () => {
     expect(data).toEqual([[0, 1, 2], [1, null, 3], [3, 6, null]])
   })
 
+  it('aligns runs by their steps, not their report indices; a step is never a curve', () => {
+    const data = curveData([
+      { label: 'a', runs: [run(1, { metrics: [{ step: 0, value: 1 }, { step: 10, value: 0.5 }, { value: 0.4 }] })] },
+      { label: 'b', runs: [run(2, { metrics: [{ step: 5, value: 2 }] })] },
+    ], 'value')
+    expect(data).toEqual([[0, 5, 10], [1, null, 0.4], [null, 2, null]])
+  })
+
   it('picks toggle into new sets', () => {
     const one = togglePick(NO_PICKS, 2, true)
     expect([...one]).toEqual([2])

@@ -21,6 +21,13 @@ describe('metricsText', () => {
     ].join('\n'))
   })
 
+  it('writes a run\'s steps as the first column, never as a metric', () => {
+    const optuna: Metrics[] = [{ step: 0, value: 0.5 }, { step: 1, value: 0.25 }, { value: 0.2 }]
+    expect(metricsText(optuna, '\t')).toBe('step\tvalue\n0\t0.5\n1\t0.25\n1\t0.2\n')
+    expect(metricNames(optuna)).toEqual(['value'])
+    expect(chartData(optuna, ['value'])).toEqual([[0, 1, 1], [0.5, 0.25, 0.2]])
+  })
+
   it('writes CSV, quoting a name that holds a comma', () => {
     expect(metricsText(history, ',').split('\n')[0]).toBe('"a,b",acc,loss')
     expect(metricsText([], ',')).toBe('\n')
