@@ -17,6 +17,7 @@ import { metricsVerb } from './verbs/metrics.js'
 import { rerunVerb } from './verbs/rerun.js'
 import { runVerb } from './verbs/run.js'
 import { serveVerb } from './verbs/serve.js'
+import { syncVerb } from './verbs/sync.js'
 
 /** Every verb, by name. */
 export const VERBS: Readonly<Record<string, Verb>> = {
@@ -31,6 +32,7 @@ export const VERBS: Readonly<Record<string, Verb>> = {
   import: importVerb,
   compact: compactVerb,
   serve: serveVerb,
+  sync: syncVerb,
 }
 
 function overview(): string {

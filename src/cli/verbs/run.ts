@@ -3,7 +3,10 @@
  * in the journal that have a command template), as Diviner's `run` does.
  */
 import { availableParallelism } from 'node:os'
-import { DB_FLAG, intFlag, usageError, type Usage } from '../args.js'
+import { DB_FLAG, intFlag, stringFlag, usageError, type Usage } from '../args.js'
+import { bucketOf } from '../aws.js'
+import { syncLoop } from '../sync-loop.js'
+import { BUCKET_FLAGS } from './sync.js'
 import { loadConfig, matchStudies } from '../config/load.js'
 import { EXIT } from '../exit.js'
 import { journalDir, openJournal } from '../journal.js'
@@ -27,6 +30,8 @@ log, metrics and state. With --study, runs studies of the journal (made in the p
     retries: { type: 'string', arg: 'R', help: 'times a failing try (non-zero exit) is tried again as the same run', default: '0' },
     stream: { type: 'boolean', help: 'start a new trial as soon as one ends instead of waiting for each round to end' },
     study: { type: 'string', arg: 'NAME', multiple: true, help: 'run this study of the journal by its command template (repeatable)' },
+    sync: { type: 'string', arg: 'REMOTE', help: 'sync with the bucket s3://BUCKET/PREFIX every 5s while running (see diviner-local sync --help)' },
+    ...BUCKET_FLAGS,
     ...DB_FLAG,
   },
 }
@@ -62,8 +67,15 @@ export const runVerb: Verb = {
     const db = await openJournal(values)
     const progress = new StreamProgress(process.stderr, new Map(studies.map((s) => [s.study.name, s.study.objective])))
     process.stderr.write(`diviner-local: running ${studies.map((s) => s.study.name).join(', ')} into ${journalDir(values)}\n`)
+    const remote = stringFlag(values, 'sync')
+    const bucket = remote === undefined ? undefined : bucketOf(remote, { endpoint: stringFlag(values, 'endpoint'), pathStyle: values['path-style'] === true, region: stringFlag(values, 'region') })
+    const stopSync = new AbortController()
+    const syncing = bucket ? syncLoop(db, bucket, 5000, stopSync.signal, (line) => progress.problem(line.replace(/^warning: /, ''))) : undefined
     try {
-      const result = await sweep(db, studies, { ...options, signal, progress })
+      const result = await sweep(db, studies, { ...options, signal, progress }).finally(async () => {
+        stopSync.abort()
+        await syncing
+      })
       progress.close()
       await print(`${progress.summary()}\n`)
       if (result.interrupted) {

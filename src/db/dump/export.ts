@@ -19,6 +19,8 @@ export interface ExportOptions {
   readonly runs?: readonly (string | { readonly study: string; readonly seq: number })[]
   /** Only what changed after this checkpoint (returned by an earlier export of this database). */
   readonly since?: Checkpoint
+  /** Leave out runs first recorded by these databases (a sync's other origins, which the remote has from them). */
+  readonly skipOrigins?: ReadonlySet<string>
   /** gzip level 0–9 (default 6). */
   readonly level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
   /** False for plain JSON Lines (a journal file) instead of gzip. */
@@ -139,7 +141,8 @@ async function* dumpLines(view: ExportView, options: ExportOptions, onCheckpoint
     throw invalid(`that checkpoint belongs to database ${options.since.db}, not to this one (${origin}): export everything instead`, 'since')
   }
   yield { text: encodeHeader({ format: DUMP_FORMAT, version: DUMP_VERSION, origin, exported: new Date(view.clock()), covers, checkpoint }) + '\n', runs: 0 }
-  if (options.since) yield* deltaLines(view, options.since.rev)
+  const keep = (runs: ExportRun[]) => (options.skipOrigins?.size ? runs.filter((r) => !options.skipOrigins?.has(r.run.origin.db)) : runs)
+  if (options.since) yield* deltaLines(view, options.since.rev, keep)
   else if (options.runs) yield* chosenRunLines(view, options.runs)
   else {
     const names = options.studies ?? (await view.studyNames())
@@ -147,7 +150,7 @@ async function* dumpLines(view: ExportView, options: ExportOptions, onCheckpoint
       const study = await view.study(name)
       if (!study) throw notExist(`no study ${name}`)
       yield { text: encodeStudy(study) + '\n', runs: 0 }
-      if (!options.definitionsOnly) yield* studyRunLines(view, name)
+      if (!options.definitionsOnly) yield* studyRunLines(view, name, keep)
     }
   }
 }
@@ -171,13 +174,13 @@ function parseRunName(r: string | { readonly study: string; readonly seq: number
   return { study: r.slice(0, at), seq }
 }
 
-async function* studyRunLines(view: ExportView, study: string): AsyncGenerator<Batch> {
+async function* studyRunLines(view: ExportView, study: string, keep: (runs: ExportRun[]) => ExportRun[]): AsyncGenerator<Batch> {
   let after = 0
   for (;;) {
     const runs = await view.runPage(study, after, PAGE)
     if (runs.length === 0) return
     after = (runs.at(-1) as ExportRun).run.seq
-    yield encodeRuns(runs)
+    yield encodeRuns(keep(runs))
   }
 }
 
@@ -191,7 +194,7 @@ async function* chosenRunLines(view: ExportView, chosen: ExportOptions['runs'] &
   }
 }
 
-async function* deltaLines(view: ExportView, since: number): AsyncGenerator<Batch> {
+async function* deltaLines(view: ExportView, since: number, keep: (runs: ExportRun[]) => ExportRun[]): AsyncGenerator<Batch> {
   const emitted = new Set<string>()
   for (const s of await view.changedStudies(since)) { emitted.add(s.name); yield { text: encodeStudy(s) + '\n', runs: 0 } }
   let after = since
@@ -199,8 +202,9 @@ async function* deltaLines(view: ExportView, since: number): AsyncGenerator<Batc
     const page = await view.changedRuns(after, PAGE)
     if (page.runs.length === 0) return
     after = page.last
-    const studies = await studyLines(view, page.runs, emitted)
-    const batch = encodeRuns(page.runs)
+    const runs = keep(page.runs)
+    const studies = await studyLines(view, runs, emitted)
+    const batch = encodeRuns(runs)
     yield { text: studies + batch.text, runs: batch.runs }
   }
 }

@@ -13,6 +13,8 @@ import type { Objective, OracleSpec } from '../model/study.js'
 import type { Params } from '../model/params.js'
 import type { Values } from '../model/values.js'
 import type { PullMark } from '../sync/segments.js'
+import type { HistoryColumns } from './history-columns.js'
+import type { RowColumns } from './row-columns.js'
 
 /** Metric entries per sealed chunk. */
 export const METRIC_CHUNK = 256
@@ -100,26 +102,59 @@ export interface UndoRecord {
   insertedLogChunks: [string, number][]
   priorStudies: StudyRecord[]
   priorRuns: RunRecord[]
+  /** The studies whose runs the batch wrote (their summaries are dropped if it is undone; absent in undo records of older versions: all are). */
+  studies?: string[]
 }
 
 /**
- * A study's run rows (runs without histories or logs, in their stored state)
- * as the row cache last saw them, so that a page opening the study reads one
- * record and the runs changed since, instead of every run record. Valid while
- * `epoch` is the database's rollback epoch; current up to `rev`.
+ * Where a study's summary stands (summary.ts): every run of the study whose
+ * record's `rev` is at most `rev` is in the study's segments, as of that rev;
+ * runs written since are read from their records (the `[study+rev]` index).
  */
-export interface RowSnapshotRecord {
+export interface SummaryHeadRecord {
   study: string
   rev: number
-  epoch: number
-  /** `RunRow`s (see dexie.ts), by seq. */
-  rows: unknown[]
+  /** The number the next segment gets. */
+  next: number
+  /** Rows in all segments, superseded ones included (when far above the study's runs, the segments are rewritten). */
+  rows: number
 }
+
+/** Some runs of a study as rows in columns (row-columns.ts), each at the rev it had. */
+export interface SegmentRecord { study: string; n: number; rows: RowColumns }
+
+/** The metric histories of the runs of the segment of the same key, in its order (history-columns.ts). */
+export interface HistorySegmentRecord { study: string; n: number; histories: HistoryColumns }
 
 /** How far one segment of a remote was pulled (see sync/segments.ts). */
 export interface PullMarkRecord extends PullMark {
   remote: string
   key: string
+}
+
+/**
+ * The remote this page syncs with, as the Sync panel set it: the bucket, the
+ * keys (kept in this browser's storage only; never exported), and how often
+ * to sync. `id` is always 'remote' (one remote).
+ */
+export interface RemoteRecord {
+  id: 'remote'
+  endpoint: string
+  bucket: string
+  prefix: string
+  region: string
+  pathStyle: boolean
+  accessKeyId: string
+  secretAccessKey: string
+  /** Sync automatically (after changes, and every `everySeconds` while online). */
+  auto: boolean
+  everySeconds: number
+}
+
+/** How far this database pushed to a remote: the change counter its last push covered. */
+export interface PushStateRecord {
+  remote: string
+  rev: number
 }
 
 /** The Dexie database: tables and their indexes, by schema version. */
@@ -131,8 +166,12 @@ export class DivinerDexie extends Dexie {
   logChunks!: Table<LogChunkRecord, [string, number]>
   imports!: Table<ImportRecord, string>
   undo!: Table<UndoRecord, [string, number]>
-  rowSnapshots!: Table<RowSnapshotRecord, string>
   pullMarks!: Table<PullMarkRecord, [string, string]>
+  remotes!: Table<RemoteRecord, string>
+  pushStates!: Table<PushStateRecord, string>
+  summaryHeads!: Table<SummaryHeadRecord, string>
+  segments!: Table<SegmentRecord, [string, number]>
+  historySegments!: Table<HistorySegmentRecord, [string, number]>
 
   constructor(name: string) {
     super(name, { cache: 'disabled' })
@@ -149,5 +188,17 @@ export class DivinerDexie extends Dexie {
     this.version(2).stores({ rowSnapshots: 'study' })
     // Version 3 adds how far each remote's segments were pulled (new: nothing to migrate).
     this.version(3).stores({ pullMarks: '[remote+key]' })
+    // Version 4 keeps each study's runs summarised in columns (summary.ts), maintained as runs are written,
+    // in place of the row cache's snapshots; runs gain a per-study index of revs (what a summary has yet to
+    // take in). Summaries are built on first use: nothing to migrate.
+    this.version(4).stores({
+      runs: 'id, &[study+seq], [study+touched], rev, [study+rev]',
+      rowSnapshots: null,
+      summaryHeads: 'study',
+      segments: '[study+n]',
+      historySegments: '[study+n]',
+    })
+    // Version 5 adds sync: the remote a page syncs with (its keys stay in this browser only) and what it pushed there.
+    this.version(5).stores({ remotes: 'id', pushStates: 'remote' })
   }
 }
