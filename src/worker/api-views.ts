@@ -8,7 +8,7 @@ import { analysisPicture, chooseCurveRuns, curvesPicture, historyPicture, type C
 import type { StudyAnalysis } from '../db/analysis/pictures.js'
 import type { HistoryAxis } from '../db/analysis/series.js'
 import { parseObjective, studyOverview, type StudyOverview } from '../db/analysis/leaderboard.js'
-import { trialBoard, type TrialBoard } from '../db/analysis/trial-board.js'
+import { trialBoard, withTrialNumbers, type TrialBoard } from '../db/analysis/trial-board.js'
 import { RunState, type Metrics, type RunRow } from '../db/model/run.js'
 import { formatObjective, type Study } from '../db/model/study.js'
 import type { DexieDatabase } from '../db/store/dexie-database.js'
@@ -101,7 +101,7 @@ export function viewCalls(call: Call) {
         const objective = parseObjective(options.objective, info.objective)
         const rows = await pictureRows(d, info, signal)
         const board = memoByRows(rows, `board ${formatObjective(objective)} ${options.running === true}`, (r) => trialBoard(objective, r, options.running))
-        return options.limit ? { ...board, trials: board.trials.slice(0, options.limit) } : board
+        return withTrialNumbers(options.limit ? { ...board, trials: board.trials.slice(0, options.limit) } : board, rows.rows)
       }),
 
     // ---- Study pictures (issue 5): bounded summaries computed here, drawn by the page. ----

@@ -32,7 +32,7 @@ describe('Optuna files imported through the page', () => {
     expect(summary).toEqual({ studies: { added: 1, updated: 0, unchanged: 0, conflicts: 0 }, runs: { added: 100, updated: 0, unchanged: 0, rejected: 0 }, reasons: [] })
     await expect(transfer.summary.getByText(/^Optuna SQLite storage:/).isVisible()).resolves.toBe(true)
     await studies.table.waitFor()
-    expect(await studies.counts('pytorch_simple')).toMatchObject({ runs: 100, success: 25, failure: 75, pending: 0 })
+    expect(await studies.counts('pytorch_simple')).toMatchObject({ runs: 100, success: 25, failure: 0, pruned: 75, pending: 0 })
     await studies.screenshot('test-results/optuna-sqlite-summary.png')
     expect(b.problems).toEqual([])
   })

@@ -24,7 +24,7 @@ describe('the studies screen', () => {
     expect(await app.studies.names()).toEqual(want.map((s) => s.name))
     for (const s of want) {
       expect(await app.studies.counts(s.name)).toEqual({
-        runs: s.runs, pending: s.pending, success: s.success, failure: s.failure, best: formatMetric(s.best),
+        runs: s.runs, pending: s.pending, success: s.success, failure: s.failure, pruned: 0, best: formatMetric(s.best),
       })
     }
     const [mnist] = await app.studies.rows()

@@ -7,7 +7,7 @@ import type { StudyInfo } from '../model/database.js'
 import type { RunRow } from '../model/run.js'
 import { spreadOf, type Interval } from './spread.js'
 import { invalid } from '../model/errors.js'
-import { RunState, type Metrics } from '../model/run.js'
+import { PRUNED_STATUS, RunState, type Metrics } from '../model/run.js'
 import { runTrial } from '../model/trial.js'
 import { maximize, minimize, objectiveBetter, type Objective } from '../model/study.js'
 import { REPLICATE_LIMIT, replicateSetOf, type Trial } from '../model/trial.js'
@@ -60,8 +60,12 @@ export interface Leaderboard {
 
 /** A study with its run counts and best result, as a list of studies shows it. */
 export interface StudyOverview extends StudyInfo {
-  /** Runs by reported state (a pending run gone stale counts as failure). */
-  readonly counts: { pending: number; success: number; failure: number }
+  /**
+   * Runs by reported state (a pending run gone stale counts as failure), with
+   * pruned failures (status `pruned`, Optuna's PRUNED) counted apart from the
+   * other failures.
+   */
+  readonly counts: { pending: number; success: number; failure: number; pruned: number }
   /** All runs. */
   readonly runs: number
   /** The best objective value in the last metrics entry of a successful run; NaN is ignored. */
@@ -225,11 +229,12 @@ function intervals(entries: readonly Metrics[]): Record<string, Interval> {
 }
 
 /** `study` with its run counts by reported state and its best objective value, from all its rows. */
-export function studyOverview(study: StudyInfo, rows: readonly Pick<RankedRow, 'state' | 'last'>[]): StudyOverview {
-  const counts = { pending: 0, success: 0, failure: 0 }
+export function studyOverview(study: StudyInfo, rows: readonly (Pick<RankedRow, 'state' | 'last'> & { readonly status?: string })[]): StudyOverview {
+  const counts = { pending: 0, success: 0, failure: 0, pruned: 0 }
   let best: number | undefined
   for (const row of rows) {
     if (row.state === RunState.Pending) counts.pending++
+    else if (row.state === RunState.Failure && row.status === PRUNED_STATUS) counts.pruned++
     else if (row.state === RunState.Failure) counts.failure++
     else if (row.state === RunState.Success) {
       counts.success++

@@ -6,7 +6,8 @@
 import type { Params } from '../model/params.js'
 import type { Metrics } from '../model/run.js'
 import type { Objective } from '../model/study.js'
-import { formatValue, type Values } from '../model/values.js'
+import { formatValueShort } from '../model/display.js'
+import type { Values } from '../model/values.js'
 import { paramImportance, type ParamImportance } from './importance.js'
 import type { Interval } from './spread.js'
 import { sampleRows, trialTable, type Axis, type NumericAxis } from './table.js'
@@ -134,13 +135,13 @@ function spreadRow(t: PictureTrial, rank: number, metric: string, names: readonl
   const s = Object.hasOwn(t.spread, metric) ? t.spread[metric] : undefined
   if (s === undefined || !Object.hasOwn(t.metrics, metric)) return []
   const ci = Object.hasOwn(t.ci, metric) ? t.ci[metric] : undefined
-  const values = names.map((n) => (Object.hasOwn(t.values, n) ? formatValue(t.values[n] as Values[string]) : ''))
+  const values = names.map((n) => (Object.hasOwn(t.values, n) ? formatValueShort(t.values[n] as Values[string]) : ''))
   return [{ rank, label: valuesLabel(t.values), values, n: replicateCount(t, metric), mean: t.metrics[metric] as number, min: s.min, max: s.max, ...(ci ? { ci } : {}) }]
 }
 
-/** `a=1, b=adam`: a value set in name order. */
+/** `a=1, b=adam`: a value set in name order, floats to a few significant digits. */
 export function valuesLabel(values: Values): string {
-  return Object.keys(values).sort().map((k) => `${k}=${formatValue(values[k] as Values[string])}`).join(', ')
+  return Object.keys(values).sort().map((k) => `${k}=${formatValueShort(values[k] as Values[string])}`).join(', ')
 }
 
 /** One trial's replicate spread in the objective history, at its latest run. */

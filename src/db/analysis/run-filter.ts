@@ -3,12 +3,27 @@
  * search look at, built once, and the pass that keeps the rows of an order
  * that match.
  */
-import type { RunRow } from '../model/run.js'
+import { PRUNED_STATUS, RunState, type RunRow } from '../model/run.js'
 import { formatValue, type Value } from '../model/values.js'
+
+/**
+ * The state filter's bit for a pruned run (a failure whose status is
+ * `pruned`, Optuna's PRUNED), beside `RunState`'s three: in a filter,
+ * `RunState.Failure` then means failed and not pruned.
+ */
+export const PRUNED = 8
+
+/** Every state the runs table's filter can show: pending, success, failure and pruned. */
+export const ALL_STATES = RunState.Any | PRUNED
+
+/** A row's bit in the state filter: its reported state, or `PRUNED` for a pruned failure. */
+export function filterState(row: Pick<RunRow, 'state' | 'status'>): number {
+  return row.state === RunState.Failure && row.status === PRUNED_STATUS ? PRUNED : row.state
+}
 
 /** What a search and the state filter look at, per row, computed once. */
 export interface RowIndex {
-  /** The reported state of each row. */
+  /** The filter state of each row (`filterState`). */
   readonly states: Uint8Array
   /** Lower-cased id, status and `name=value` of each value. */
   readonly text: readonly string[]
@@ -18,7 +33,7 @@ export interface RowIndex {
 export function indexRows(rows: readonly RunRow[]): RowIndex {
   const states = new Uint8Array(rows.length)
   const text = rows.map((r, i) => {
-    states[i] = r.state
+    states[i] = filterState(r)
     let s = `${r.study}:${r.seq}\t${r.status}`
     for (const k in r.values) s += `\t${k}=${formatValue(r.values[k] as Value)}`
     return s.toLowerCase()

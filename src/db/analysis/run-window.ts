@@ -8,9 +8,8 @@
  */
 import { brushEmpty, brushMask, parseBrush } from './brush.js'
 import type { RunRow } from '../model/run.js'
-import { RunState } from '../model/run.js'
 import { columnNames, columnsOf, FIXED_COLUMNS, type Column, type ColumnNames } from './run-columns.js'
-import { filterOrder, indexRows, type RowIndex } from './run-filter.js'
+import { ALL_STATES, filterOrder, indexRows, type RowIndex } from './run-filter.js'
 import { parseSort, sortKeys, sortOrder, type Sort } from './run-sort.js'
 
 /** Which runs of a study a table shows, and in what order. */
@@ -19,7 +18,7 @@ export interface RunQuery {
   readonly sort: string
   /** Text the row's id, status or `name=value` must contain (case ignored; blank matches all). */
   readonly search: string
-  /** The reported states shown (a RunState bit set). */
+  /** The states shown: a RunState bit set, with `PRUNED` for pruned runs (run-filter.ts). */
   readonly states: number
   /** A brush of the analysis tab (`brush=` JSON, see `analysis/brush.ts`): only runs of the trials it keeps; blank keeps all. */
   readonly brush?: string
@@ -83,7 +82,7 @@ export class RowTable {
     const order = this.order(parseSort(query.sort))
     const brush = parseBrush(query.brush ?? '')
     const mask = brushEmpty(brush) ? undefined : brushMask(brush, this.rows)
-    const all = (query.states & RunState.Any) === RunState.Any && query.search.trim() === '' && !mask
+    const all = (query.states & ALL_STATES) === ALL_STATES && query.search.trim() === '' && !mask
     const out = all ? order : filterOrder(order, this.rowIndex(), query.states, query.search, mask && ((i) => mask[i] === 1))
     this.filtered.set(key, out)
     if (this.filtered.size > 8) this.filtered.delete(this.filtered.keys().next().value as string)

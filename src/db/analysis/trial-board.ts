@@ -5,6 +5,7 @@
  * trial, so every view of a study (board, learning curves of its best trials,
  * replicate spread, pictures) ranks the same trials.
  */
+import { optunaTrialNumber } from '../model/foreign.js'
 import { displayState, RunState } from '../model/run.js'
 import type { Objective } from '../model/study.js'
 import { leaderboard, type Leaderboard, type RankedRow } from './leaderboard.js'
@@ -30,6 +31,8 @@ export interface TrialBoard extends Leaderboard {
   readonly running: boolean
   /** The runs that are in no trial, by why. */
   readonly left: LeftOut
+  /** Optuna's trial number of each run on the board imported from Optuna, by seq (see `withTrialNumbers`). */
+  readonly numbers?: Readonly<Record<number, number>>
 }
 
 /** The rows that make trials (`trialStates(running)`), and a count of the others by why. */
@@ -57,4 +60,35 @@ export function trialRows<R extends Pick<RankedRow, 'state' | 'status'>>(rows: r
 export function trialBoard(objective: Objective, rows: readonly RankedRow[], running = false): TrialBoard {
   const chosen = trialRows(rows, running)
   return { ...leaderboard(objective, chosen.rows), running, left: chosen.left }
+}
+
+/**
+ * `board` with Optuna's trial number of each of its runs imported from Optuna
+ * (none when no run was), read from `rows`, the study's rows sorted by seq.
+ */
+export function withTrialNumbers(board: TrialBoard, rows: readonly Pick<RankedRow, 'seq' | 'config'>[]): TrialBoard {
+  const numbers: Record<number, number> = {}
+  let any = false
+  for (const t of board.trials) {
+    for (const r of t.runs) {
+      const row = rows[indexOfSeq(rows, r.seq)]
+      const n = row && optunaTrialNumber(row.config)
+      if (n !== undefined) { numbers[r.seq] = n; any = true }
+    }
+  }
+  return any ? { ...board, numbers } : board
+}
+
+/** The index of run `seq` in rows sorted by seq (binary search), or -1. */
+function indexOfSeq(rows: readonly Pick<RankedRow, 'seq'>[], seq: number): number {
+  let lo = 0
+  let hi = rows.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const s = (rows[mid] as Pick<RankedRow, 'seq'>).seq
+    if (s === seq) return mid
+    if (s < seq) lo = mid + 1
+    else hi = mid - 1
+  }
+  return -1
 }

@@ -3,8 +3,9 @@
  * facts, values and last metrics with the rows that differ marked, and their
  * learning curves as chart data. Plain functions of runs, so tests share them.
  */
-import { entrySteps, isMetricName, RunState, stateName, type Metrics, type Run } from '../../db/model/run.js'
-import { formatValue, valueKey, type Values } from '../../db/model/values.js'
+import { formatValueShort } from '../../db/model/display.js'
+import { displayState, entrySteps, isMetricName, RunState, type Metrics, type Run } from '../../db/model/run.js'
+import { valueKey, type Values } from '../../db/model/values.js'
 import { hrefOf } from '../router.svelte.js'
 import { formatMetric, formatRuntime } from '../study/cells.js'
 
@@ -94,9 +95,9 @@ function valuesOf(c: Compared): Values {
 }
 
 function stateText(runs: readonly Run[]): string {
-  if (runs.length === 1) return stateName((runs[0] as Run).state)
-  const counts = [RunState.Pending, RunState.Success, RunState.Failure]
-    .map((s) => [stateName(s), runs.filter((r) => r.state === s).length] as const)
+  if (runs.length === 1) return displayState(runs[0] as Run)
+  const counts = (['pending', 'success', 'failure', 'pruned'] as const)
+    .map((s) => [s, runs.filter((r) => displayState(r) === s).length] as const)
     .filter(([, n]) => n > 0)
   return counts.map(([name, n]) => `${n} ${name}`).join(', ')
 }
@@ -122,7 +123,7 @@ export function compareRows(columns: readonly Compared[]): CompareRow[] {
   for (const c of columns) for (const k in valuesOf(c)) valueNames.add(k)
   for (const name of [...valueNames].sort()) {
     const vs = columns.map((c) => (Object.hasOwn(valuesOf(c), name) ? valuesOf(c)[name] : undefined))
-    rows.push(row('value', name, vs.map((v) => (v === undefined ? '—' : formatValue(v))), vs.map((v) => (v === undefined ? '' : valueKey(v)))))
+    rows.push(row('value', name, vs.map((v) => (v === undefined ? '—' : formatValueShort(v))), vs.map((v) => (v === undefined ? '' : valueKey(v)))))
   }
 
   const lasts = columns.map((c) => meanLast(c.runs))

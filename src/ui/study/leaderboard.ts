@@ -5,7 +5,8 @@
  * are constant across the shown trials (hidden, and said so).
  */
 import { isMetricName, STEP_KEY, type Metrics } from '../../db/model/run.js'
-import { formatValue, valueKey, type Value, type Values } from '../../db/model/values.js'
+import { formatValueShort } from '../../db/model/display.js'
+import { valueKey, type Value, type Values } from '../../db/model/values.js'
 
 /** An objective override as the worker takes it. */
 export type ObjectiveSpec = `+${string}` | `-${string}`
@@ -68,7 +69,7 @@ export function constantColumns(trials: readonly { readonly values: Values }[], 
 /** "hidden: optimizer=adam, batch=32 (constant)", or '' when nothing is hidden. */
 export function hiddenNote(hidden: readonly ConstantColumn[]): string {
   if (hidden.length === 0) return ''
-  return `hidden: ${hidden.map((c) => `${c.name}=${formatValue(c.value)}`).join(', ')} (constant)`
+  return `hidden: ${hidden.map((c) => `${c.name}=${formatValueShort(c.value)}`).join(', ')} (constant)`
 }
 
 /** "3 trials lack acc" (or "1 trial lacks acc"), or '' when none do. */

@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink'
 import type { Router } from '../router.svelte.js'
 import { downloadBlob } from '../transfer/download.js'
+import { optunaFacts } from '../../db/model/foreign.js'
 import { failureOf, type Failure } from './failure.js'
 import { planOf, proposals, type Plan, type Proposal } from './plan.js'
 import type { StudyModel } from './study.svelte.js'
@@ -38,7 +39,8 @@ export class PlanView {
       return planOf(info, model.rows, PLAN_LIMIT)
     })
     this.proposals = $derived.by(() => {
-      if (!model.info) return {}
+      // Optuna's sampler picks an imported study's next trials: nothing to propose here.
+      if (!model.info || optunaFacts(model.info.oracle)) return {}
       try {
         return { list: proposals(model.info, model.rows, this.next) }
       } catch (e) {

@@ -48,6 +48,8 @@ export class RunsView {
   private readonly study: string
   private readonly router: Router
   private readonly api: Api
+  /** Whether pruned runs have a filter of their own (a study from Optuna), else they go with the failures. */
+  readonly prunedApart: boolean
 
   readonly search: string
   readonly sort: Sort
@@ -89,14 +91,15 @@ export class RunsView {
   exportNote = $state('')
   exportFailure: Failure | undefined = $state.raw()
 
-  constructor(study: string, router: Router, api: Api) {
+  constructor(study: string, router: Router, api: Api, prunedApart: () => boolean = () => true) {
     this.study = study
     this.router = router
     this.api = api
+    this.prunedApart = $derived(prunedApart())
     this.search = $derived(router.param('q'))
     const sortParam = $derived(router.param('sort'))
     this.sort = $derived(parseSort(sortParam))
-    this.states = $derived(parseStatesParam(router.param('states')))
+    this.states = $derived(parseStatesParam(router.param('states'), this.prunedApart))
     this.brush = $derived(router.param('brush'))
     this.query = $derived({ sort: sortParam, search: this.search, states: this.states, brush: this.brush })
     this.queryKey = $derived(JSON.stringify(this.query))
@@ -175,7 +178,7 @@ export class RunsView {
   }
 
   toggleState(state: number, on: boolean): void {
-    this.router.setQuery({ states: formatStatesParam(on ? this.states | state : this.states & ~state) })
+    this.router.setQuery({ states: formatStatesParam(on ? this.states | state : this.states & ~state, this.prunedApart) })
   }
 
   setSearch(text: string): void {

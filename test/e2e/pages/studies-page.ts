@@ -19,6 +19,8 @@ export interface StudyCounts {
   readonly pending: number
   readonly success: number
   readonly failure: number
+  /** Pruned runs (0 when the row shows none). */
+  readonly pruned: number
   /** The best objective value as shown (`0.9912`, or `—`). */
   readonly best: string
 }
@@ -98,6 +100,7 @@ export class StudiesPage {
       pending: await count('pending'),
       success: await count('success'),
       failure: await count('failure'),
+      pruned: await row.locator('[data-count="pruned"]').count() ? await count('pruned') : 0,
       best: (await row.locator('td').nth(4).innerText()).trim(),
     }
   }

@@ -153,7 +153,7 @@ export class StudyScreen {
 
   // ---- runs ----
 
-  stateFilter(name: 'pending' | 'success' | 'failure'): Locator {
+  stateFilter(name: 'pending' | 'success' | 'failure' | 'pruned'): Locator {
     return this.page.getByRole('checkbox', { name, exact: true })
   }
 
@@ -187,6 +187,31 @@ export class StudyScreen {
   async runRow(id: string): Promise<string[]> {
     const row = this.runsTable.getByRole('row').filter({ has: this.page.getByRole('link', { name: id, exact: true }) })
     return row.getByRole('cell').evaluateAll((cells) => cells.map((c) => c.textContent?.trim() ?? ''))
+  }
+
+  /** The tooltip a cell of run `id` shows on hover (the exact text of a shortened value), by column index. */
+  async cellTooltip(id: string, column: number): Promise<string> {
+    const row = this.runsTable.getByRole('row').filter({ has: this.page.getByRole('link', { name: id, exact: true }) })
+    const cell = row.getByRole('cell').nth(column)
+    await cell.hover()
+    return (await cell.getAttribute('title')) ?? ''
+  }
+
+  /** The study's facts under its name: label → text (Objective, Replicates, Oracle, Created). */
+  async studyFacts(): Promise<Record<string, string>> {
+    return this.page.locator('header dl').evaluate((dl) => Object.fromEntries([...dl.children].map((d) =>
+      [d.querySelector('dt')?.textContent?.trim() ?? '', d.querySelector('dd')?.textContent?.trim() ?? ''])))
+  }
+
+  /** The study's params as its header lists them: name → text. */
+  async studyParams(): Promise<Record<string, string>> {
+    return this.page.getByRole('table', { name: 'Params' }).locator('tr').evaluateAll((trs) => Object.fromEntries(trs.map((tr) =>
+      [tr.querySelector('th')?.textContent?.trim() ?? '', tr.querySelector('td')?.textContent?.trim() ?? ''])))
+  }
+
+  /** The options of the learning curves' metric menu. */
+  curveMetrics(): Promise<string[]> {
+    return this.picture('learning-curves').getByLabel('Metric').locator('option').allInnerTexts()
   }
 
   /** The column header names of the runs table. */

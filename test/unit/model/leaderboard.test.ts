@@ -153,7 +153,7 @@ describe('studyOverview', () => {
       { state: RunState.Pending, last: {} },
     ]
     const o = studyOverview(info(), rows)
-    expect(o.counts).toEqual({ pending: 2, success: 3, failure: 1 })
+    expect(o.counts).toEqual({ pending: 2, success: 3, failure: 1, pruned: 0 })
     expect(o.runs).toBe(6)
     expect(o.best).toBe(0.2)
     expect(o.name).toBe('s')

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { RunState } from '../../../src/db/model/run.js'
 import { bool, float, int, list, str } from '../../../src/db/model/values.js'
 import {
-  cellText, filterOrder, formatSort, formatStatesParam, indexRows, nextSort, parseSort, parseStatesParam,
+  cellFull, cellText, filterOrder, formatSort, formatStatesParam, indexRows, nextSort, parseSort, parseStatesParam,
   runColumns, sortKeys, sortOrder, type Column,
 } from '../../../src/ui/study/runs.js'
 import type { RunRow } from '../../../src/ui/study/types.js'
 import { makeRow } from './rows.js'
+import { ALL_STATES, filterState, PRUNED } from '../../../src/db/analysis/run-filter.js'
 
 const rows: RunRow[] = [
   makeRow(1, { values: { lr: float(0.1), opt: str('sgd') }, state: RunState.Success, status: 'done', runtime: 65_000, last: { loss: 0.5, acc: 0.8 } }),
@@ -135,13 +136,42 @@ describe('query parameters', () => {
     expect(nextSort({ key: 'runtime', desc: true }, 'state')).toEqual({ key: 'state', desc: false })
   })
 
-  it('reads and writes state sets', () => {
-    expect(parseStatesParam('')).toBe(RunState.Any)
+  it('reads and writes state sets, pruned a state of its own', () => {
+    expect(parseStatesParam('')).toBe(ALL_STATES)
     expect(parseStatesParam('none')).toBe(0)
     expect(parseStatesParam('pending,failure')).toBe(RunState.Pending | RunState.Failure)
-    expect(formatStatesParam(RunState.Any)).toBe('')
+    expect(parseStatesParam('success,pruned')).toBe(RunState.Success | PRUNED)
+    expect(formatStatesParam(ALL_STATES)).toBe('')
+    expect(formatStatesParam(RunState.Any)).toBe('pending,success,failure')
     expect(formatStatesParam(0)).toBe('none')
     expect(formatStatesParam(RunState.Success | RunState.Failure)).toBe('success,failure')
+  })
+})
+
+describe('pruned runs', () => {
+  it('filter apart from other failures, and show as pruned', () => {
+    const rows = [
+      makeRow(1, { state: RunState.Failure, status: 'pruned' }),
+      makeRow(2, { state: RunState.Failure, status: 'fail' }),
+      makeRow(3),
+    ]
+    const index = indexRows(rows)
+    const order = Uint32Array.from([0, 1, 2])
+    expect([...filterOrder(order, index, PRUNED, '')]).toEqual([0])
+    expect([...filterOrder(order, index, RunState.Failure, '')]).toEqual([1])
+    expect([...filterOrder(order, index, RunState.Failure | PRUNED, '')]).toEqual([0, 1])
+    expect(filterState(rows[0]!)).toBe(PRUNED)
+    expect(cellText(rows[0]!, { key: 'state', label: 'State', kind: 'state' })).toBe('pruned')
+  })
+
+  it('show float values to 4 significant digits, the exact value in the tooltip', () => {
+    const row = makeRow(1, { values: { lr: float(0.0019234567891), n: int(3), opt: str('adam') }, last: { acc: 0.98765432 } })
+    const col = (kind: 'value' | 'metric', name: string) => ({ key: `${kind[0]}.${name}`, label: name, kind, name })
+    expect(cellText(row, col('value', 'lr'))).toBe('0.001923')
+    expect(cellFull(row, col('value', 'lr'))).toBe('0.0019234567891')
+    expect(cellText(row, col('value', 'n'))).toBe('3')
+    expect(cellText(row, col('metric', 'acc'))).toBe('0.987654')
+    expect(cellFull(row, col('metric', 'acc'))).toBe('0.98765432')
   })
 })
 

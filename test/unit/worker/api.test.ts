@@ -249,7 +249,7 @@ describe('overviews, run rows and leaderboards', () => {
   test('studyOverviews: a pending run gone stale counts as failure', async () => {
     w.advanceClock(61_000)
     const [a] = await w.api.studyOverviews('ov-a')
-    expect(a?.counts).toEqual({ pending: 0, success: 4, failure: 4 })
+    expect(a?.counts).toEqual({ pending: 0, success: 4, failure: 4, pruned: 0 })
   })
 })
 
