@@ -56,7 +56,7 @@ describe('two tabs', () => {
     await expect.poll(() => list.counts('live'), { timeout: WITHIN_MS }).toMatchObject({ runs: 1, pending: 1 })
     await diviner.appendMetrics('live', seq, [{ loss: 0.5 }, { loss: 0.25 }])
     await diviner.finishRun('live', seq, 2, 'done')
-    await expect.poll(() => list.counts('live'), { timeout: WITHIN_MS }).toEqual({ runs: 1, pending: 0, success: 1, failure: 0, best: '0.25' })
+    await expect.poll(() => list.counts('live'), { timeout: WITHIN_MS }).toEqual({ runs: 1, pending: 0, success: 1, failure: 0, pruned: 0, best: '0.25' })
     await first.screenshot({ path: 'test-results/page-live-first.png', fullPage: true })
     await second.screenshot({ path: 'test-results/page-live-second.png', fullPage: true })
   })

@@ -115,7 +115,7 @@ describe('the new-study form', () => {
     expect(await app.studies.rows()).toMatchObject([
       { name: 'every-kind', description: 'one param of each kind', objective: 'minimize(val_loss)', replicates: '2' },
     ])
-    expect(await app.studies.counts('every-kind')).toEqual({ runs: 0, pending: 0, success: 0, failure: 0, best: '—' })
+    expect(await app.studies.counts('every-kind')).toEqual({ runs: 0, pending: 0, success: 0, failure: 0, pruned: 0, best: '—' })
   })
 
   test('says when a study of that name already exists, and links to it', async () => {
