@@ -79,12 +79,20 @@ export function replicateSetComplete(set: ReplicateSet, replicates: number): boo
 }
 
 /**
+ * The last metrics entries of runs whose history is decoded only when first
+ * read (a store hands such runs out: see store/dexie-views.ts `rowRun`), so
+ * that `runTrial` need not decode it. For each run, equal to
+ * `run.metrics.at(-1) ?? {}`.
+ */
+export const knownLastEntries = new WeakMap<Run, Metrics>()
+
+/**
  * The trial one run stands for, as Diviner's `Run.Trial()`: the run's values,
  * its last metrics entry (or none), pending unless the run succeeded (a failed
  * run's trial counts as pending), and just this run and its replicate.
  */
 export function runTrial(run: Run): Trial {
-  const metrics = run.metrics.at(-1) ?? {}
+  const metrics = knownLastEntries.get(run) ?? run.metrics.at(-1) ?? {}
   return {
     values: run.values,
     metrics,
@@ -177,8 +185,14 @@ export function replicatedTrial(trials: readonly Trial[]): Trial {
 export async function trials(db: Pick<Database, 'listRuns'>, study: Study, states: RunState): Promise<Trial[]> {
   const runs = await listRunsOrNone(db, study.name, states)
   const groups = new Map<string, Trial[]>()
+  // Runs of one value set often share their values object (a store's summary hands them out so): its key once.
+  const keys = new Map<Values, string>()
   for (const run of runs) {
-    const key = valuesKey(run.values)
+    let key = keys.get(run.values)
+    if (key === undefined) {
+      key = valuesKey(run.values)
+      keys.set(run.values, key)
+    }
     const group = groups.get(key)
     if (group) group.push(runTrial(run))
     else groups.set(key, [runTrial(run)])

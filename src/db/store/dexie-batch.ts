@@ -7,6 +7,7 @@ import type { StoredRun, StoredStudy } from '../dump/records.js'
 import type { MergeBatch } from '../merge/target.js'
 import type { DexieConnection } from './connection.js'
 import { appendLogEntries, appendMetricEntries } from './history.js'
+import { summarizeBatch } from './summary.js'
 import type { LogChunkRecord, MetricChunkRecord, RunRecord, StudyRecord, UndoRecord } from './schema.js'
 
 /**
@@ -123,7 +124,10 @@ export class DexieBatch implements MergeBatch {
     return copy
   }
 
-  /** Writes what the batch changed, with its undo record, in the running transaction. */
+  /**
+   * Writes what the batch changed, with its undo record, in the running
+   * transaction, and takes the runs it wrote into their studies' summaries.
+   */
   async write(): Promise<void> {
     const d = this.db.dexie
     const now = this.db.clock()
@@ -140,6 +144,7 @@ export class DexieBatch implements MergeBatch {
       insertedLogChunks: this.sealedLogs.map((c) => [c.run, c.chunk]),
       priorStudies: studies.map((s) => this.priorStudies.get(s.name)).filter((s): s is StudyRecord => s !== undefined),
       priorRuns: runs.map((r) => this.priorRuns.get(r.id)).filter((r): r is RunRecord => r !== undefined),
+      studies: [...new Set([...studies.map((s) => s.name), ...runs.map((r) => r.study)])],
     }
     await d.undo.add(undo)
     if (studies.length) await d.studies.bulkPut(studies)
@@ -147,5 +152,6 @@ export class DexieBatch implements MergeBatch {
     this.written = runs
     if (this.sealedMetrics.length) await d.metricChunks.bulkPut(this.sealedMetrics)
     if (this.sealedLogs.length) await d.logChunks.bulkPut(this.sealedLogs)
+    await summarizeBatch(this.db, runs, new Set(this.createdStudies()), this.sealedMetrics, this.firstRev, this.firstRev + this.revs - 1)
   }
 }

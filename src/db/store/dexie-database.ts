@@ -16,9 +16,12 @@ import { validateStudy, type Study } from '../model/study.js'
 import { DexieExportView } from './dexie-export.js'
 import { beginDexieMerge, recoverImports } from './dexie-import.js'
 import { readLogEntries, type DexieLogCursor } from './dexie-log.js'
-import { reportedState, toRun, toStudyInfo } from './dexie-views.js'
+import { listStudyRuns } from './dexie-list.js'
+import { toRun, toStudyInfo } from './dexie-views.js'
 import { appendLogEntries, appendMetricEntries } from './history.js'
 import { RowCache } from './row-cache.js'
+import { emptyHead } from './summary.js'
+import { SummaryUpkeep } from './summary-upkeep.js'
 import { DexieConnection } from './connection.js'
 import type { RunRecord } from './schema.js'
 
@@ -38,10 +41,13 @@ export class DexieDatabase extends DexieConnection implements Database {
   private readonly loggerFlushMs: number
   /** This connection's cache of run rows (what listRunRows and tables read). */
   readonly rowCache: RowCache
+  /** This connection's background work on study summaries (summary.ts). */
+  readonly summaries: SummaryUpkeep
 
   constructor(name: string, options: DexieDatabaseOptions = {}) {
     super(name, options.now ?? Date.now)
-    this.rowCache = new RowCache(this)
+    this.summaries = new SummaryUpkeep(this)
+    this.rowCache = new RowCache(this, this.summaries)
     this.followPollMs = options.followPollMs ?? 250
     this.loggerFlushMs = options.loggerFlushMs ?? 250
   }
@@ -71,14 +77,18 @@ export class DexieDatabase extends DexieConnection implements Database {
   async createStudyIfNotExist(study: Study, signal?: AbortSignal): Promise<boolean> {
     checkSignal(signal)
     const s = validateStudy(study)
-    const created = await this.guard(() => this.dexie.transaction('rw', this.dexie.studies, this.dexie.meta, async () => {
-      if (await this.dexie.studies.get(s.name)) return false
-      await this.dexie.studies.add({
+    const d = this.dexie
+    const created = await this.guard(() => d.transaction('rw', d.studies, d.meta, d.summaryHeads, async () => {
+      if (await d.studies.get(s.name)) return false
+      const rev = await this.nextRev()
+      await d.studies.add({
         name: s.name, objective: s.objective, params: s.params,
         replicates: s.replicates ?? 0, description: s.description ?? '', oracle: s.oracle ?? { name: 'grid' },
         ...(s.command ? { command: s.command } : {}),
-        created: this.clock(), counter: 0, rev: await this.nextRev(),
+        created: this.clock(), counter: 0, rev,
       })
+      // A new study has no runs: its summary starts empty (summary.ts).
+      await d.summaryHeads.put(emptyHead(s.name, rev))
       return true
     }))
     if (created) this.notify(s.name)
@@ -108,8 +118,9 @@ export class DexieDatabase extends DexieConnection implements Database {
     }))
   }
 
+  /** When the study's run written last was written (runs are written in rev order: the one of the greatest rev). */
   private async lastTouched(study: string): Promise<number> {
-    const last = await this.dexie.runs.where('[study+touched]')
+    const last = await this.dexie.runs.where('[study+rev]')
       .between([study, Dexie.minKey], [study, Dexie.maxKey]).last()
     return last?.touched ?? -Infinity
   }
@@ -152,6 +163,7 @@ export class DexieDatabase extends DexieConnection implements Database {
       return rec
     }))
     this.notify(run.study)
+    this.summaries.wrote(run.study)
     return toRun(rec, localId, [], this.clock())
   }
 
@@ -197,22 +209,17 @@ export class DexieDatabase extends DexieConnection implements Database {
       await d.runs.put(rec)
     }))
     this.notify(study)
+    this.summaries.wrote(study)
   }
 
+  /**
+   * Read from the study's summary (summary.ts) when it has one, else from
+   * every run record (after which the summary is stored): see dexie-list.ts.
+   */
   async listRuns(study: string, states: RunState, since?: Date, signal?: AbortSignal): Promise<Run[]> {
     checkSignal(signal)
-    const from = since?.getTime() ?? -Infinity
-    const localId = await this.id()
-    const d = this.dexie
-    return this.guard(() => d.transaction('r', d.studies, d.runs, d.metricChunks, async () => {
-      if (!(await d.studies.get(study))) throw notExist(`no study ${study}`)
-      const now = this.clock()
-      const recs = (await d.runs.where('[study+seq]').between([study, Dexie.minKey], [study, Dexie.maxKey]).toArray())
-        .filter((r) => r.updated >= from && (reportedState(r, now) & states) !== 0)
-      const out: Run[] = []
-      for (const rec of recs) out.push(toRun(rec, localId, rec.mSealed ? await this.sealedMetrics(rec) : [], now))
-      return out
-    }))
+    if (!(await this.guard(() => this.dexie.studies.get(study)))) throw notExist(`no study ${study}`)
+    return listStudyRuns(this, this.summaries, study, states, since)
   }
 
   async lookupRun(study: string, seq: number, signal?: AbortSignal): Promise<Run> {

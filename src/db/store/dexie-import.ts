@@ -19,6 +19,7 @@ import type { MergeBatch, MergeSession } from '../merge/target.js'
 import { DexieBatch, type KnownRuns } from './dexie-batch.js'
 import type { DexieConnection } from './connection.js'
 import { toRow, type RowCache } from './row-cache.js'
+import { dropSummaries } from './summary.js'
 
 /** Imports in progress in this JavaScript realm (where Web Locks are missing). */
 const liveImports = new Set<string>()
@@ -64,7 +65,8 @@ class DexieMergeSession implements MergeSession {
   async apply(names: readonly string[], ids: readonly string[], merge: (batch: MergeBatch) => void): Promise<void> {
     const d = this.db.dexie
     const batchNo = this.batches
-    const tx = await this.db.guard(() => d.transaction('rw', [d.studies, d.runs, d.metricChunks, d.logChunks, d.meta, d.undo, d.imports], async () => {
+    const tables = [d.studies, d.runs, d.metricChunks, d.logChunks, d.meta, d.undo, d.imports, d.summaryHeads, d.segments, d.historySegments]
+    const tx = await this.db.guard(() => d.transaction('rw', tables, async () => {
       const tx = new DexieBatch(this.db, this.importId, batchNo)
       this.known = await tx.load(names, ids, this.known)
       merge(tx)
@@ -147,15 +149,19 @@ async function rollback(db: DexieConnection, importId: string): Promise<void> {
     // Each step in two transactions: first remove what the batch inserted (deletes
     // only, which a full disk allows), then put back what it replaced, mark the
     // change for row caches and forget the step. Both are idempotent, so a step
-    // interrupted between them is done again.
-    await db.guard(() => d.transaction('rw', [d.studies, d.runs, d.metricChunks, d.logChunks], async () => {
+    // interrupted between them is done again. Both drop the summaries of the
+    // studies the batch touched (summary.ts; built again when next read): a
+    // summary made meanwhile may hold what is being undone.
+    await db.guard(() => d.transaction('rw', [d.studies, d.runs, d.metricChunks, d.logChunks, d.summaryHeads, d.segments, d.historySegments], async () => {
       await d.runs.bulkDelete(last.insertedRuns)
       await d.studies.bulkDelete(last.insertedStudies)
       await d.metricChunks.bulkDelete(last.insertedMetricChunks)
       await d.logChunks.bulkDelete(last.insertedLogChunks)
+      await dropSummaries(db, last.studies, last.insertedStudies)
     }))
-    await db.guard(() => d.transaction('rw', [d.studies, d.runs, d.undo, d.meta], async () => {
+    await db.guard(() => d.transaction('rw', [d.studies, d.runs, d.undo, d.meta, d.summaryHeads, d.segments, d.historySegments], async () => {
       await newEpoch()
+      await dropSummaries(db, last.studies)
       await d.runs.bulkPut(last.priorRuns)
       await d.studies.bulkPut(last.priorStudies)
       await d.undo.delete([importId, last.batch])

@@ -5,7 +5,8 @@
 import type { StudyInfo } from '../model/database.js'
 import { STALE_AFTER_MS } from '../model/database.js'
 import { DivinerError } from '../model/errors.js'
-import { RunState, type Metrics, type Run } from '../model/run.js'
+import { RunState, type Metrics, type Run, type RunRow } from '../model/run.js'
+import { knownLastEntries } from '../model/trial.js'
 import type { RunRecord, StudyRecord } from './schema.js'
 
 /** The state a run is reported in: failure when pending with a keepalive older than 60 s. */
@@ -25,13 +26,42 @@ export function toStudyInfo(rec: StudyRecord, lastTouched: number): StudyInfo {
 
 /** The public view of a stored run, given the sealed part of its metric history. */
 export function toRun(rec: RunRecord, localId: string, sealed: readonly Metrics[], now: number): Run {
+  return recordRun(rec, localId, sealed.length ? [...sealed, ...rec.mTail] : rec.mTail, now)
+}
+
+/** The public view of a stored run, given its whole metric history. */
+export function recordRun(rec: RunRecord, localId: string, history: readonly Metrics[], now: number): Run {
   const run: Run = {
     id: rec.id, study: rec.study, seq: rec.seq, values: rec.values, replicate: rec.replicate,
     state: reportedState(rec, now), status: rec.status, config: rec.config,
     created: new Date(rec.created), updated: new Date(rec.updated), runtime: rec.runtime, retries: rec.retries,
-    metrics: sealed.length ? [...sealed, ...rec.mTail] : rec.mTail,
+    metrics: history,
   }
   return rec.origin.db === localId && rec.origin.seq === rec.seq ? run : { ...run, origin: rec.origin }
+}
+
+/**
+ * The public view of a run from its row (as a summary holds it: origin shown
+ * as `toRow` shows it) and its whole history, decoded when first read (the
+ * row's last entry is noted for `runTrial`, which then decodes nothing).
+ */
+export function rowRun(row: RunRow, history: () => readonly Metrics[], now: number): Run {
+  let metrics: readonly Metrics[] | undefined
+  const state = reportedState({ state: row.state, updated: row.updated.getTime() }, now)
+  const run: Run = row.origin
+    ? {
+      id: row.id, study: row.study, seq: row.seq, values: row.values, replicate: row.replicate, state, status: row.status, config: row.config,
+      created: row.created, updated: row.updated, runtime: row.runtime, retries: row.retries,
+      get metrics() { return (metrics ??= history()) },
+      origin: row.origin,
+    }
+    : {
+      id: row.id, study: row.study, seq: row.seq, values: row.values, replicate: row.replicate, state, status: row.status, config: row.config,
+      created: row.created, updated: row.updated, runtime: row.runtime, retries: row.retries,
+      get metrics() { return (metrics ??= history()) },
+    }
+  knownLastEntries.set(run, row.last)
+  return run
 }
 
 function isQuotaError(e: unknown): boolean {

@@ -13,12 +13,13 @@
  * epoch empties the cache. A very large change (more than `MAX_DELTA` runs)
  * empties it too: refilling a study is then cheaper than the delta.
  *
- * Snapshots. Reading 100,000 run records (each with its metric and log tails)
- * takes seconds; so after reading a large study whole, the cache saves its rows
- * as one record (`rowSnapshots`, with the rev they are current to and the
- * rollback epoch), and a later connection (the next page load) starts from it
- * and reads only the runs with a higher rev. A snapshot of another epoch is
- * ignored. Snapshots are retaken as rows change (at most every 30 s).
+ * Filling. A study not cached yet is read from its summary (summary.ts: its
+ * runs as rows in a few columnar segments, and the records of runs written
+ * since), which costs a few buffers where its run records cost tens of objects
+ * each. A study with no summary (one of an older database) is read whole, a
+ * page of records at a time, and its summary is stored after, in the
+ * background. When a study's runs written since its summary pile up (in the
+ * cache's view of them, whoever wrote them), they are compacted into it.
  *
  * This file holds the cache of one connection (which studies it keeps, least
  * recently used first out, and how it keeps them current); one study's rows
@@ -27,21 +28,20 @@
 import { Dexie } from 'dexie'
 import type { DexieConnection } from './connection.js'
 import type { RunRow } from '../model/run.js'
-import type { RowSnapshotRecord, RunRecord } from './schema.js'
+import type { RunRecord } from './schema.js'
 import { StudyRows, type StudyRowsView } from './study-rows.js'
+import { buildSummary, loadSummary } from './summary.js'
+import type { SummaryUpkeep } from './summary-upkeep.js'
 
 /** Runs re-read at most per change; beyond it the cache starts afresh. */
 export const MAX_DELTA = 20_000
 
-const PAGE = 5000
 /** Studies kept at most; the least recently used goes first. */
 export const MAX_STUDIES = 8
-/** Studies of fewer runs are read whole (as fast as a snapshot); larger ones are snapshot after a full read. */
-export const SNAPSHOT_MIN_RUNS = 2000
-/** A study's snapshot is retaken once this many of its rows changed… */
-const SNAPSHOT_AFTER = 2000
+/** A study's summary is compacted once this many of its rows changed since it was read or compacted… */
+export const COMPACT_AFTER = 1000
 /** …but not more often than this. */
-const SNAPSHOT_EVERY_MS = 30_000
+const COMPACT_EVERY_MS = 10_000
 
 /** The row of a stored record, in its stored state (the reported state is applied when read). */
 export function toRow(rec: RunRecord, localId: string, state = rec.state): RunRow {
@@ -63,16 +63,14 @@ export class RowCache {
   private queue: Promise<unknown> = Promise.resolve()
   /** Records re-read by deltas so far (for tests and benchmarks). */
   deltaReads = 0
-  /** Studies filled from scratch so far (for tests and benchmarks). */
+  /** Studies filled from every run record (they had no summary) so far (for tests and benchmarks). */
   fills = 0
-  /** Studies filled from a snapshot so far, and snapshots taken (for tests and benchmarks). */
-  snapshotReads = 0
-  snapshots = 0
+  /** Studies filled from their summary so far (for tests and benchmarks). */
+  summaryReads = 0
   /** Rows taken from imports (`adopt`) so far (for tests and benchmarks). */
   adopted = 0
-  private saving: Promise<void> = Promise.resolve()
 
-  constructor(db: DexieConnection) {
+  constructor(db: DexieConnection, private readonly upkeep: SummaryUpkeep) {
     this.db = db
   }
 
@@ -123,24 +121,15 @@ export class RowCache {
     this.rev = rev
     this.epoch = epoch
     for (const [study, s] of this.studies) {
-      if (s.sinceSnapshot >= SNAPSHOT_AFTER && performance.now() - s.snapshotAt > SNAPSHOT_EVERY_MS) this.snapshot(study, s)
+      if (s.sinceCompaction >= COMPACT_AFTER && performance.now() - s.compactedAt > COMPACT_EVERY_MS) this.compact(study, s)
     }
   }
 
-  /**
-   * Saves the study's rows as they are now (current up to `this.rev`), in the
-   * background: the next page to open the study starts from them.
-   */
-  private snapshot(study: string, s: StudyRows): void {
-    const record: RowSnapshotRecord = { study, rev: this.rev, epoch: this.epoch, rows: s.bySeq().slice() }
-    s.sinceSnapshot = 0
-    s.snapshotAt = performance.now()
-    this.snapshots++
-    const d = this.db.dexie
-    // Written alone (no other store in its scope, so reads of runs go on meanwhile). A snapshot taken before a
-    // rollback names the epoch it is of, which a reader then no longer uses. A failure to save only costs the
-    // next page a full read.
-    this.saving = this.saving.then(() => d.rowSnapshots.put(record)).then(() => undefined, () => undefined)
+  /** Compacts the study's summary in the background (the runs written since it, as this cache saw them). */
+  private compact(study: string, s: StudyRows): void {
+    s.sinceCompaction = 0
+    s.compactedAt = performance.now()
+    void this.upkeep.compact(study)
   }
 
   /**
@@ -158,8 +147,7 @@ export class RowCache {
    * then exactly as before the batch plus these records. Cached studies get
    * the rows written after the rev they are current to; a study the import
    * created is cached whole (every run it has is one the import wrote). Else
-   * nothing is taken: the next request syncs as usual. Queued like requests;
-   * snapshots wait for `settle`.
+   * nothing is taken: the next request syncs as usual. Queued like requests.
    */
   adopt(written: readonly { row: RunRow; rev: number }[], allocated: number, base: number, epoch: number, added: ReadonlySet<string>): Promise<void> {
     const next = this.queue.then(async () => {
@@ -194,8 +182,8 @@ export class RowCache {
       for (const [study, s] of fresh) {
         this.studies.set(study, s)
         if (this.studies.size > MAX_STUDIES) this.studies.delete(this.studies.keys().next().value as string)
-        // Snapshot when the import has committed (`settle`), not batch by batch.
-        s.sinceSnapshot = s.byId.size
+        // The import's batches write the study's summary as they go.
+        s.sinceCompaction = 0
       }
     })
     this.queue = next.catch(() => undefined)
@@ -203,61 +191,48 @@ export class RowCache {
   }
 
   /**
-   * Snapshots now the cached studies among `studies` that are large enough
-   * and changed since their last snapshot: an import calls it once it has
-   * committed, so that the next page starts from everything it brought.
-   * Queued like requests.
+   * Once an import has committed: compacts the summaries of `studies` in the
+   * background (its batches wrote their runs into them; this takes in any a
+   * batch left out). Queued like requests.
    */
   settle(studies: Iterable<string>): Promise<void> {
     const names = [...studies]
     const next = this.queue.then(() => {
-      for (const name of names) {
-        const s = this.studies.get(name)
-        if (s && s.sinceSnapshot > 0 && s.byId.size >= SNAPSHOT_MIN_RUNS) this.snapshot(name, s)
-      }
+      for (const name of names) void this.upkeep.compact(name)
     })
     this.queue = next.catch(() => undefined)
     return next
   }
 
-  /** Resolves once every snapshot begun so far is saved (for tests and benchmarks). */
-  saved(): Promise<void> {
-    return this.saving
+  /** Resolves once the summary work begun so far in the background is over (for tests and benchmarks). */
+  async saved(): Promise<void> {
+    await this.queue
+    await this.upkeep.idle()
   }
 
   /**
-   * The study's rows: from its snapshot and the runs written since, when the
-   * snapshot is of this rollback epoch; else every run record, in pages (a
-   * cursor costs a round trip per record), after which a snapshot is saved.
+   * The study's rows: from its summary and the runs written since; else
+   * (no summary) from every run record, in pages (a cursor costs a round trip
+   * per record), after which the summary they make is stored.
    */
   private async fill(study: string): Promise<StudyRows> {
-    const d = this.db.dexie
     const localId = await this.db.id()
-    const fromSnapshot = await this.db.guard(() => d.transaction('r', d.rowSnapshots, d.runs, async () => {
-      const snap = await d.rowSnapshots.get(study)
-      if (!snap || snap.epoch !== this.epoch) return undefined
-      if (snap.rev >= this.rev) return { snap, changed: [] as RunRecord[] }
-      const range = d.runs.where('rev').between(snap.rev, this.rev, false, true)
-      if (await range.count() > MAX_DELTA) return undefined
-      return { snap, changed: await range.toArray() }
-    }))
-    if (fromSnapshot) {
-      const s = new StudyRows()
-      for (const row of fromSnapshot.snap.rows as RunRow[]) s.put(row)
-      for (const rec of fromSnapshot.changed) if (rec.study === study) s.put(toRow(rec, localId))
-      s.sinceSnapshot = fromSnapshot.changed.length
-      this.snapshotReads++
+    const summary = await loadSummary(this.db, study, false)
+    const s = new StudyRows()
+    if (summary) {
+      this.summaryReads++
+      const rows = summary.rows
+      for (const rec of summary.delta) rows.push(toRow(rec, localId))
+      s.load(rows)
+      if (summary.delta.length >= COMPACT_AFTER) this.compact(study, s)
       return s
     }
-    const s = new StudyRows()
     this.fills++
-    for (let after = 0; ;) {
-      const page = await this.db.guard(() => d.runs.where('[study+seq]').between([study, after + 1], [study, Dexie.maxKey]).limit(PAGE).toArray())
+    const store = await buildSummary(this.db, study, (page) => {
       for (const rec of page) s.put(toRow(rec, localId))
-      if (page.length < PAGE) break
-      after = (page[page.length - 1] as RunRecord).seq
-    }
-    if (s.byId.size >= SNAPSHOT_MIN_RUNS) this.snapshot(study, s)
+    })
+    void this.upkeep.store(study, store)
+    s.sinceCompaction = 0
     return s
   }
 }

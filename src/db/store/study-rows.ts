@@ -23,9 +23,22 @@ export class StudyRows {
   private reported: { key: string; rows: RunRow[] } | undefined
   private table: { key: string; table: RowTable } | undefined
 
+  /** Puts every row of a study not holding any yet, in their stored state. */
+  load(rows: readonly RunRow[]): void {
+    let ordered = true
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as RunRow
+      this.byId.set(row.id, row)
+      if (row.state === RunState.Pending) this.pending.add(row.id)
+      if (i > 0 && (rows[i - 1] as RunRow).seq >= row.seq) ordered = false
+    }
+    this.sorted = ordered ? rows.slice() : undefined
+    this.version++
+  }
+
   /** Puts a row in its stored state, new or replacing the row of its id (keeping the seq order when it can, else rebuilding it on demand). */
   put(row: RunRow): void {
-    this.sinceSnapshot++
+    this.sinceCompaction++
     const old = this.byId.get(row.id)
     this.byId.set(row.id, row)
     if (row.state === RunState.Pending) this.pending.add(row.id)
@@ -46,10 +59,10 @@ export class StudyRows {
     }
   }
 
-  /** Rows put since the last snapshot was taken. */
-  sinceSnapshot = 0
-  /** When the last snapshot was taken (performance.now()). */
-  snapshotAt = -Infinity
+  /** Rows put since the study's summary was read or last compacted (see row-cache.ts). */
+  sinceCompaction = 0
+  /** When this cache last compacted the study's summary (performance.now()). */
+  compactedAt = -Infinity
 
   /** The rows by seq in their stored state (shared: callers must not change them). */
   bySeq(): RunRow[] {

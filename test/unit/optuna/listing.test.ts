@@ -53,19 +53,19 @@ describe('listing an imported Optuna study', () => {
     const rows = await db.listRunRows('bench-journal-2500')
     expect(rows).toHaveLength(2500)
     // Only the study listed before was read (a run whose head and history fell in two batches is taken twice).
-    expect(db.rowCache).toMatchObject({ fills: 1, deltaReads: 0 })
+    expect(db.rowCache).toMatchObject({ summaryReads: 1, fills: 0, deltaReads: 0 })
     expect(db.rowCache.adopted).toBeGreaterThanOrEqual(2500)
     expect(rows).toEqual(await truth(db, 'bench-journal-2500'))
     expect(rows[0]?.last).toEqual({ value: expect.any(Number) })
     // The study cached before the import is still served right; and a later write is followed as usual.
     await db.insertRun({ study: 'local', values: { x: int(2) } })
     expect(await db.listRunRows('local')).toEqual(await truth(db, 'local'))
-    // A large study taken whole is snapshot for the next connection.
+    // The import wrote the study's summary, which the next connection reads.
     await db.rowCache.saved()
     const next = new DexieDatabase(db.dexie.name)
     await next.createTable()
     expect(await next.listRunRows('bench-journal-2500')).toEqual(rows)
-    expect(next.rowCache).toMatchObject({ snapshotReads: 1, fills: 0 })
+    expect(next.rowCache).toMatchObject({ summaryReads: 1, fills: 0 })
     next.close()
     db.close()
   })

@@ -10,7 +10,6 @@ import { describe, expect, it } from 'vitest'
 import { DexieDatabase } from '../../../src/db/store/dexie-database.js'
 import { type RunRow } from '../../../src/db/model/run.js'
 import { importDump } from '../../../src/db/merge/import.js'
-import { SNAPSHOT_MIN_RUNS } from '../../../src/db/store/row-cache.js'
 import { discrete } from '../../../src/db/model/params.js'
 import { RunState } from '../../../src/db/model/run.js'
 import { columnsOf, columnNames, metricOf, valueOf, type Column } from '../../../src/db/analysis/run-columns.js'
@@ -49,7 +48,7 @@ describe('the row cache', () => {
     expect(rows).toEqual(await truth(db))
     expect(rows.find((r) => r.seq === 3)).toMatchObject({ state: RunState.Success, status: 'done', last: { loss: 0.5 }, metricCount: 1 })
     expect(db.rowCache.deltaReads - before).toBe(2)
-    expect(db.rowCache.fills).toBe(1)
+    expect(db.rowCache).toMatchObject({ summaryReads: 1, fills: 0 })
     db.close()
   })
 
@@ -106,34 +105,40 @@ describe('the row cache', () => {
     db.close()
   })
 
-  it('saves a large study\'s rows as a snapshot that the next connection starts from, unless a rollback came since', async () => {
+  it('fills a study from its summary, which an import writes and a rollback drops (the next full read builds it again)', async () => {
     const db = await freshDb('cache')
     const lines: unknown[] = [headerLine(), studyLine('s')]
-    for (let i = 0; i < SNAPSHOT_MIN_RUNS + 100; i++) lines.push(runLine(`big-${i}`, 's', i + 1, { status: `run ${i}` }))
+    for (let i = 0; i < 2100; i++) lines.push(runLine(`big-${i}`, 's', i + 1, { status: `run ${i}` }))
     await importDump(db, new Blob([gzLines(lines) as Uint8Array<ArrayBuffer>]))
-    expect(await db.listRunRows('s')).toHaveLength(SNAPSHOT_MIN_RUNS + 100)
+    expect(await db.listRunRows('s')).toHaveLength(2100)
     // The import handed its rows to this connection's cache: nothing was read back.
-    expect(db.rowCache).toMatchObject({ fills: 0, adopted: SNAPSHOT_MIN_RUNS + 100 })
+    expect(db.rowCache).toMatchObject({ fills: 0, adopted: 2100 })
     await db.rowCache.saved()
-    expect(db.rowCache.snapshots).toBe(1)
     await db.appendRunMetrics('s', 5, { loss: 1 })
     await db.insertRun({ study: 's', values: { x: int(2) } })
 
     const next = new DexieDatabase(db.dexie.name)
     await next.createTable()
     const rows = await next.listRunRows('s')
-    expect(next.rowCache).toMatchObject({ snapshotReads: 1, fills: 0 })
+    expect(next.rowCache).toMatchObject({ summaryReads: 1, fills: 0 })
     expect(rows).toEqual(await truth(db))
     expect(rows.find((r) => r.seq === 5)?.last).toEqual({ loss: 1 })
     next.close()
 
-    // A rolled-back import raises the epoch: the snapshot no longer counts.
+    // A rolled-back import drops the summary of the study it touched: the next connection reads every record, and stores the summary again.
     await expect(importDump(db, new Blob([gzLines([...lines.slice(0, 2), ...Array.from({ length: 600 }, (_, i) => runLine(`new-${i}`, 's', 5000 + i)), { t: 'run' }]) as Uint8Array<ArrayBuffer>]))).rejects.toMatchObject({ code: 'bad-dump' })
     const after = new DexieDatabase(db.dexie.name)
     await after.createTable()
     expect(await after.listRunRows('s')).toEqual(rows)
-    expect(after.rowCache).toMatchObject({ snapshotReads: 0, fills: 1 })
+    expect(after.rowCache).toMatchObject({ summaryReads: 0, fills: 1 })
+    await after.rowCache.saved()
+    expect(after.summaries.builds).toBe(1)
     after.close()
+    const again = new DexieDatabase(db.dexie.name)
+    await again.createTable()
+    expect(await again.listRunRows('s')).toEqual(rows)
+    expect(again.rowCache).toMatchObject({ summaryReads: 1, fills: 0 })
+    again.close()
     db.close()
   })
 

@@ -1,0 +1,234 @@
+/**
+ * Run rows in columns: the form a study's summary segments keep them in
+ * (summary.ts). One segment holds a few thousand runs as a handful of typed
+ * arrays and small dictionaries (statuses, configs, value sets, metric names),
+ * which IndexedDB stores and reads back as whole buffers, where the same runs
+ * as objects cost tens of objects each to write and to read. Decoding gives
+ * exactly the rows `toRow` makes of the records (values and configs shared
+ * between runs that have equal ones). Pure.
+ */
+import type { Metrics, RunConfig, RunOrigin, RunRow } from '../model/run.js'
+import type { Value, Values } from '../model/values.js'
+import { decodeValueSets, encodeValueSets, packStrings, unpackStrings, type PackedStrings, type ValueSetColumns } from './value-columns.js'
+
+/** What a row is made of: the fields of a stored run record (schema.ts) that a row shows. */
+export interface RowSource {
+  readonly id: string
+  readonly seq: number
+  readonly rev: number
+  readonly origin: RunOrigin
+  readonly values: Values
+  readonly replicate: number
+  readonly state: number
+  readonly status: string
+  readonly config: RunConfig
+  readonly created: number
+  readonly updated: number
+  readonly runtime: number
+  readonly retries: number
+  readonly mCount: number
+  readonly lCount: number
+  /** The history's tail: its last entry is the row's last metrics. */
+  readonly mTail: readonly Metrics[]
+}
+
+/** Strings with repeats, as a dictionary and an index into it per run. */
+export interface DictColumn { readonly values: PackedStrings; readonly index: Uint32Array }
+
+/** Metrics objects in columns: each one's key list (a shape, from a dictionary), and its values one after another. */
+export interface MetricsColumn {
+  readonly shapes: string[][]
+  /** Per object, its shape; or one shape number for all of them. */
+  readonly shape: Uint32Array | number
+  readonly values: Float64Array
+}
+
+/** Some runs' rows in columns, in the order given, with each run's rev. */
+export interface RowColumns {
+  readonly count: number
+  readonly ids: PackedStrings
+  /** seq, rev, replicate, state, created, updated, runtime, retries, metric count, log count, origin seq: `NUMS` per run. */
+  readonly nums: Float64Array
+  readonly status: DictColumn
+  /** Configs: JSON texts (index ≥ 0) or, for a config JSON cannot carry exactly, the object (index −1 − k). */
+  readonly config: { readonly json: PackedStrings; readonly raw: RunConfig[]; readonly index: Int32Array }
+  readonly originDb: DictColumn
+  /** The distinct value sets, and each run's. */
+  readonly values: { readonly sets: ValueSetColumns; readonly index: Uint32Array }
+  /** Each run's last metrics entry (empty when none). */
+  readonly last: MetricsColumn
+}
+
+const NUMS = 11
+
+/** A dictionary being built: each distinct key once, in first-seen order. */
+class DictBuilder<T> {
+  readonly values: T[] = []
+  private readonly at = new Map<string, number>()
+  add(key: string, value: T): number {
+    let i = this.at.get(key)
+    if (i === undefined) { i = this.values.length; this.values.push(value); this.at.set(key, i) }
+    return i
+  }
+}
+
+/** Encodes Metrics objects (in order) into columns. */
+export function encodeMetrics(entries: readonly Metrics[]): MetricsColumn {
+  const shapes = new DictBuilder<string[]>()
+  const shape = new Uint32Array(entries.length)
+  let n = 0
+  for (const m of entries) n += Object.keys(m).length
+  const values = new Float64Array(n)
+  let at = 0
+  entries.forEach((m, i) => {
+    const keys = Object.keys(m)
+    shape[i] = shapes.add(JSON.stringify(keys), keys)
+    for (const k of keys) values[at++] = m[k] as number
+  })
+  const constant = shapes.values.length === 1 ? 0 : -1
+  return { shapes: shapes.values, shape: constant === 0 ? 0 : shape, values }
+}
+
+/** Sets `o[k] = v` as an own data property, whatever `k` is (`__proto__` included). */
+function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true })
+  else o[k] = v
+}
+
+/** Decodes the Metrics objects `from` … `from + count − 1` of a column, given where object `from`'s values start. */
+export function decodeMetrics(col: MetricsColumn, from: number, count: number, valueAt: number, out: Metrics[]): number {
+  const { shapes, shape, values } = col
+  for (let i = from; i < from + count; i++) {
+    const keys = shapes[typeof shape === 'number' ? shape : (shape[i] as number)] as string[]
+    const m: Record<string, number> = {}
+    for (const k of keys) setOwn(m, k, values[valueAt++])
+    out.push(m)
+  }
+  return valueAt
+}
+
+/** True when JSON.parse(JSON.stringify(x)) gives back exactly `x` (plain data: no -0, NaN, undefined, Date, bigint…). */
+function jsonExact(x: unknown, depth = 0): boolean {
+  if (depth > 64) return false
+  if (x === null || typeof x === 'string' || typeof x === 'boolean') return true
+  if (typeof x === 'number') return Number.isFinite(x) && !Object.is(x, -0)
+  if (typeof x !== 'object') return false
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) if (!(i in x) || !jsonExact(x[i], depth + 1)) return false
+    return true
+  }
+  const proto = Object.getPrototypeOf(x) as unknown
+  if (proto !== Object.prototype && proto !== null) return false
+  for (const k of Object.keys(x)) if (!jsonExact((x as Record<string, unknown>)[k], depth + 1)) return false
+  return Object.getOwnPropertySymbols(x).length === 0
+}
+
+/** A key equal for two values exactly when they are the same value (kind, -0 and NaN included). */
+function exactValueKey(v: Value): string {
+  switch (v.kind) {
+    case 'float': return Object.is(v.value, -0) ? 'f-0' : `f${String(v.value)}`
+    case 'int': return `i${v.value}`
+    case 'string': return `s${JSON.stringify(v.value)}`
+    case 'bool': return v.value ? 'T' : 'F'
+    case 'list': return `[${v.value.map(exactValueKey).join(',')}]`
+    case 'dict': return `{${Object.keys(v.value).map((k) => `${JSON.stringify(k)}:${exactValueKey(v.value[k] as Value)}`).join(',')}}`
+  }
+}
+
+function exactValuesKey(values: Values): string {
+  return Object.keys(values).map((k) => `${JSON.stringify(k)}:${exactValueKey(values[k] as Value)}`).join(',')
+}
+
+/** The rows of `recs` (all of one study) in columns. */
+export function encodeRows(recs: readonly RowSource[]): RowColumns {
+  const n = recs.length
+  const nums = new Float64Array(n * NUMS)
+  const status = new DictBuilder<string>()
+  const statusIx = new Uint32Array(n)
+  const json = new DictBuilder<string>()
+  const raw: RunConfig[] = []
+  const configIx = new Int32Array(n)
+  const origins = new DictBuilder<string>()
+  const originIx = new Uint32Array(n)
+  const sets = new DictBuilder<Values>()
+  const setIx = new Uint32Array(n)
+  recs.forEach((r, i) => {
+    const o = i * NUMS
+    nums[o] = r.seq; nums[o + 1] = r.rev; nums[o + 2] = r.replicate; nums[o + 3] = r.state
+    nums[o + 4] = r.created; nums[o + 5] = r.updated; nums[o + 6] = r.runtime; nums[o + 7] = r.retries
+    nums[o + 8] = r.mCount; nums[o + 9] = r.lCount; nums[o + 10] = r.origin.seq
+    statusIx[i] = status.add(r.status, r.status)
+    if (jsonExact(r.config)) {
+      const text = JSON.stringify(r.config)
+      configIx[i] = json.add(text, text)
+    } else {
+      configIx[i] = -1 - raw.length
+      raw.push(r.config)
+    }
+    originIx[i] = origins.add(r.origin.db, r.origin.db)
+    setIx[i] = sets.add(exactValuesKey(r.values), r.values)
+  })
+  return {
+    count: n, ids: packStrings(recs.map((r) => r.id)), nums,
+    status: { values: packStrings(status.values), index: statusIx },
+    config: { json: packStrings(json.values), raw, index: configIx },
+    originDb: { values: packStrings(origins.values), index: originIx },
+    values: { sets: encodeValueSets(sets.values), index: setIx },
+    last: encodeMetrics(recs.map((r) => r.mTail[r.mTail.length - 1] ?? {})),
+  }
+}
+
+/** The rev of the record row `i` of the columns is of. */
+export function rowRev(cols: RowColumns, i: number): number {
+  return cols.nums[i * NUMS + 1] as number
+}
+
+/** The seq of row `i` of the columns. */
+export function rowSeq(cols: RowColumns, i: number): number {
+  return cols.nums[i * NUMS] as number
+}
+
+/**
+ * The rows of `study` in columns (those `keep` keeps, by seq; all by default),
+ * as `toRow` makes them of their records on the database `localId`; and
+ * where each one is in the columns.
+ */
+export function decodeRows(cols: RowColumns, study: string, localId: string, keep?: (seq: number) => boolean): { rows: RunRow[]; at: number[] } {
+  const configs = unpackStrings(cols.config.json).map((text) => JSON.parse(text) as RunConfig)
+  const ids = unpackStrings(cols.ids)
+  const statuses = unpackStrings(cols.status.values)
+  const dbs = unpackStrings(cols.originDb.values)
+  const sets = decodeValueSets(cols.values.sets)
+  const last: Metrics[] = []
+  decodeMetrics(cols.last, 0, cols.count, 0, last)
+  const rows: RunRow[] = []
+  const at: number[] = []
+  const { nums } = cols
+  for (let i = 0; i < cols.count; i++) {
+    const o = i * NUMS
+    const seq = nums[o] as number
+    if (keep && !keep(seq)) continue
+    const c = cols.config.index[i] as number
+    const db = dbs[cols.originDb.index[i] as number] as string
+    const originSeq = nums[o + 10] as number
+    const id = ids[i] as string
+    const values = sets[cols.values.index[i] as number] as Values
+    const status = statuses[cols.status.index[i] as number] as string
+    const config = (c >= 0 ? configs[c] : cols.config.raw[-1 - c]) as RunConfig
+    const created = new Date(nums[o + 4] as number)
+    const updated = new Date(nums[o + 5] as number)
+    // Two literals, not a spread: rows of a whole study are made here.
+    rows.push(db === localId && originSeq === seq
+      ? {
+        id, study, seq, values, replicate: nums[o + 2] as number, state: nums[o + 3] as number, status, config, created, updated,
+        runtime: nums[o + 6] as number, retries: nums[o + 7] as number, last: last[i] as Metrics, metricCount: nums[o + 8] as number, logCount: nums[o + 9] as number,
+      }
+      : {
+        id, study, seq, values, replicate: nums[o + 2] as number, state: nums[o + 3] as number, status, config, created, updated,
+        runtime: nums[o + 6] as number, retries: nums[o + 7] as number, last: last[i] as Metrics, metricCount: nums[o + 8] as number, logCount: nums[o + 9] as number,
+        origin: { db, seq: originSeq },
+      })
+    at.push(i)
+  }
+  return { rows, at }
+}
