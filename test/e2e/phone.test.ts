@@ -46,6 +46,19 @@ describe('at 390 px wide', () => {
     })
   }
 
+  test('nor at a tablet\'s widths, where the studies table scrolls in its box', async () => {
+    for (const width of [700, 900]) {
+      await app.page.setViewportSize({ width, height: 800 })
+      for (const hash of ['#/', '#/study/mnist?tab=leaderboard']) {
+        await app.page.goto(`${app.baseUrl}${hash}`)
+        await app.page.getByRole('heading', { level: 2 }).first().waitFor()
+        await app.page.waitForTimeout(600)
+        await expect.poll(sideways, { message: `${hash} at ${width} px scrolls sideways` }).toBe(0)
+      }
+    }
+    await app.page.setViewportSize({ width: 390, height: 800 })
+  })
+
   test('a wide table scrolls inside its own box', async () => {
     await app.page.emulateMedia({ colorScheme: 'light' })
     await app.study.open('pytorch_simple')
