@@ -4,11 +4,12 @@
  * leaderboards, the analysis pictures, memoized per version of a study's rows).
  */
 import type { RowTable, RunQuery, RunWindow } from '../db/analysis/run-window.js'
-import { analysisPicture, chooseCurveRuns, curvesPicture, historyPicture, type CurveChoice, type CurvesPicture, type HistoryPicture } from '../db/analysis/study.js'
+import { analysisPicture, curveCandidates, curvesPicture, MAX_CURVES, historyPicture, type CurveChoice, type CurvesPicture, type HistoryPicture } from '../db/analysis/study.js'
 import type { StudyAnalysis } from '../db/analysis/pictures.js'
 import type { HistoryAxis } from '../db/analysis/series.js'
 import { parseObjective, studyOverview, type StudyOverview } from '../db/analysis/leaderboard.js'
 import { trialBoard, withTrialNumbers, type TrialBoard } from '../db/analysis/trial-board.js'
+import { optunaTrialNumber } from '../db/model/foreign.js'
 import { RunState, type Metrics, type RunRow } from '../db/model/run.js'
 import { formatObjective, type Study } from '../db/model/study.js'
 import type { DexieDatabase } from '../db/store/dexie-database.js'
@@ -126,10 +127,17 @@ export function viewCalls(call: Call) {
         const objective = parseObjective(options.objective, info.objective)
         const rows = await pictureRows(d, info, signal)
         const board = memoByRows(rows, `board ${formatObjective(objective)} ${options.running === true}`, (r) => trialBoard(objective, r, options.running))
-        const chosen = chooseCurveRuns(board.trials, objective, options)
+        const asked = curveCandidates(board.trials, objective, options)
+        const chosen = asked.slice(0, MAX_CURVES)
         const histories: Metrics[][] = []
-        for (const c of chosen) histories.push([...(await d.lookupRun(study, c.seq, signal)).metrics])
-        return curvesPicture(objective, chosen, histories, options.metric)
+        const trials = new Map<number, number>()
+        for (const c of chosen) {
+          const run = await d.lookupRun(study, c.seq, signal)
+          histories.push([...run.metrics])
+          const n = optunaTrialNumber(run.config)
+          if (n !== undefined) trials.set(c.seq, n)
+        }
+        return curvesPicture(objective, chosen, histories, options.metric, undefined, { trials, cut: asked.length - chosen.length })
       }),
 
     /** Parallel coordinates, slices, parameter importance and replicate spread of the study's trials. */

@@ -49,6 +49,8 @@ export interface Slice {
   /** The drawn trials' param numbers (value, or category index). */
   readonly x: number[]
   readonly y: number[]
+  /** Each point's trial, as an index into `StudyAnalysis.drawnTrials`. */
+  readonly trial: number[]
   /** For a categorical axis, the mean objective of each category over all trials (NaN for none). */
   readonly means: number[]
 }
@@ -80,7 +82,12 @@ export interface StudyAnalysis {
   readonly valueNames: string[]
   /** Trials with 2 or more replicates reporting the objective. */
   readonly replicated: number
+  /** The drawn trials (as `parallel.drawn` orders them): what hovering one of their points names, and the run a click opens. */
+  readonly drawnTrials: DrawnTrial[]
 }
+
+/** A trial drawn in the pictures: its rank on the leaderboard, its first run, and its values as `a=1, b=adam`. */
+export interface DrawnTrial { readonly rank: number; readonly seq: number; readonly label: string }
 
 /**
  * The analysis of `ranked` trials (best first, as a leaderboard ranks them)
@@ -90,6 +97,11 @@ export function studyAnalysis(ranked: readonly PictureTrial[], params: Params, o
   const table = trialTable(ranked, params, objective)
   const drawn = sampleRows(table.objective, objective.direction, maxLines)
   const slices = table.axes.map((axis, i) => slice(axis, table.columns[i] as Float64Array, table.objective, drawn))
+  const drawnTrials = Array.from(drawn, (row): DrawnTrial => {
+    const at = table.trial[row] as number
+    const t = ranked[at] as PictureTrial
+    return { rank: at + 1, seq: t.runs[0]?.seq ?? 0, label: valuesLabel(t.values) }
+  })
   const names = table.axes.map((a) => a.label)
   const replicatedRows = ranked.filter((t) => replicateCount(t, objective.metric) >= 2)
   return {
@@ -100,18 +112,21 @@ export function studyAnalysis(ranked: readonly PictureTrial[], params: Params, o
     spread: ranked.slice(0, MAX_SPREAD_ROWS).flatMap((t, i) => spreadRow(t, i + 1, objective.metric, names)),
     valueNames: names,
     replicated: replicatedRows.length,
+    drawnTrials,
   }
 }
 
 function slice(axis: Axis, column: Float64Array, objective: Float64Array, drawn: Uint32Array): Slice {
   const x: number[] = []
   const y: number[] = []
-  for (const i of drawn) {
-    if (Number.isNaN(column[i] as number) || !Number.isFinite(objective[i] as number)) continue
+  const trial: number[] = []
+  drawn.forEach((i, k) => {
+    if (Number.isNaN(column[i] as number) || !Number.isFinite(objective[i] as number)) return
     x.push(column[i] as number)
     y.push(objective[i] as number)
-  }
-  return { axis, x, y, means: axis.kind === 'categorical' ? categoryMeans(axis.labels.length, column, objective) : [] }
+    trial.push(k)
+  })
+  return { axis, x, y, trial, means: axis.kind === 'categorical' ? categoryMeans(axis.labels.length, column, objective) : [] }
 }
 
 function categoryMeans(categories: number, column: Float64Array, objective: Float64Array): number[] {

@@ -38,6 +38,8 @@ export interface ObjectiveHistory {
   readonly axis: HistoryAxis
   /** Seq, or time in epoch seconds, of each drawn point, ascending. */
   readonly x: number[]
+  /** The run (its seq) of each drawn point. */
+  readonly seq: number[]
   /** The run's objective value at each drawn point. */
   readonly value: number[]
   /** The best value so far at each drawn point (over every run, not only the drawn ones). */
@@ -63,6 +65,7 @@ export function objectiveHistory(points: readonly ObjectivePoint[], direction: O
   return {
     axis,
     x: keep.map((i) => xOf(sorted[i] as ObjectivePoint)),
+    seq: keep.map((i) => (sorted[i] as ObjectivePoint).seq),
     value: keep.map((i) => values[i] as number),
     best: keep.map((i) => best[i] as number),
     total: values.length,

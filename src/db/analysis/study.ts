@@ -9,6 +9,7 @@ import { isMetricName, RunState, type Metrics } from '../model/run.js'
 import type { Objective } from '../model/study.js'
 import { MAX_SERIES_POINTS } from './downsample.js'
 import { trialRows } from './trial-board.js'
+import { optunaTrialNumber } from '../model/foreign.js'
 import { studyAnalysis, whiskers, valuesLabel, MAX_LINES, type StudyAnalysis, type Whisker } from './pictures.js'
 import { learningCurve, objectiveHistory, type HistoryAxis, type LearningCurve, type ObjectiveHistory } from './series.js'
 
@@ -20,6 +21,15 @@ export interface HistoryPicture {
   readonly whiskers: Whisker[]
   /** Replicated trials in all (whiskers drawn may be fewer). */
   readonly replicated: number
+  /** What each drawn point's run tried (`pointLabel`), aligned with `history.x`: what hovering a point says. */
+  readonly labels: string[]
+}
+
+/** A run as hovering its point names it: its value set, and Optuna's trial number for a run from Optuna. */
+export function pointLabel(row: Pick<RankedRow, 'values' | 'config'>): string {
+  const n = optunaTrialNumber(row.config)
+  const values = valuesLabel(row.values)
+  return n === undefined ? values : `trial #${n}${values ? ` · ${values}` : ''}`
 }
 
 /**
@@ -37,11 +47,21 @@ export function historyPicture(rows: readonly RankedRow[], objective: Objective,
   }
   const trials = leaderboard(objective, trialRows(rows).rows).trials
   const w = whiskers(trials, objective.metric, axis === 'time' ? (seq) => times.get(seq) ?? NaN : undefined)
-  return { objective, history: objectiveHistory(points, objective.direction, axis, maxPoints), whiskers: w.whiskers, replicated: w.total }
+  const history = objectiveHistory(points, objective.direction, axis, maxPoints)
+  const bySeq = new Map(rows.map((r) => [r.seq, r]))
+  const labels = history.seq.map((s) => { const r = bySeq.get(s); return r ? pointLabel(r) : '' })
+  return { objective, history, whiskers: w.whiskers, replicated: w.total, labels }
 }
 
 /** The most runs whose learning curves one picture draws. */
-export const MAX_CURVES = 40
+export const MAX_CURVES = 200
+
+/** The most trials whose learning curves a picture is asked for (the board's best N). */
+export const MAX_CURVE_TRIALS = 200
+
+/** Points one learning curve keeps at most, and all curves of a picture together (more curves, fewer points each). */
+export const MAX_CURVE_POINTS = 500
+export const CURVE_POINT_BUDGET = 20_000
 
 /** Which runs' curves to draw: those named, or every run of the best `top` trials reporting the objective. */
 export interface CurveChoice {
@@ -52,20 +72,29 @@ export interface CurveChoice {
 /** A run chosen for a learning curve, with the rank of its trial (0 for a run named directly) and a label. */
 export interface ChosenRun { readonly seq: number; readonly replicate: number; readonly rank: number; readonly label: string }
 
-/** The runs whose curves to draw (at most `MAX_CURVES`), in rank then seq order. */
-export function chooseCurveRuns(board: readonly LeaderboardTrial[], objective: Objective, choice: CurveChoice): ChosenRun[] {
+/** Every run the choice names (of the best `top` trials, at most `MAX_CURVE_TRIALS`, or by seq), in rank then seq order. */
+export function curveCandidates(board: readonly LeaderboardTrial[], objective: Objective, choice: CurveChoice): ChosenRun[] {
   if (choice.seqs && choice.seqs.length > 0) {
     const wanted = new Set(choice.seqs)
     const out: ChosenRun[] = []
     board.forEach((t, i) => {
       for (const r of t.runs) if (wanted.has(r.seq)) out.push({ seq: r.seq, replicate: r.replicate, rank: i + 1, label: valuesLabel(t.values) })
     })
-    return out.sort((a, b) => a.seq - b.seq).slice(0, MAX_CURVES)
+    return out.sort((a, b) => a.seq - b.seq)
   }
-  const top = Math.max(1, choice.top ?? 5)
+  const top = Math.min(MAX_CURVE_TRIALS, Math.max(1, choice.top ?? 5))
   return board.filter((t) => Object.hasOwn(t.metrics, objective.metric)).slice(0, top)
     .flatMap((t, i) => t.runs.map((r) => ({ seq: r.seq, replicate: r.replicate, rank: i + 1, label: valuesLabel(t.values) })))
-    .slice(0, MAX_CURVES)
+}
+
+/** The runs whose curves to draw: the first `MAX_CURVES` of `curveCandidates`. */
+export function chooseCurveRuns(board: readonly LeaderboardTrial[], objective: Objective, choice: CurveChoice): ChosenRun[] {
+  return curveCandidates(board, objective, choice).slice(0, MAX_CURVES)
+}
+
+/** How many points each of `n` curves keeps: `MAX_CURVE_POINTS`, fewer when many curves share `CURVE_POINT_BUDGET` (at least 50). */
+export function pointsPerCurve(n: number): number {
+  return Math.min(MAX_CURVE_POINTS, Math.max(50, Math.floor(CURVE_POINT_BUDGET / Math.max(1, n))))
 }
 
 /** The learning curves picture's data. */
@@ -77,21 +106,36 @@ export interface CurvesPicture {
   readonly metrics: string[]
   /** True when the x-axis is the runs' steps; else it is the report index. */
   readonly stepped: boolean
-  readonly curves: (LearningCurve & { readonly label: string })[]
+  /** Each curve with its trial's label, and Optuna's trial number for a run from Optuna. */
+  readonly curves: (LearningCurve & { readonly label: string; readonly trial?: number })[]
+  /** The most points a curve keeps here (long histories are downsampled to it). */
+  readonly pointsPerCurve: number
+  /** Runs asked for but not drawn, beyond `MAX_CURVES`. */
+  readonly cut: number
 }
 
-/** The curves of `metric` (default the objective's) over the chosen runs' histories, each downsampled to `maxPoints`. */
-export function curvesPicture(objective: Objective, chosen: readonly ChosenRun[], histories: readonly (readonly Metrics[])[], metric?: string, maxPoints = 500): CurvesPicture {
+/**
+ * The curves of `metric` (default the objective's) over the chosen runs'
+ * histories, each downsampled to `pointsPerCurve(chosen.length)` points (or
+ * `maxPoints`); `trials` holds Optuna's trial numbers by seq, `cut` how many
+ * runs the cap left out.
+ */
+export function curvesPicture(objective: Objective, chosen: readonly ChosenRun[], histories: readonly (readonly Metrics[])[], metric?: string, maxPoints = pointsPerCurve(chosen.length), extra: { readonly trials?: ReadonlyMap<number, number>; readonly cut?: number } = {}): CurvesPicture {
   const names = new Set<string>()
   for (const h of histories) for (const m of h) for (const k in m) if (isMetricName(k)) names.add(k)
   const drawn = metric && names.has(metric) ? metric : objective.metric
-  const curves = chosen.map((c, i) => ({ seq: c.seq, replicate: c.replicate, rank: c.rank, label: c.label, ...learningCurve(histories[i] ?? [], drawn, maxPoints) }))
+  const curves = chosen.map((c, i) => {
+    const trial = extra.trials?.get(c.seq)
+    return { seq: c.seq, replicate: c.replicate, rank: c.rank, label: c.label, ...(trial === undefined ? {} : { trial }), ...learningCurve(histories[i] ?? [], drawn, maxPoints) }
+  })
   return {
     objective,
     metric: drawn,
     metrics: [...names].sort(),
     stepped: curves.some((c) => c.stepped),
     curves,
+    pointsPerCurve: maxPoints,
+    cut: extra.cut ?? 0,
   }
 }
 

@@ -62,7 +62,7 @@ describe('objectiveHistory', () => {
 
   it('over seq: ordered by seq with the best so far; a NaN run is left out', () => {
     const h = objectiveHistory(points, 'minimize', 'seq')
-    expect(h).toEqual({ axis: 'seq', x: [1, 2, 3], value: [0.9, 0.8, 0.7], best: [0.9, 0.8, 0.7], total: 3 })
+    expect(h).toEqual({ axis: 'seq', x: [1, 2, 3], seq: [1, 2, 3], value: [0.9, 0.8, 0.7], best: [0.9, 0.8, 0.7], total: 3 })
     expect(objectiveHistory(points, 'maximize', 'seq').best).toEqual([0.9, 0.9, 0.9])
   })
 

@@ -43,7 +43,8 @@ export class HistoryView extends Loaded<HistoryPicture> {
   readonly axis: HistoryAxis
   private readonly api: Api
   private readonly router: Router
-  private readonly study: string
+  /** The study drawn (hovered points link to its runs). */
+  readonly study: string
 
   constructor(api: Api, router: Router, study: string) {
     super()
@@ -77,7 +78,8 @@ export class CurvesView extends Loaded<CurvesPicture> {
   chosen: readonly number[] = $state.raw([])
   private readonly api: Api
   private readonly router: Router
-  private readonly study: string
+  /** The study drawn (hovered curves link to its runs). */
+  readonly study: string
 
   constructor(api: Api, router: Router, study: string) {
     super()
@@ -155,7 +157,10 @@ export class AnalysisView extends Loaded<StudyAnalysis> {
   }
 }
 
+/** The most trials whose curves can be asked for (the worker's `MAX_CURVE_TRIALS`). */
+export const MAX_CURVE_TRIALS = 200
+
 function parseCount(text: string, fallback: number): number {
   const n = Number(text)
-  return text !== '' && Number.isSafeInteger(n) && n >= 1 ? Math.min(n, 20) : fallback
+  return text !== '' && Number.isSafeInteger(n) && n >= 1 ? Math.min(n, MAX_CURVE_TRIALS) : fallback
 }
