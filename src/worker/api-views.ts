@@ -8,7 +8,7 @@ import { analysisPicture, curveCandidates, curvesPicture, MAX_CURVES, historyPic
 import type { StudyAnalysis } from '../db/analysis/pictures.js'
 import type { HistoryAxis } from '../db/analysis/series.js'
 import { parseObjective, studyOverview, type StudyOverview } from '../db/analysis/leaderboard.js'
-import { trialBoard, withTrialNumbers, type TrialBoard } from '../db/analysis/trial-board.js'
+import { filterBoard, trialBoard, withTrialNumbers, type TrialBoard } from '../db/analysis/trial-board.js'
 import { optunaTrialNumber } from '../db/model/foreign.js'
 import { RunState, type Metrics, type RunRow } from '../db/model/run.js'
 import { formatObjective, type Study } from '../db/model/study.js'
@@ -31,6 +31,8 @@ export interface LeaderboardOptions {
    * failed and pruned runs are never in a trial.
    */
   readonly running?: boolean
+  /** Only the trials this filter keeps (filter-lang.ts), read as their values and mean metrics. */
+  readonly filter?: string
   /**
    * Send only the best `limit` trials (all when undefined or 0): a board
    * showing the top N of 20,000 trials need not copy them all to the page.
@@ -101,7 +103,8 @@ export function viewCalls(call: Call) {
         const info = await d.lookupStudy(study, signal)
         const objective = parseObjective(options.objective, info.objective)
         const rows = await pictureRows(d, info, signal)
-        const board = memoByRows(rows, `board ${formatObjective(objective)} ${options.running === true}`, (r) => trialBoard(objective, r, options.running))
+        const ranked = memoByRows(rows, `board ${formatObjective(objective)} ${options.running === true}`, (r) => trialBoard(objective, r, options.running))
+        const board = options.filter ? filterBoard(ranked, options.filter, rows.version.columns()) : ranked
         return withTrialNumbers(options.limit ? { ...board, trials: board.trials.slice(0, options.limit) } : board, rows.rows)
       }),
 
@@ -121,12 +124,13 @@ export function viewCalls(call: Call) {
      * Learning curves (metric history against step) of the runs of the top N
      * trials of the leaderboard (`running` as the board's), or of runs named by seq.
      */
-    learningCurves: (study: string, options: PictureOptions & CurveChoice & { readonly metric?: string; readonly running?: boolean } = {}, signal?: AbortSignal) =>
+    learningCurves: (study: string, options: PictureOptions & CurveChoice & { readonly metric?: string; readonly running?: boolean; readonly filter?: string } = {}, signal?: AbortSignal) =>
       call(signal, async (d): Promise<CurvesPicture> => {
         const info = await d.lookupStudy(study, signal)
         const objective = parseObjective(options.objective, info.objective)
         const rows = await pictureRows(d, info, signal)
-        const board = memoByRows(rows, `board ${formatObjective(objective)} ${options.running === true}`, (r) => trialBoard(objective, r, options.running))
+        const ranked = memoByRows(rows, `board ${formatObjective(objective)} ${options.running === true}`, (r) => trialBoard(objective, r, options.running))
+        const board = options.filter ? filterBoard(ranked, options.filter, rows.version.columns()) : ranked
         const asked = curveCandidates(board.trials, objective, options)
         const chosen = asked.slice(0, MAX_CURVES)
         const histories: Metrics[][] = []

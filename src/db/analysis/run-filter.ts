@@ -1,10 +1,13 @@
 /**
  * Filtering the runs table: a per-row index of what the state filter and the
- * search look at, built once, and the pass that keeps the rows of an order
- * that match.
+ * search look at, built once, the search as a filter of the language of
+ * filter-lang.ts (`metrics.acc > 0.98 and params.optimizer = 'adam'`, or free
+ * text), and the pass that keeps the rows of an order that match.
  */
 import { PRUNED_STATUS, RunState, type RunRow } from '../model/run.js'
 import { formatValue, type Value } from '../model/values.js'
+import { compileFilter, type FilterNames, type FilterRow } from './filter-eval.js'
+import { parseFilter } from './filter-lang.js'
 
 /**
  * The state filter's bit for a pruned run (a failure whose status is
@@ -58,4 +61,16 @@ export function filterOrder(order: Uint32Array, index: RowIndex, states: number,
     out[n++] = i
   }
   return out.subarray(0, n)
+}
+
+/**
+ * The test of row `i` a search makes, or undefined for a blank one: the
+ * search read as a filter (free text is found in a row's search text), its
+ * names resolved against `names`. Throws `invalid` (field `filter`) for a bad query.
+ */
+export function searchTest(search: string, rows: readonly FilterRow[], names: FilterNames, index: RowIndex): ((i: number) => boolean) | undefined {
+  const node = parseFilter(search)
+  if (node === undefined) return undefined
+  const test = compileFilter(node, names)
+  return (i) => test(rows[i] as FilterRow, index.text[i] as string)
 }

@@ -9,14 +9,18 @@
 import { brushEmpty, brushMask, parseBrush } from './brush.js'
 import type { RunRow } from '../model/run.js'
 import { columnNames, columnsOf, FIXED_COLUMNS, type Column, type ColumnNames } from './run-columns.js'
-import { ALL_STATES, filterOrder, indexRows, type RowIndex } from './run-filter.js'
+import { ALL_STATES, filterOrder, indexRows, searchTest, type RowIndex } from './run-filter.js'
 import { parseSort, sortKeys, sortOrder, type Sort } from './run-sort.js'
 
 /** Which runs of a study a table shows, and in what order. */
 export interface RunQuery {
   /** As `formatSort` writes it: `''` (by run), `-m.loss`, `v.lr`. An unknown column sorts by run. */
   readonly sort: string
-  /** Text the row's id, status or `name=value` must contain (case ignored; blank matches all). */
+  /**
+   * A filter (filter-lang.ts): conditions such as `metrics.acc > 0.98 and
+   * params.optimizer = 'adam'`, or text the row's id, status or `name=value`
+   * must contain (case ignored; blank matches all).
+   */
   readonly search: string
   /** The states shown: a RunState bit set, with `PRUNED` for pruned runs (run-filter.ts). */
   readonly states: number
@@ -83,7 +87,9 @@ export class RowTable {
     const brush = parseBrush(query.brush ?? '')
     const mask = brushEmpty(brush) ? undefined : brushMask(brush, this.rows)
     const all = (query.states & ALL_STATES) === ALL_STATES && query.search.trim() === '' && !mask
-    const out = all ? order : filterOrder(order, this.rowIndex(), query.states, query.search, mask && ((i) => mask[i] === 1))
+    const test = all ? undefined : searchTest(query.search, this.rows, this.columns(), this.rowIndex())
+    const keep = mask && test ? (i: number) => mask[i] === 1 && test(i) : mask ? (i: number) => mask[i] === 1 : test
+    const out = all ? order : filterOrder(order, this.rowIndex(), query.states, '', keep)
     this.filtered.set(key, out)
     if (this.filtered.size > 8) this.filtered.delete(this.filtered.keys().next().value as string)
     return out

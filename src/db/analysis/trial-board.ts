@@ -8,7 +8,10 @@
 import { optunaTrialNumber } from '../model/foreign.js'
 import { displayState, RunState } from '../model/run.js'
 import type { Objective } from '../model/study.js'
-import { leaderboard, type Leaderboard, type RankedRow } from './leaderboard.js'
+import { leaderboard, type Leaderboard, type LeaderboardTrial, type RankedRow } from './leaderboard.js'
+import { compileFilter, type FilterNames, type FilterRow } from './filter-eval.js'
+import { parseFilter } from './filter-lang.js'
+import { formatValue } from '../model/values.js'
 
 /** The runs a trial-level view is made of: successful ones, and running ones when `running`. */
 export function trialStates(running = false): number {
@@ -91,4 +94,33 @@ function indexOfSeq(rows: readonly Pick<RankedRow, 'seq'>[], seq: number): numbe
     else hi = mid - 1
   }
   return -1
+}
+
+/**
+ * `board` with only the trials `filter` keeps (filter-lang.ts), each read as
+ * a run of its values and mean metrics (running when pending): a leaderboard
+ * filters trials, not the runs they average. `lacking` counts what is left.
+ * Blank keeps all; a bad filter throws `invalid` (field `filter`).
+ */
+export function filterBoard(board: TrialBoard, filter: string, names: FilterNames): TrialBoard {
+  const node = parseFilter(filter)
+  if (node === undefined) return board
+  const test = compileFilter(node, names)
+  const trials = board.trials.filter((t) => test(trialRow(t), trialText(t)))
+  return { ...board, trials, lacking: trials.filter((t) => !Object.hasOwn(t.metrics, board.objective.metric)).length }
+}
+
+/** A trial as a filter reads it: its values and mean metrics, its first run's seq. */
+function trialRow(t: LeaderboardTrial): FilterRow {
+  return {
+    seq: t.runs[0]?.seq ?? 0, values: t.values, last: t.metrics, state: t.pending ? RunState.Pending : RunState.Success,
+    status: '', replicate: t.replicates[0] ?? 0, retries: 0, runtime: 0, config: {},
+  }
+}
+
+/** What free text in a filter looks for in a trial: its runs' seqs and its `name=value` pairs, lower-cased. */
+function trialText(t: LeaderboardTrial): string {
+  let s = t.runs.map((r) => `:${r.seq}`).join('\t')
+  for (const k in t.values) s += `\t${k}=${formatValue(t.values[k] as NonNullable<LeaderboardTrial['values'][string]>)}`
+  return s.toLowerCase()
 }

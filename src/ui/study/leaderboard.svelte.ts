@@ -5,7 +5,7 @@
 import { formatObjective } from '../../db/model/study.js'
 import type { Router } from '../router.svelte.js'
 import { formatCount } from '../shell/numbers.js'
-import { failureOf, type Failure } from './failure.js'
+import { failureOf, filterProblem, syntaxProblem, type Failure } from './failure.js'
 import { boardView, hiddenNote, lackingNote, parseObjective, type BoardView, type ObjectiveSpec } from './leaderboard.js'
 import type { LoadStatus } from './study.svelte.js'
 import type { Api, BoardTrial, Leaderboard } from './types.js'
@@ -23,6 +23,8 @@ export interface BoardQuery {
   readonly constant: boolean
   /** Rank trials of running runs too (marked); by default only successful runs make trials, as in Diviner. */
   readonly running: boolean
+  /** Only the trials this filter keeps (`filter=`; filter-lang.ts), read as their values and mean metrics. */
+  readonly filter: string
 }
 
 export class BoardModel {
@@ -37,6 +39,11 @@ export class BoardModel {
   readonly view: { view?: BoardView<BoardTrial>; error?: string }
   /** "ranked by minimize(loss)", what the trials are made of, "hidden: …", "3 trials lack acc". */
   readonly notes: { ranked: string; made: string; hidden: string; lacking: string }
+
+  /** Why the filter does not parse (it is then not applied), or ''. */
+  readonly filterProblem: string
+  /** What the worker said is wrong with the filter (a name no run has), or ''. */
+  workerProblem = $state('')
 
   private readonly api: Api
   private readonly router: Router
@@ -55,7 +62,9 @@ export class BoardModel {
       expand: router.param('expand') === '1',
       constant: router.param('constant') === '1',
       running: router.param('running') === '1',
+      filter: router.param('filter'),
     })
+    this.filterProblem = $derived(syntaxProblem(this.query.filter))
     const objectiveText = $derived(this.query.objective)
     this.objective = $derived(parseObjective(objectiveText))
     this.top = $derived(parseTop(this.query.top))
@@ -70,20 +79,25 @@ export class BoardModel {
     const load = ++this.loads
     try {
       // Only the trials on show cross from the worker (0 shows all).
-      const result = await this.api.leaderboard(this.study, { objective: spec, limit: this.top, running: this.query.running })
+      // A filter that does not parse is left out (and said so); one the worker refuses is said so too.
+      const filter = this.filterProblem ? undefined : this.query.filter
+      const result = await this.api.leaderboard(this.study, { objective: spec, limit: this.top, running: this.query.running, filter })
       if (load !== this.loads) return
       this.result = result
       this.failure = undefined
+      this.workerProblem = ''
       this.status = 'ready'
     } catch (e) {
       if (load !== this.loads) return
+      const problem = filterProblem(e)
+      if (problem !== undefined && this.result !== undefined) { this.workerProblem = problem; return }
       this.failure = failureOf(e)
       this.status = 'failed'
     }
   }
 
   /** Changes one option in the URL. */
-  set(patch: Partial<Record<'objective' | 'n' | 'values' | 'metrics', string>>): void {
+  set(patch: Partial<Record<'objective' | 'n' | 'values' | 'metrics' | 'filter', string>>): void {
     this.router.setQuery(patch)
   }
 

@@ -9,7 +9,7 @@ import type { ColumnNames } from '../../db/analysis/run-columns.js'
 import type { RunQuery } from '../../db/analysis/run-window.js'
 import { hrefOf, type Router } from '../router.svelte.js'
 import { downloadBlob } from '../transfer/download.js'
-import { failureOf, type Failure } from './failure.js'
+import { failureOf, filterProblem, syntaxProblem, type Failure } from './failure.js'
 import {
   columnsOf, formatSort, formatStatesParam, nextSort, parseSort, parseStatesParam, toggled, NO_SELECTION,
   type Column, type Sort,
@@ -52,6 +52,10 @@ export class RunsView {
   readonly prunedApart: boolean
 
   readonly search: string
+  /** Why the search is not a filter (it is then not applied), or ''. */
+  readonly searchProblem: string
+  /** What the worker said is wrong with the search (a name no run has), or ''. */
+  workerProblem = $state('')
   readonly sort: Sort
   readonly states: number
   /** The analysis tab's brush (`brush=` JSON; '' for none): only runs of the brushed trials are shown. */
@@ -97,11 +101,13 @@ export class RunsView {
     this.api = api
     this.prunedApart = $derived(prunedApart())
     this.search = $derived(router.param('q'))
+    this.searchProblem = $derived(syntaxProblem(this.search))
     const sortParam = $derived(router.param('sort'))
     this.sort = $derived(parseSort(sortParam))
     this.states = $derived(parseStatesParam(router.param('states'), this.prunedApart))
     this.brush = $derived(router.param('brush'))
-    this.query = $derived({ sort: sortParam, search: this.search, states: this.states, brush: this.brush })
+    // A search that is no filter is not sent: the table shows the runs without it, and says why.
+    this.query = $derived({ sort: sortParam, search: this.searchProblem ? '' : this.search, states: this.states, brush: this.brush })
     this.queryKey = $derived(JSON.stringify(this.query))
     this.columns = $derived(columnsOf(this.names))
     this.busy = $derived(this.held.key !== this.queryKey)
@@ -138,10 +144,14 @@ export class RunsView {
       this.total = w.total
       this.all = w.all
       this.failure = undefined
+      this.workerProblem = ''
       this.status = 'ready'
       if (this.current >= w.total) this.current = w.total - 1
     } catch (e) {
       if (request !== this.requests) return
+      const problem = filterProblem(e)
+      // A filter naming what no run has keeps the rows on show, and says so by the search box.
+      if (problem !== undefined && this.status === 'ready') { this.workerProblem = problem; return }
       this.failure = failureOf(e)
       this.status = 'failed'
     }

@@ -218,7 +218,8 @@ function naive(rows: readonly RunRow[], paramNames: string[], q: RunQuery): numb
   const desc = q.sort.startsWith('-')
   const key = desc ? q.sort.slice(1) : q.sort
   const col = cols.find((c) => c.key === key) ?? (cols[0] as Column)
-  const needle = q.search.trim().toLowerCase()
+  // A search is a filter (filter-lang.ts); these are free text, quoted where they hold an operator.
+  const needle = q.search.trim().replace(/^"(.*)"$/, '$1').toLowerCase()
   const text = (r: RunRow) => [`${r.study}:${r.seq}`, r.status, ...Object.entries(r.values).map(([k, v]) => `${k}=${formatValue(v)}`)].join('\t').toLowerCase()
   const cmp = (a: unknown, b: unknown): number => {
     if (col.kind === 'value') return compareValues(a as Value, b as Value)
@@ -250,7 +251,7 @@ describe('a window of the runs table', () => {
     fc.assert(fc.property(
       fc.array(rowArb, { maxLength: 40 }),
       fc.constantFrom('', 'id', '-id', 'state', '-status', 'runtime', '-replicate', 'v.x', '-v.x', 'm.loss', '-m.loss', 'v.nope'),
-      fc.constantFrom('', 'x=', 'DONE', ' s:1', 'b', 'zzz'),
+      fc.constantFrom('', '"x="', 'DONE', ' s:1', 'b', 'zzz'),
       fc.integer({ min: 0, max: 7 }),
       fc.nat(45), fc.nat(45),
       (specs, sort, search, states, offset, count) => {

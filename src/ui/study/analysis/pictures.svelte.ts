@@ -11,6 +11,7 @@ import type { LoadStatus } from '../study.svelte.js'
 import type { Api } from '../types.js'
 import type { CurvesPicture, HistoryAxis, HistoryPicture, StudyAnalysis } from '../../../worker/api.js'
 import { keptRows } from './parallel.js'
+import { syntaxProblem } from '../failure.js'
 
 /** How many trials' learning curves are drawn unless told otherwise. */
 export const DEFAULT_CURVE_TRIALS = 5
@@ -74,6 +75,8 @@ export class CurvesView extends Loaded<CurvesPicture> {
   readonly metric: string
   /** Whether the board ranks running trials too (`running=1`): the best trials are the board's. */
   readonly running: boolean
+  /** The board's filter (`filter=`): the best trials are those it keeps. */
+  readonly filter: string
   /** Seqs of the runs chosen on the board, ascending; empty draws the top N. */
   chosen: readonly number[] = $state.raw([])
   private readonly api: Api
@@ -89,6 +92,7 @@ export class CurvesView extends Loaded<CurvesPicture> {
     this.top = $derived(parseCount(router.param('lc'), DEFAULT_CURVE_TRIALS))
     this.metric = $derived(router.param('lm'))
     this.running = $derived(router.param('running') === '1')
+    this.filter = $derived(router.param('filter'))
   }
 
   reload(objective: string | undefined): Promise<void> {
@@ -96,7 +100,9 @@ export class CurvesView extends Loaded<CurvesPicture> {
     const metric = this.metric || undefined
     const seqs = this.chosen.length > 0 ? this.chosen : undefined
     const running = this.running
-    return this.load(() => this.api.learningCurves(this.study, { objective, top, metric, seqs, running }))
+    // A filter that does not parse is left out, as the board leaves it out.
+    const filter = syntaxProblem(this.filter) ? undefined : this.filter || undefined
+    return this.load(() => this.api.learningCurves(this.study, { objective, top, metric, seqs, running, filter }))
   }
 
   /** Draws the curves of the runs `seqs` (ascending), or of the top N when empty; a choice equal to the current one changes nothing. */
