@@ -4,6 +4,7 @@
  *
  *   #/                              the studies list
  *   #/new                           the new-study form
+ *   #/sync                          syncing through a bucket
  *   #/study/<name>?tab=runs|leaderboard|plan&…   one study (filters in the query)
  *   #/run/<study>/<seq>             one run (?sort,q,states: the runs table's order, for stepping)
  *   #/compare/<study>?runs=1,2,3    runs side by side (or ?trials=1.2,3.4: trials by their runs' seqs)
@@ -16,6 +17,7 @@
 export type Route =
   | { readonly name: 'studies' }
   | { readonly name: 'new' }
+  | { readonly name: 'sync' }
   | { readonly name: 'study'; readonly study: string }
   | { readonly name: 'run'; readonly study: string; readonly seq: number }
   | { readonly name: 'compare'; readonly study: string }
@@ -31,6 +33,7 @@ export function parseHash(hash: string): { route: Route; query: URLSearchParams 
   const [head, a, b] = parts
   if (parts.length === 0) return { route: { name: 'studies' }, query }
   if (head === 'new' && parts.length === 1) return { route: { name: 'new' }, query }
+  if (head === 'sync' && parts.length === 1) return { route: { name: 'sync' }, query }
   if (head === 'study' && a !== undefined && parts.length === 2) return { route: { name: 'study', study: a }, query }
   if (head === 'compare' && a !== undefined && parts.length === 2) return { route: { name: 'compare', study: a }, query }
   if (head === 'run' && a !== undefined && b !== undefined && parts.length === 3 && /^\d+$/.test(b)) {
@@ -49,6 +52,7 @@ export function hrefOf(route: Route, query?: URLSearchParams | Record<string, st
   switch (route.name) {
     case 'studies': path = '/'; break
     case 'new': path = '/new'; break
+    case 'sync': path = '/sync'; break
     case 'study': path = `/study/${encodeURIComponent(route.study)}`; break
     case 'run': path = `/run/${encodeURIComponent(route.study)}/${route.seq}`; break
     case 'compare': path = `/compare/${encodeURIComponent(route.study)}`; break

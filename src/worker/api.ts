@@ -29,6 +29,7 @@ import { dumpCalls } from './api-dumps.js'
 import { logReader, logWriter, type LogRequest } from './api-streams.js'
 import { viewCalls } from './api-views.js'
 import { JournalFollower, type FollowStatus } from './follow.js'
+import { PageSync, type RemoteSettings, type SyncStatus } from './sync.js'
 import { releaseSignal } from './transfer.js'
 
 // The types of what the API's calls take and return, for the page (which may not import storage code).
@@ -47,6 +48,7 @@ export type { ExportedDump } from './api-dumps.js'
 export { dumpFilename } from './api-dumps.js'
 export type { LeaderboardOptions, PictureOptions } from './api-views.js'
 export type { FollowStatus } from './follow.js'
+export type { RemoteSettings, SyncStatus } from './sync.js'
 
 /**
  * The worker API over `db`, which may still be opening: every call waits for
@@ -68,6 +70,9 @@ export function createApi(db: DexieDatabase | Promise<DexieDatabase>) {
   }
 
   const follower = new JournalFollower(ready)
+  const sync = new PageSync(ready)
+  // Automatic sync hears of every write of this connection (a sync's own pulls aside).
+  ready.then((d) => d.changes.addEventListener('change', () => sync.changed())).catch(() => undefined)
 
   return {
     createTable: (signal?: AbortSignal) =>
@@ -111,6 +116,17 @@ export function createApi(db: DexieDatabase | Promise<DexieDatabase>) {
     followJournal: async (url: string): Promise<FollowStatus> => follower.follow(url),
     /** How following a journal goes. */
     followStatus: async (): Promise<FollowStatus> => follower.current(),
+
+    /** The sync with a bucket: its remote (without the secret), how the last sync went, what waits. */
+    syncStatus: (): Promise<SyncStatus> => sync.current(),
+    /** Sets the remote (its keys stay in this browser); an empty secret keeps the saved one. */
+    saveRemote: (settings: RemoteSettings): Promise<SyncStatus> => sync.save(settings),
+    /** Forgets the remote and its keys. */
+    forgetRemote: (): Promise<SyncStatus> => sync.forget(),
+    /** Checks that the remote's bucket answers with its keys; rejects saying what is wrong. */
+    testRemote: (): Promise<void> => sync.test(),
+    /** Pushes and pulls now; rejects with what went wrong. */
+    syncNow: (): Promise<SyncStatus> => sync.syncNow(),
   }
 }
 

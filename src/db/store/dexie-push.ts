@@ -6,14 +6,14 @@
 import { exportDump } from '../dump/export.js'
 import type { PushStore } from '../sync/bucket-sync.js'
 import type { DexieConnection } from './connection.js'
-import { DexieExportView } from './dexie-export.js'
+import type { Exportable } from '../dump/export.js'
 
 /** In-realm exclusion where Web Locks are missing (Node tests). */
 const held = new Map<string, Promise<unknown>>()
 
 /** The push side of a Dexie database. */
 export class DexiePush implements PushStore {
-  constructor(private readonly db: DexieConnection & { exportView(): DexieExportView }) {}
+  constructor(private readonly db: DexieConnection & Exportable) {}
 
   id(): Promise<string> {
     return this.db.id()

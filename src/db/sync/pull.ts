@@ -22,6 +22,8 @@ export interface PullResult {
   readonly runs: number
   /** Segments that could not be merged, and why (they are tried again at the next pull). */
   readonly failed: readonly { readonly key: string; readonly error: DivinerError }[]
+  /** Studies defined differently by a segment than here (the local one stays; the segment's runs are rejected). */
+  readonly conflicts: readonly { readonly study: string; readonly reason: string }[]
 }
 
 const NEWLINE = 0x0a
@@ -36,6 +38,7 @@ export async function pull(db: MergeTarget, source: SegmentSource, marks: MarkSt
   let runs = 0
   let segments = 0
   const failed: { key: string; error: DivinerError }[] = []
+  const conflicts: { study: string; reason: string }[] = []
   for (const segment of grown) {
     if (signal?.aborted) break
     try {
@@ -45,12 +48,13 @@ export async function pull(db: MergeTarget, source: SegmentSource, marks: MarkSt
       bytes += got.bytes
       studies += got.summary.studies.added + got.summary.studies.updated
       runs += got.summary.runs.added + got.summary.runs.updated
+      conflicts.push(...got.summary.conflicts)
     } catch (e) {
       if (isDivinerError(e, 'aborted')) throw e
       failed.push({ key: segment.key, error: asError(e, segment.key) })
     }
   }
-  return { segments, bytes, studies, runs, failed }
+  return { segments, bytes, studies, runs, failed, conflicts }
 }
 
 function asError(e: unknown, key: string): DivinerError {
