@@ -111,7 +111,7 @@ export function createApi(db: DexieDatabase | Promise<DexieDatabase>) {
 
     /**
      * Follows the journal directory a diviner-local server serves at `url`:
-     * what its runners append is merged here as it comes (every half second).
+     * what its runners append is merged here as it comes (every 200 ms).
      */
     followJournal: async (url: string): Promise<FollowStatus> => follower.follow(url),
     /** How following a journal goes. */

@@ -1,6 +1,6 @@
 /**
  * Following a journal directory that `diviner-local serve` serves: the
- * worker pulls it every half second (at once again when a pull brought
+ * worker pulls it every 200 ms (at once again when a pull brought
  * something), merging what runners append into this page's database. When
  * the server goes away the page keeps what it has and tries again, slower.
  */
@@ -23,7 +23,7 @@ export interface FollowStatus {
   readonly error: string
 }
 
-const EVERY_MS = 500
+const EVERY_MS = 200
 const RETRY_MS = 5000
 
 /** Pulls one journal URL into a database, on a timer, until stopped. */
