@@ -7,7 +7,7 @@ export {
   valueKey, valuesKey, formatValue,
 } from './model/values.js'
 export type { Value, ValueKind, Values, IntValue, FloatValue, StringValue, BoolValue, ListValue, DictValue } from './model/values.js'
-export { discrete, range, isValidValue, paramValues, formatParam } from './model/params.js'
+export { discrete, range, logRange, isValidValue, paramValues, formatParam } from './model/params.js'
 export type { Param, Params, DiscreteParam, RangeParam } from './model/params.js'
 export { minimize, maximize, validateStudy } from './model/study.js'
 export type { Study, Objective, Direction, OracleSpec } from './model/study.js'

@@ -4,7 +4,7 @@
  *
  *     await diviner.db.createStudyIfNotExist({
  *       name: 'mnist', objective: diviner.minimize('loss'),
- *       params: { lr: diviner.range(0.0001, 0.1), act: diviner.discrete(diviner.str('relu')) },
+ *       params: { lr: diviner.logRange(0.0001, 0.1), act: diviner.discrete(diviner.str('relu')) },
  *     })
  *     const run = await diviner.db.insertRun({ study: 'mnist', values: { lr: diviner.float(0.01), act: diviner.str('relu') } })
  *     await diviner.db.appendRunMetrics('mnist', run.seq, { loss: 0.3 })
@@ -20,7 +20,7 @@
 import * as Comlink from 'comlink'
 import type { Database } from '../db/model/database.js'
 import { DivinerError, isDivinerError } from '../db/model/errors.js'
-import { discrete, range } from '../db/model/params.js'
+import { discrete, logRange, range } from '../db/model/params.js'
 import { RunState } from '../db/model/run.js'
 import { maximize, minimize } from '../db/model/study.js'
 import { bool, dict, float, int, list, str } from '../db/model/values.js'
@@ -34,7 +34,7 @@ export function consoleApi(db: Database, api: RemoteApi | undefined = db instanc
     proxy: Comlink.proxy,
     RunState,
     int, float, str, bool, list, dict,
-    discrete, range,
+    discrete, range, logRange,
     minimize, maximize,
     DivinerError, isDivinerError,
   })

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/db/model/database.js'
 import { isDivinerError } from '../../src/db/model/errors.js'
-import { discrete, range } from '../../src/db/model/params.js'
+import { discrete, logRange, range } from '../../src/db/model/params.js'
 import { RunState, type Metrics } from '../../src/db/model/run.js'
 import { maximize, minimize, type Study } from '../../src/db/model/study.js'
 import { trials } from '../../src/db/model/trial.js'
@@ -96,6 +96,13 @@ export function describeDatabaseContract(label: string, factory: HarnessFactory)
         expect(got.replicates).toBe(0)
         expect(got.description).toBe('')
         expect(got.oracle).toEqual({ name: 'grid' })
+      })
+
+      it('keeps a log-scale range as such', async () => {
+        await db.createStudyIfNotExist({ name: 's', objective: minimize('loss'), params: { lr: logRange(1e-4, 0.1), n: logRange(int(1), int(9)), x: range(0, 1) } })
+        const got = await db.lookupStudy('s')
+        expect(got.params).toEqual({ lr: logRange(1e-4, 0.1), n: logRange(int(1), int(9)), x: range(0, 1) })
+        expect(got.params['x']).not.toHaveProperty('log')
       })
 
       it('keeps an oracle it does not know verbatim', async () => {

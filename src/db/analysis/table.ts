@@ -10,7 +10,7 @@ import type { Objective } from '../model/study.js'
 import { formatValueShort } from '../model/display.js'
 import { compareValues, valueKey, valueNumber, type Value, type Values } from '../model/values.js'
 
-/** An axis over a numeric parameter (a range): values as they are, on a log scale when they span 100× or more and are all positive. */
+/** An axis over a numeric parameter (a range): values as they are, on a log scale for a log-scale range, or when they span 100× or more and are all positive. */
 export interface NumericAxis {
   readonly kind: 'numeric'
   /** `v.<param>` for a parameter, `m.<metric>` for the objective (as the runs table names columns). */
@@ -75,7 +75,7 @@ export function trialTable(trials: readonly TableTrial[], params: Params, object
     const seen = kept.map((t) => (Object.hasOwn(t.values, name) ? t.values[name] : undefined))
     const param = Object.hasOwn(params, name) ? params[name] : undefined
     const { axis, column } = param?.type === 'range' || (param === undefined && looksNumeric(seen))
-      ? numericAxis(`v.${name}`, name, seen.map((v) => (v === undefined ? NaN : valueNumber(v) ?? NaN)))
+      ? numericAxis(`v.${name}`, name, seen.map((v) => (v === undefined ? NaN : valueNumber(v) ?? NaN)), true, param?.type === 'range' && param.log === true)
       : categoricalAxis(`v.${name}`, name, param?.type === 'discrete' ? param.values : [], seen)
     axes.push(axis)
     columns.push(column)
@@ -96,7 +96,8 @@ function looksNumeric(seen: readonly (Value | undefined)[]): boolean {
   return distinct.size > CATEGORICAL_LIMIT
 }
 
-function numericAxis(key: string, label: string, xs: ArrayLike<number>, allowLog = true): { axis: Axis; column: Float64Array } {
+/** A numeric axis over `xs`: on a log scale when `log` (a log-scale param, whose values are above 0), or when `allowLog` and they span 100× or more. */
+function numericAxis(key: string, label: string, xs: ArrayLike<number>, allowLog = true, log = false): { axis: Axis; column: Float64Array } {
   const column = Float64Array.from(xs)
   let min = Infinity
   let max = -Infinity
@@ -106,7 +107,7 @@ function numericAxis(key: string, label: string, xs: ArrayLike<number>, allowLog
     if (x > max) max = x
   }
   if (min > max) [min, max] = [0, 1]
-  return { axis: { kind: 'numeric', key, label, min, max, log: allowLog && min > 0 && max / min >= 100 }, column }
+  return { axis: { kind: 'numeric', key, label, min, max, log: min > 0 && (log || (allowLog && max / min >= 100)) }, column }
 }
 
 function categoricalAxis(key: string, label: string, declared: readonly Value[], seen: readonly (Value | undefined)[]): { axis: Axis; column: Float64Array } {

@@ -28,7 +28,9 @@ function decodeParam(x: unknown, what: string, keys: KeyCheck): Param {
     if ((start.kind !== 'int' && start.kind !== 'float') || start.kind !== end.kind) {
       throw new BadRecord(`${what}: a range's ends must both be ints or both floats`)
     }
-    return { type: 'range', start: start as IntValue | FloatValue, end: end as IntValue | FloatValue }
+    const log = o['log']
+    if (log !== undefined && typeof log !== 'boolean') throw new BadRecord(`${what}.log must be true or false`)
+    return { type: 'range', start: start as IntValue | FloatValue, end: end as IntValue | FloatValue, ...(log === true ? { log: true } : {}) }
   }
   throw new BadRecord(`${what}.type must be "discrete" or "range"`)
 }

@@ -33,7 +33,7 @@ function mapRecord<A, B>(r: Readonly<Record<string, A>>, f: (a: A) => B): Record
 function encodeParam(p: Param): unknown {
   return p.type === 'discrete'
     ? { type: 'discrete', values: p.values.map(encodeValue) }
-    : { type: 'range', start: encodeValue(p.start), end: encodeValue(p.end) }
+    : { type: 'range', start: encodeValue(p.start), end: encodeValue(p.end), ...(p.log === true ? { log: true } : {}) }
 }
 
 const STATE_NAMES: Record<number, string> = { [RunState.Pending]: 'pending', [RunState.Success]: 'success', [RunState.Failure]: 'failure' }

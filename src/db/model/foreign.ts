@@ -78,7 +78,7 @@ function bound(v: Value, digits?: number): string {
 export function optunaDistribution(p: Param, note: string | undefined, digits?: number): string {
   if (p.type === 'discrete') return `CategoricalDistribution(${p.values.map(formatValue).join(', ')})`
   const extra: string[] = []
-  if (note === 'log' || (p as { log?: boolean }).log === true) extra.push('log=True')
+  if (note === 'log' || (p.type === 'range' && p.log === true)) extra.push('log=True')
   const step = note?.startsWith('step ') ? note.slice(5) : undefined
   if (step) extra.push(`step=${step}`)
   if (p.start.kind === 'int' && p.end.kind === 'int') {

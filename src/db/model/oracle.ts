@@ -9,7 +9,7 @@ import { paramIndexOf, paramSize, paramValueAt, type Param, type Params } from '
 import { RunState, type Run } from './run.js'
 import type { Study } from './study.js'
 import { replicateSetAdd, replicateSetComplete, replicateSetHas, type ReplicateSet } from './trial.js'
-import { float, int, valuesKey, type Value, type Values } from './values.js'
+import { float, int, valuesKey, type IntValue, type Value, type Values } from './values.js'
 import { mulberry32 } from './prng.js'
 
 /** The most value sets `grid` lists when not given a limit `n`. */
@@ -162,14 +162,35 @@ function uniformFloat(next: () => number, start: number, end: number): number {
 
 function sample(p: Param, next: () => number): Value {
   if (p.type === 'discrete') return p.values[Number(uniformBelow(next, BigInt(p.values.length)))] as Value
+  if (p.log === true) return logSample(p, next)
   if (p.start.kind === 'int') return int(p.start.value + uniformBelow(next, paramSize(p)))
   return float(uniformFloat(next, p.start.value, (p.end as { value: number }).value))
 }
 
 /**
+ * A log-uniform draw from a log-scale range: a float's logarithm is uniform
+ * over [log start, log end); an int is the rounding of a log-uniform float
+ * over [start − ½, end − ½), as Optuna samples its log int distributions.
+ */
+function logSample(p: Param & { type: 'range' }, next: () => number): Value {
+  if (p.start.kind === 'int') {
+    const lo = Number(p.start.value)
+    const hi = Number((p.end as IntValue).value) - 1
+    const x = Math.exp(uniformFloat(next, Math.log(Math.max(lo - 0.5, Number.MIN_VALUE)), Math.log(hi + 0.5)))
+    return int(BigInt(Math.min(hi, Math.max(lo, Math.round(x)))))
+  }
+  const start = p.start.value
+  const end = (p.end as { value: number }).value
+  for (;;) {
+    const x = Math.exp(uniformFloat(next, Math.log(start), Math.log(end)))
+    if (x >= start && x < end) return float(x)
+  }
+}
+
+/**
  * `n` value sets drawn at random: a discrete param picks uniformly among its
  * values, an int range a uniform int in [start, end), a float range a uniform
- * float in [start, end). Point i depends only on `seed` and `start + i`, so the
+ * float in [start, end), a log-scale range a log-uniform one. Point i depends only on `seed` and `start + i`, so the
  * same seed gives the same points, and a longer draw extends a shorter one.
  */
 export function random(study: Study, seed: number, n: number, start = 0): Values[] {

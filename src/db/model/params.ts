@@ -14,6 +14,12 @@ export interface RangeParam {
   readonly type: 'range'
   readonly start: IntValue | FloatValue
   readonly end: IntValue | FloatValue
+  /**
+   * True for a log-scale range (a learning rate): the random oracle samples it
+   * log-uniformly and charts draw it on a log axis. Its start is above 0.
+   * Absent (or false) for a linear range.
+   */
+  readonly log?: boolean
 }
 /** A study parameter. */
 export type Param = DiscreteParam | RangeParam
@@ -38,10 +44,20 @@ export function discrete(...values: Value[]): DiscreteParam {
  * or both floats (a `FloatValue` or a number), with `start < end`; float ends
  * are finite. Throws `invalid` otherwise.
  */
-export function range(start: IntValue | FloatValue | bigint | number, end: IntValue | FloatValue | bigint | number): RangeParam {
-  const p: RangeParam = { type: 'range', start: rangeEnd(start), end: rangeEnd(end) }
+export function range(start: IntValue | FloatValue | bigint | number, end: IntValue | FloatValue | bigint | number, options: { readonly log?: boolean } = {}): RangeParam {
+  const p: RangeParam = { type: 'range', start: rangeEnd(start), end: rangeEnd(end), ...(options.log === true ? { log: true } : {}) }
   checkRange('range', p)
   return p
+}
+
+/** The log-scale range `[start, end)` (start above 0): `range(start, end, {log: true})`. */
+export function logRange(start: IntValue | FloatValue | bigint | number, end: IntValue | FloatValue | bigint | number): RangeParam {
+  return range(start, end, { log: true })
+}
+
+/** True when `p` is a log-scale range. */
+export function isLogRange(p: Param): p is RangeParam & { readonly log: true } {
+  return p.type === 'range' && p.log === true
 }
 
 function rangeEnd(x: IntValue | FloatValue | bigint | number): IntValue | FloatValue {
@@ -155,17 +171,22 @@ function checkRange(where: string, p: RangeParam, field?: string): void {
     throw invalid(`${where}: float ends must be finite, got ${formatParam(p)}`, field)
   }
   if (compareValues(start, end) >= 0) throw invalid(`${where}: ${formatParam(p)} is empty; start must be below end`, field)
+  const log: unknown = (p as { log?: unknown }).log
+  if (log !== undefined && typeof log !== 'boolean') throw invalid(`${where}: log must be true or false`, field)
+  if (log === true && !((start.kind === 'int' ? Number(start.value) : start.value as number) > 0)) {
+    throw invalid(`${where}: a log-scale range must start above 0, got ${formatParam(p)}`, field)
+  }
 }
 
-/** The param as a user would write it: `discrete(0.1, 0.01)`, `range(1, 10)`. */
+/** The param as a user would write it: `discrete(0.1, 0.01)`, `range(1, 10)`, `logRange(0.0001, 0.1)`. */
 export function formatParam(p: Param): string {
   if (p.type === 'discrete') return `discrete(${p.values.map(formatValue).join(', ')})`
-  return `range(${formatValue(p.start)}, ${formatValue(p.end)})`
+  return `${p.log === true ? 'logRange' : 'range'}(${formatValue(p.start)}, ${formatValue(p.end)})`
 }
 
-/** True when two params are the same definition: same type, and kind-aware equal values in the same order. */
+/** True when two params are the same definition: same type, and kind-aware equal values in the same order (a range's scale too). */
 export function paramsEqual(a: Param, b: Param): boolean {
-  if (a.type === 'range') return b.type === 'range' && valueEqual(a.start, b.start) && valueEqual(a.end, b.end)
+  if (a.type === 'range') return b.type === 'range' && valueEqual(a.start, b.start) && valueEqual(a.end, b.end) && (a.log === true) === (b.log === true)
   if (b.type === 'range') return false
   return a.values.length === b.values.length && a.values.every((v, i) => valueEqual(v, b.values[i] as Value))
 }

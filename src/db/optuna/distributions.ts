@@ -100,10 +100,12 @@ export function nextUp(x: number): number {
 /** The Diviner param of a distribution: a half-open range holding exactly Optuna's inclusive [low, high], or the choices. */
 export function distributionParam(d: Distribution): Param {
   if (d.kind === 'categorical') return { type: 'discrete', values: d.choices }
+  // Optuna's log=True is a log-scale range (its low is above 0, as Optuna requires).
+  const log = d.log && d.low > 0 ? { log: true } : {}
   if (d.kind === 'int') {
-    return { type: 'range', start: { kind: 'int', value: BigInt(Math.ceil(d.low)) }, end: { kind: 'int', value: BigInt(Math.floor(d.high)) + 1n } }
+    return { type: 'range', start: { kind: 'int', value: BigInt(Math.ceil(d.low)) }, end: { kind: 'int', value: BigInt(Math.floor(d.high)) + 1n }, ...log }
   }
-  return { type: 'range', start: { kind: 'float', value: d.low }, end: { kind: 'float', value: nextUp(d.high) } }
+  return { type: 'range', start: { kind: 'float', value: d.low }, end: { kind: 'float', value: nextUp(d.high) }, ...log }
 }
 
 /** What the description keeps of a distribution that the param cannot say: log scale, step. */
@@ -130,6 +132,8 @@ export function widenParam(a: Param, b: Param): Param | undefined {
       type: 'range',
       start: (compareValues(b.start, a.start) < 0 ? b.start : a.start) as IntValue | FloatValue,
       end: (compareValues(b.end, a.end) > 0 ? b.end : a.end) as IntValue | FloatValue,
+      // Log-scale when either is (both start above 0, so the union does).
+      ...(a.log === true || b.log === true ? { log: true } : {}),
     }
   }
   if (a.type === 'discrete' && b.type === 'discrete') {

@@ -35,6 +35,8 @@ export class ParamRow {
   rangeKind: RangeKind = $state('float')
   start = $state('')
   end = $state('')
+  /** A log-scale range (sampled log-uniformly, drawn on a log axis). */
+  log = $state(false)
 
   /** The param as typed now. */
   readonly built: Built = $derived(this.build())
@@ -59,7 +61,7 @@ export class ParamRow {
     if (this.start.trim() === '' || this.end.trim() === '') throw invalid('enter both the start and the end of the range', 'range')
     const start = withWhere('start', () => parse(this.start, 'range'))
     const end = withWhere('end', () => parse(this.end, 'range'))
-    return range(start, end)
+    return range(start, end, { log: this.log })
   }
 }
 

@@ -16,6 +16,8 @@ export interface RangeSpec {
   readonly range: 'int' | 'float'
   readonly start: string
   readonly end: string
+  /** A log-scale range ("Log scale" ticked). */
+  readonly log?: boolean
 }
 
 export type ParamSpec = DiscreteSpec | RangeSpec
@@ -87,6 +89,7 @@ export class NewStudyPage {
       await box.getByRole('combobox', { name: 'Kind' }).selectOption(spec.range)
       await box.getByRole('textbox', { name: 'Start' }).fill(spec.start)
       await box.getByRole('textbox', { name: 'End' }).fill(spec.end)
+      await box.getByRole('checkbox', { name: 'Log scale' }).setChecked(spec.log === true)
     } else {
       await box.getByRole('combobox', { name: 'Type' }).selectOption('discrete')
       await box.getByRole('combobox', { name: 'Kind' }).selectOption(spec.kind)

@@ -7,7 +7,7 @@
 import fc from 'fast-check'
 import type { DexieDatabase } from '../../../src/db/store/dexie-database.js'
 import { appendMetricEntries } from '../../../src/db/store/history.js'
-import { discrete, range, type Param } from '../../../src/db/model/params.js'
+import { discrete, logRange, range, type Param } from '../../../src/db/model/params.js'
 import { RunState, type Metrics, type RunConfig } from '../../../src/db/model/run.js'
 import { LOG_CHUNK_CHARS, LOG_CHUNK_ENTRIES, METRIC_CHUNK, type LogEntry } from '../../../src/db/store/schema.js'
 import { maximize, minimize, type OracleSpec, type Study } from '../../../src/db/model/study.js'
@@ -67,6 +67,11 @@ export const param: fc.Arbitrary<Param> = fc.oneof(
   fc.tuple(int64, int64).filter(([a, b]) => a !== b).map(([a, b]) => (a < b ? range(int(a), int(b)) : range(int(b), int(a)))),
   fc.tuple(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.double({ noNaN: true, noDefaultInfinity: true }))
     .filter(([a, b]) => a !== b).map(([a, b]) => (a < b ? range(float(a), float(b)) : range(float(b), float(a)))),
+  // Log-scale ranges (a param attribute kept in dumps), over positive floats and ints.
+  fc.tuple(fc.double({ min: 1e-300, max: 1e300, noNaN: true }), fc.double({ min: 1e-300, max: 1e300, noNaN: true }))
+    .filter(([a, b]) => a !== b).map(([a, b]) => logRange(float(Math.min(a, b)), float(Math.max(a, b)))),
+  fc.tuple(fc.bigInt({ min: 1n, max: 1n << 40n }), fc.bigInt({ min: 1n, max: 1n << 40n }))
+    .filter(([a, b]) => a !== b).map(([a, b]) => logRange(int(a < b ? a : b), int(a < b ? b : a))),
 )
 
 function hasHostileKey(x: unknown): boolean {
