@@ -9,9 +9,10 @@ import type { StudyAnalysis } from '../db/analysis/pictures.js'
 import type { HistoryAxis } from '../db/analysis/series.js'
 import { parseObjective, studyOverview, type StudyOverview } from '../db/analysis/leaderboard.js'
 import { filterBoard, trialBoard, withTrialNumbers, type TrialBoard } from '../db/analysis/trial-board.js'
-import { optunaTrialNumber } from '../db/model/foreign.js'
+import { optunaTrialNumber, studyObjectives } from '../db/model/foreign.js'
+import { paretoPicture, paretoSet, type ParetoPicture } from '../db/analysis/pareto.js'
 import { RunState, type Metrics, type RunRow } from '../db/model/run.js'
-import { formatObjective, type Study } from '../db/model/study.js'
+import { formatObjective, type Objective, type Study } from '../db/model/study.js'
 import type { DexieDatabase } from '../db/store/dexie-database.js'
 import type { Call } from './api-dumps.js'
 
@@ -33,6 +34,8 @@ export interface LeaderboardOptions {
   readonly running?: boolean
   /** Only the trials this filter keeps (filter-lang.ts), read as their values and mean metrics. */
   readonly filter?: string
+  /** Only the Pareto set: trials no other beats on every objective of the study (one of several objectives). */
+  readonly pareto?: boolean
   /**
    * Send only the best `limit` trials (all when undefined or 0): a board
    * showing the top N of 20,000 trials need not copy them all to the page.
@@ -99,13 +102,31 @@ export function viewCalls(call: Call) {
      * `options.running`), ranked by its objective or `options.objective`.
      */
     leaderboard: (study: string, options: LeaderboardOptions = {}, signal?: AbortSignal) =>
-      call(signal, async (d): Promise<TrialBoard> => {
+      call(signal, async (d): Promise<TrialBoard & { readonly objectives: Objective[] }> => {
         const info = await d.lookupStudy(study, signal)
         const objective = parseObjective(options.objective, info.objective)
+        const objectives = studyObjectives(info)
         const rows = await pictureRows(d, info, signal)
         const ranked = memoByRows(rows, `board ${formatObjective(objective)} ${options.running === true}`, (r) => trialBoard(objective, r, options.running))
+        const filtered = options.filter ? filterBoard(ranked, options.filter, rows.version.columns()) : ranked
+        const board = options.pareto && objectives.length > 1 ? { ...filtered, trials: paretoSet(filtered.trials, objectives), lacking: 0 } : filtered
+        return { ...withTrialNumbers(options.limit ? { ...board, trials: board.trials.slice(0, options.limit) } : board, rows.rows), objectives }
+      }),
+
+    /**
+     * The Pareto picture of two of the study's objectives (`x`, `y` by metric;
+     * the first two by default): every trial reporting both, its front marked.
+     */
+    paretoFront: (study: string, options: { readonly x?: string; readonly y?: string; readonly running?: boolean; readonly filter?: string } = {}, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<ParetoPicture> => {
+        const info = await d.lookupStudy(study, signal)
+        const objectives = studyObjectives(info)
+        const pick = (metric: string | undefined, fallback: number) => objectives.find((o) => o.metric === metric) ?? objectives[fallback] ?? info.objective
+        const [x, y] = [pick(options.x, 0), pick(options.y, 1)]
+        const rows = await pictureRows(d, info, signal)
+        const ranked = memoByRows(rows, `board ${formatObjective(info.objective)} ${options.running === true}`, (r) => trialBoard(info.objective, r, options.running))
         const board = options.filter ? filterBoard(ranked, options.filter, rows.version.columns()) : ranked
-        return withTrialNumbers(options.limit ? { ...board, trials: board.trials.slice(0, options.limit) } : board, rows.rows)
+        return paretoPicture(board.trials, objectives, x, y)
       }),
 
     // ---- Study pictures (issue 5): bounded summaries computed here, drawn by the page. ----

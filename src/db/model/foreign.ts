@@ -8,7 +8,7 @@
 import { formatFloatShort } from './display.js'
 import type { Param } from './params.js'
 import type { RunConfig } from './run.js'
-import type { Direction, OracleSpec } from './study.js'
+import type { Direction, Objective, OracleSpec, Study } from './study.js'
 import { formatValue, type Value } from './values.js'
 
 /** The oracle name of a study imported from Optuna. */
@@ -33,6 +33,17 @@ export function optunaFacts(oracle: OracleSpec | undefined): OptunaFacts | undef
   const raw = o['notes']
   if (typeof raw === 'object' && raw !== null) for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') notes[k] = v
   return { storage: typeof o['storage'] === 'string' ? o['storage'] : 'unknown', directions, notes }
+}
+
+/**
+ * Every objective of a study: an Optuna study of several directions has one
+ * per direction (`value_0`, `value_1`, …, the first its objective); any other
+ * study has its one objective.
+ */
+export function studyObjectives(study: Pick<Study, 'objective' | 'oracle'>): Objective[] {
+  const dirs = optunaFacts(study.oracle)?.directions ?? []
+  if (dirs.length < 2) return [study.objective]
+  return dirs.map((direction, i) => ({ direction, metric: `value_${i}` }))
 }
 
 /** Optuna's trial number of a run imported from Optuna (`config.optuna.number`), else undefined. */

@@ -25,6 +25,8 @@ export interface BoardQuery {
   readonly running: boolean
   /** Only the trials this filter keeps (`filter=`; filter-lang.ts), read as their values and mean metrics. */
   readonly filter: string
+  /** Only the Pareto set of a study of several objectives (`pareto=1`). */
+  readonly pareto: boolean
 }
 
 export class BoardModel {
@@ -63,6 +65,7 @@ export class BoardModel {
       constant: router.param('constant') === '1',
       running: router.param('running') === '1',
       filter: router.param('filter'),
+      pareto: router.param('pareto') === '1',
     })
     this.filterProblem = $derived(syntaxProblem(this.query.filter))
     const objectiveText = $derived(this.query.objective)
@@ -81,7 +84,7 @@ export class BoardModel {
       // Only the trials on show cross from the worker (0 shows all).
       // A filter that does not parse is left out (and said so); one the worker refuses is said so too.
       const filter = this.filterProblem ? undefined : this.query.filter
-      const result = await this.api.leaderboard(this.study, { objective: spec, limit: this.top, running: this.query.running, filter })
+      const result = await this.api.leaderboard(this.study, { objective: spec, limit: this.top, running: this.query.running, filter, pareto: this.query.pareto })
       if (load !== this.loads) return
       this.result = result
       this.failure = undefined
@@ -101,7 +104,7 @@ export class BoardModel {
     this.router.setQuery(patch)
   }
 
-  setFlag(name: 'expand' | 'constant' | 'running', on: boolean): void {
+  setFlag(name: 'expand' | 'constant' | 'running' | 'pareto', on: boolean): void {
     this.router.setQuery({ [name]: on ? '1' : undefined })
   }
 
@@ -113,7 +116,7 @@ export class BoardModel {
         view: boardView(result.trials, result.objective.metric, {
           top: this.top,
           values: this.query.values.trim() === '' ? '.*' : this.query.values,
-          metrics: this.query.metrics,
+          metrics: this.query.metrics.trim() === '' ? otherObjectives(result) : this.query.metrics,
           showConstant: this.query.constant,
         }),
       }
@@ -153,4 +156,13 @@ export function madeNote(board: Pick<Leaderboard, 'running' | 'left'>): string {
 function parseTop(text: string): number {
   const n = Number(text)
   return Number.isSafeInteger(n) && n >= 0 ? n : DEFAULT_TOP
+}
+
+/**
+ * The metric columns a study of several objectives shows by default: every
+ * objective but the one ranked by (as regular expressions matching exactly
+ * those names); none for a study of one.
+ */
+export function otherObjectives(board: Pick<Leaderboard, 'objective' | 'objectives'>): string {
+  return board.objectives.filter((o) => o.metric !== board.objective.metric).map((o) => `^${o.metric.replace(/[.*+?^${}()|[\]\\,]/g, '\\$&')}$`).join(',')
 }

@@ -10,6 +10,7 @@ import { failureOf, type Failure } from '../failure.js'
 import type { LoadStatus } from '../study.svelte.js'
 import type { Api } from '../types.js'
 import type { CurvesPicture, HistoryAxis, HistoryPicture, StudyAnalysis } from '../../../worker/api.js'
+import type { ParetoPicture } from '../../../db/analysis/pareto.js'
 import { keptRows } from './parallel.js'
 import { syntaxProblem } from '../failure.js'
 
@@ -111,6 +112,39 @@ export class CurvesView extends Loaded<CurvesPicture> {
   }
 
   set(patch: { lc?: string; lm?: string }): void {
+    this.router.setQuery(patch)
+  }
+}
+
+/** The Pareto front picture: objectives on x and y (`px=`, `py=`, by metric; the first two by default), following the board's `running` and `filter`. */
+export class ParetoView extends Loaded<ParetoPicture> {
+  readonly x: string
+  readonly y: string
+  /** The study drawn (a point links to its run). */
+  readonly study: string
+  private readonly api: Api
+  private readonly router: Router
+  private readonly running: boolean
+  private readonly filter: string
+
+  constructor(api: Api, router: Router, study: string) {
+    super()
+    this.api = api
+    this.router = router
+    this.study = study
+    this.x = $derived(router.param('px'))
+    this.y = $derived(router.param('py'))
+    this.running = $derived(router.param('running') === '1')
+    this.filter = $derived(router.param('filter'))
+  }
+
+  /** Loads the picture for the chosen objectives. */
+  reload(): Promise<void> {
+    const options = { x: this.x || undefined, y: this.y || undefined, running: this.running, filter: syntaxProblem(this.filter) ? undefined : this.filter || undefined }
+    return this.load(() => this.api.paretoFront(this.study, options))
+  }
+
+  set(patch: { px?: string; py?: string }): void {
     this.router.setQuery(patch)
   }
 }
