@@ -15,6 +15,7 @@ const SUITES = {
   'optuna-breakdown': { project: 'bench-browser', file: 'bench/browser/optuna-parse.bench.ts' },
   optuna: { project: 'bench-page', file: 'bench/browser/optuna.bench.ts' },
   'scale-page': { project: 'bench-node', file: 'bench/node/scale-page.bench.ts' },
+  runner: { project: 'bench-node', file: 'bench/node/runner.bench.ts' },
 }
 
 /** Settling before a suite: at least this long… */

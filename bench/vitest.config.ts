@@ -53,7 +53,6 @@ export default defineConfig({
           name: 'bench-page',
           environment: 'node',
           include: ['bench/browser/optuna.bench.ts'],
-          globalSetup: ['test/e2e/global-setup.ts'],
         },
       },
     ],

@@ -13,9 +13,10 @@
  *   memory_mb    the renderer process's proportional set size (PSS, from
  *                /proc, the page's worker included) after the study is drawn
  *   reopen_ms    reload → the study page drawn again
- * Each size runs in a fresh persistent profile (IndexedDB on disk, as a
- * visitor's). Where the import's time goes (reading, parsing, writing) is
- * measured apart, in bench/browser/optuna-parse.bench.ts.
+ * Each size is measured in several rounds (bench/stats.ts), each in a fresh
+ * persistent profile (IndexedDB on disk, as a visitor's). Where the import's
+ * time goes (reading, parsing, writing) is measured apart, in
+ * bench/browser/optuna-parse.bench.ts.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs'
@@ -24,10 +25,13 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { readdirSync } from 'node:fs'
 import { chromium, type Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { chromiumArgs, chromiumPath } from '../../test/chromium.js'
+import { servePage, type ServedPage } from '../page-server.js'
+import { rounds, spread } from '../stats.js'
 
-const baseUrl = inject('baseUrl')
+let served: ServedPage
+let baseUrl: string
 const GENERATOR = fileURLToPath(new URL('../../scripts/optuna-journal.mjs', import.meta.url))
 const SIZES = [1000, 10_000] as const
 /** Selectors of a drawn study page (leaderboard tab). */
@@ -37,12 +41,15 @@ const waitOn = process.env.BENCH_OPTUNA_BOARD_ONLY ? DRAWN.slice(0, 1) : DRAWN
 
 let dir: string
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'diviner-optuna-bench-'))
-})
+  served = await servePage()
+  baseUrl = served.url
+}, 300_000)
 
-afterAll(() => {
+afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
+  await served?.close()
 })
 
 function round(x: number): number {
@@ -105,9 +112,14 @@ function rendererMemoryMb(profileDir: string): number {
   return kb / 1024
 }
 
-async function measure(trials: number): Promise<Record<string, number>> {
+/** Writes the journal of `trials` trials (100 intermediate values each); its path. */
+function journal(trials: number): string {
   const file = join(dir, `optuna-journal-${trials}.log`)
   execFileSync(process.execPath, [GENERATOR, String(trials), file, '100'])
+  return file
+}
+
+async function measure(trials: number, file: string): Promise<Record<string, number>> {
   const bytes = statSync(file).size
   const study = `bench-journal-${trials}`
   const profileDir = mkdtempSync(join(dir, 'profile-'))
@@ -187,8 +199,16 @@ async function measure(trials: number): Promise<Record<string, number>> {
 }
 
 it('Optuna journals of 1,000 and 10,000 trials through the page', async () => {
-  const figures: Record<string, number> = {}
-  for (const n of SIZES) Object.assign(figures, await measure(n))
+  const figures: Record<string, number> = { optuna_rounds: rounds() }
+  for (const n of SIZES) {
+    const file = journal(n)
+    const all: Record<string, number>[] = []
+    for (let r = 0; r < rounds(); r++) all.push(await measure(n, file))
+    for (const key of Object.keys(all[0] ?? {})) {
+      if (key.endsWith('_bytes')) figures[key] = all[0]?.[key] as number
+      else Object.assign(figures, spread(key, all.map((x) => x[key] as number)))
+    }
+  }
   if (waitOn.length < DRAWN.length) figures.optuna_drawn_board_only = 1
   console.log(figures)
   mkdirSync('bench/.results', { recursive: true })

@@ -11,7 +11,7 @@ import { gzipDecoding, isGzip, MultiMemberGzip, peek, taskBreaks } from '../dump
 import { readDump, readOrRefuse } from '../dump/reader.js'
 import type { ImportSource, MergeItem, RecordReader } from '../dump/records.js'
 import { checkAborted, Merger, type ImportSummary } from './merger.js'
-import type { MergeTarget } from './target.js'
+import type { MergeSession, MergeTarget } from './target.js'
 
 export type { ImportSummary, Rejection } from './merger.js'
 
@@ -23,6 +23,12 @@ export interface ImportProgress {
   readonly bytesTotal: number | undefined
   /** Records (lines after the header) applied so far. */
   readonly records: number
+  /**
+   * The studies whose records the committed batches held, each with the runs
+   * of it they held (so a page lists a study as soon as its first records are
+   * in, with the import's progress beside it).
+   */
+  readonly studies?: readonly { readonly name: string; readonly runs: number }[]
 }
 
 /** Options for `importDump`. */
@@ -33,12 +39,17 @@ export interface ImportOptions {
   readonly signal?: AbortSignal
 }
 
-/** When a batch is full: after this many runs (the first batch sooner, so a page lists the study at once), text or entries. */
-interface BatchLimits { readonly firstRuns: number; readonly runs: number; readonly chars: number; readonly entries: number }
+/**
+ * When a batch is full: after this many runs, text or entries. The first
+ * batch is what the reader's first chunk holds, applied before reading on (so
+ * a page lists the study as soon as the file is opened); the second holds at
+ * most `secondRuns` runs.
+ */
+interface BatchLimits { readonly secondRuns: number; readonly runs: number; readonly chars: number; readonly entries: number }
 
-const DUMP_BATCH: BatchLimits = { firstRuns: 200, runs: 500, chars: 8 * 1024 * 1024, entries: Infinity }
+const DUMP_BATCH: BatchLimits = { secondRuns: 200, runs: 500, chars: 8 * 1024 * 1024, entries: Infinity }
 /** Another tool's file: its runs come as records in memory (no line text), so fewer, larger transactions. */
-const FOREIGN_BATCH: BatchLimits = { firstRuns: 200, runs: 2000, chars: Infinity, entries: 256 * 1024 }
+const FOREIGN_BATCH: BatchLimits = { secondRuns: 200, runs: 2000, chars: Infinity, entries: 256 * 1024 }
 
 /**
  * Imports a file (a dump, gzip or plain JSON Lines; an Optuna journal; an
@@ -47,23 +58,45 @@ const FOREIGN_BATCH: BatchLimits = { firstRuns: 200, runs: 2000, chars: Infinity
  * line, or `aborted`, leaving the database unchanged.
  */
 export async function importDump(db: MergeTarget, source: DumpSource, options: ImportOptions = {}): Promise<ImportSummary> {
-  const sniffed = await sniffOptuna(source)
+  // The store readies its import (opens, recovers, locks) while the file's kind is told and its reader loaded.
+  const begun = db.beginMerge()
+  let sniffed: Awaited<ReturnType<typeof sniffOptuna>>
+  let reader: RecordReader
+  try {
+    sniffed = await sniffOptuna(source)
+    reader = sniffed.kind !== undefined ? (await optunaModule()).optunaReader(sniffed.kind, sniffed.source) : readDump(sniffed.source, sniffed.source instanceof ReadableStream ? 'fflate' : gzipDecoding())
+  } catch (e) {
+    await begun.then((session) => session.rollback(e), () => undefined)
+    throw e
+  }
   source = sniffed.source
   const size = sourceSize(source)
-  if (sniffed.kind !== undefined) {
-    // Loaded only when such a file comes: the page's worker needs it rarely.
-    const { optunaReader } = await import('../optuna/reader.js')
-    return importWith(db, optunaReader(sniffed.kind, source), options, size)
-  }
+  if (sniffed.kind !== undefined) return importWith(await begun, reader, options, size)
   // A Blob or bytes can be read again: try native gunzip first, and if the dump
   // turns out to hold several gzip members (undone by then), read it with fflate.
-  const rereadable = !(source instanceof ReadableStream)
   try {
-    return await importWith(db, readDump(source, rereadable ? gzipDecoding() : 'fflate'), options, size)
+    return await importWith(await begun, reader, options, size)
   } catch (e) {
     if (!(e instanceof MultiMemberGzip)) throw e
-    return importWith(db, readDump(source, 'fflate'), options, size)
+    return importWith(await db.beginMerge(), readDump(source, 'fflate'), options, size)
   }
+}
+
+let optuna: Promise<typeof import('../optuna/reader.js')> | undefined
+
+/** The Optuna readers' module: loaded only when such a file comes (or `preloadReaders` asks), once. */
+function optunaModule(): Promise<typeof import('../optuna/reader.js')> {
+  optuna ??= import('../optuna/reader.js')
+  return optuna
+}
+
+/**
+ * Loads the code of every reader ahead of need (the page's worker calls it
+ * when idle), so that importing another tool's file starts at once; SQLite's
+ * own code still loads only for an SQLite file.
+ */
+export function preloadReaders(): void {
+  void optunaModule().catch(() => { optuna = undefined })
 }
 
 function sourceSize(source: DumpSource): number | undefined {
@@ -73,8 +106,7 @@ function sourceSize(source: DumpSource): number | undefined {
 }
 
 /** Runs one import of `reader`'s records into `db`: committed whole, or undone. */
-async function importWith(db: MergeTarget, reader: RecordReader, options: ImportOptions, size: number | undefined): Promise<ImportSummary> {
-  const session = await db.beginMerge()
+async function importWith(session: MergeSession, reader: RecordReader, options: ImportOptions, size: number | undefined): Promise<ImportSummary> {
   const merger = new Merger(session)
   try {
     await applyAll(reader, merger, options, size)
@@ -98,21 +130,30 @@ async function applyAll(reader: RecordReader, merger: Merger, options: ImportOpt
   let applying: Promise<void> = Promise.resolve()
   let appliedBytes = 0
   let reported = 0
+  let flushed = 0
+  /** Runs per study in the batches committed, in the order the studies came. */
+  const studies = new Map<string, number>()
   const report = () => {
     if (merger.records === reported || options.signal?.aborted) return
     reported = merger.records
-    options.onProgress?.({ bytesRead: appliedBytes, bytesTotal: size, records: merger.records })
+    options.onProgress?.({ bytesRead: appliedBytes, bytesTotal: size, records: merger.records, studies: [...studies].map(([name, runs]) => ({ name, runs })) })
   }
   const flush = async () => {
     checkAborted(options.signal)
     await applying
     const cut = reader.bytesRead()
-    applying = merger.apply(batch).then(() => { appliedBytes = cut; report() })
+    const counts = studyRuns(batch)
+    applying = merger.apply(batch).then(() => {
+      appliedBytes = cut
+      for (const [name, n] of counts) studies.set(name, (studies.get(name) ?? 0) + n)
+      report()
+    })
     applying.catch(() => undefined)
     batch = []
     runs = chars = entries = 0
+    flushed++
   }
-  const full = () => runs >= (merger.batches === 0 ? limits.firstRuns : limits.runs) || chars >= limits.chars || entries >= limits.entries
+  const full = () => runs >= (flushed <= 1 ? limits.secondRuns : limits.runs) || chars >= limits.chars || entries >= limits.entries
   const breathe = taskBreaks()
   try {
     for await (const items of reader.records) {
@@ -126,6 +167,11 @@ async function applyAll(reader: RecordReader, merger: Merger, options: ImportOpt
         else if (r.type === 'metrics' || r.type === 'log') entries += r.entries.length
         if (full()) await flush()
       }
+      // The first chunk's records go in at once, before reading on: the page lists the study now.
+      if (flushed === 0 && batch.length) {
+        await flush()
+        await applying
+      }
     }
     await flush()
     await applying
@@ -134,6 +180,16 @@ async function applyAll(reader: RecordReader, merger: Merger, options: ImportOpt
     throw e
   }
   report()
+}
+
+/** The runs per study a batch holds (a study it defines counts, with none). */
+function studyRuns(batch: readonly MergeItem[]): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const { record: r } of batch) {
+    if (r.type === 'run') out.set(r.run.study, (out.get(r.run.study) ?? 0) + 1)
+    else if (r.type === 'study' || r.type === 'foreign-study') out.set(r.study.name, out.get(r.study.name) ?? 0)
+  }
+  return out
 }
 
 /**
