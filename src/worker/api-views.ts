@@ -11,6 +11,7 @@ import { parseObjective, studyOverview, type StudyOverview } from '../db/analysi
 import { filterBoard, trialBoard, withTrialNumbers, type TrialBoard } from '../db/analysis/trial-board.js'
 import { optunaTrialNumber, studyObjectives } from '../db/model/foreign.js'
 import { paretoPicture, paretoSet, type ParetoPicture } from '../db/analysis/pareto.js'
+import { notExist } from '../db/model/errors.js'
 import { RunState, type Metrics, type RunRow } from '../db/model/run.js'
 import { formatObjective, type Objective, type Study } from '../db/model/study.js'
 import type { DexieDatabase } from '../db/store/dexie-database.js'
@@ -156,8 +157,11 @@ export function viewCalls(call: Call) {
         const chosen = asked.slice(0, MAX_CURVES)
         const histories: Metrics[][] = []
         const trials = new Map<number, number>()
-        for (const c of chosen) {
-          const run = await d.lookupRun(study, c.seq, signal)
+        // Every chosen run in one transaction.
+        const runs = await d.lookupRuns(study, chosen.map((c) => c.seq), signal)
+        for (const [k, c] of chosen.entries()) {
+          const run = runs[k]
+          if (!run) throw notExist(`no run ${study}:${c.seq}`)
           histories.push([...run.metrics])
           const n = optunaTrialNumber(run.config)
           if (n !== undefined) trials.set(c.seq, n)

@@ -222,6 +222,23 @@ export class DexieDatabase extends DexieConnection implements Database {
     return listStudyRuns(this, this.summaries, study, states, since)
   }
 
+  /** The runs `study:seq` for each of `seqs` (undefined for none), read in one transaction. */
+  async lookupRuns(study: string, seqs: readonly number[], signal?: AbortSignal): Promise<(Run | undefined)[]> {
+    checkSignal(signal)
+    const localId = await this.id()
+    const d = this.dexie
+    return this.guard(() => d.transaction('r', d.runs, d.metricChunks, async () => {
+      const recs = await d.runs.where('[study+seq]').anyOf(seqs.map((seq) => [study, seq])).toArray()
+      const bySeq = new Map(recs.map((r) => [r.seq, r]))
+      const out: (Run | undefined)[] = []
+      for (const seq of seqs) {
+        const rec = bySeq.get(seq)
+        out.push(rec && toRun(rec, localId, await this.sealedMetrics(rec), this.clock()))
+      }
+      return out
+    }))
+  }
+
   async lookupRun(study: string, seq: number, signal?: AbortSignal): Promise<Run> {
     checkSignal(signal)
     const localId = await this.id()
