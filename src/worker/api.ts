@@ -95,6 +95,15 @@ export function createApi(db: DexieDatabase | Promise<DexieDatabase>) {
       call(signal, (d) => d.listRuns(study, states, since, signal)),
     lookupRun: (study: string, seq: number, signal?: AbortSignal) =>
       call(signal, (d) => d.lookupRun(study, seq, signal)),
+    // Notes and tags (model/annotations.ts).
+    setStudyNote: (study: string, note: string, signal?: AbortSignal) =>
+      call(signal, (d) => d.setStudyNote(study, note, signal)),
+    setRunNote: (study: string, seq: number, note: string, signal?: AbortSignal) =>
+      call(signal, (d) => d.setRunNote(study, seq, note, signal)),
+    setRunTags: (study: string, seq: number, tags: readonly string[], signal?: AbortSignal) =>
+      call(signal, (d) => d.setRunTags(study, seq, tags, signal)),
+    runAnnotations: (study: string, signal?: AbortSignal) =>
+      call(signal, (d) => d.runAnnotations(study, signal)),
     /** The run's log as a proxied reader; `signal` ends a follower. */
     log: async (study: string, seq: number, options: LogRequest = {}, signal?: AbortSignal) => {
       const d = await ready

@@ -7,6 +7,7 @@ import * as Comlink from 'comlink'
 import type { Database, LogOptions, StudyInfo } from '../db/model/database.js'
 import type { Metrics, NewRun, Run, RunState } from '../db/model/run.js'
 import type { Study } from '../db/model/study.js'
+import type { Annotating, RunAnnotation } from '../db/model/annotations.js'
 import type { LogRead, RemoteLogReader, RemoteLogWriter, WorkerApi } from './api.js'
 import './transfer.js'
 
@@ -18,7 +19,7 @@ export type RemoteApi = Comlink.Remote<WorkerApi>
  * (fails to load, crashes, is terminated); every pending and later call then
  * rejects with that error instead of waiting forever.
  */
-export class WorkerDatabase implements Database {
+export class WorkerDatabase implements Database, Annotating {
   /** The whole worker API, for what the Database interface does not cover (dumps, leaderboards, …). */
   readonly api: RemoteApi
   private readonly failure: Promise<never>
@@ -72,6 +73,22 @@ export class WorkerDatabase implements Database {
 
   lookupRun(study: string, seq: number, signal?: AbortSignal): Promise<Run> {
     return this.call(this.api.lookupRun(study, seq, signal))
+  }
+
+  setStudyNote(study: string, note: string, signal?: AbortSignal): Promise<void> {
+    return this.call(this.api.setStudyNote(study, note, signal))
+  }
+
+  setRunNote(study: string, seq: number, note: string, signal?: AbortSignal): Promise<void> {
+    return this.call(this.api.setRunNote(study, seq, note, signal))
+  }
+
+  setRunTags(study: string, seq: number, tags: readonly string[], signal?: AbortSignal): Promise<void> {
+    return this.call(this.api.setRunTags(study, seq, tags, signal))
+  }
+
+  runAnnotations(study: string, signal?: AbortSignal): Promise<RunAnnotation[]> {
+    return this.call(this.api.runAnnotations(study, signal))
   }
 
   log(study: string, seq: number, options: LogOptions = {}): ReadableStream<string> {

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/db/model/database.js'
+import type { Annotating } from '../../src/db/model/annotations.js'
 import { isDivinerError } from '../../src/db/model/errors.js'
 import { discrete, logRange, range } from '../../src/db/model/params.js'
 import { RunState, type Metrics } from '../../src/db/model/run.js'
@@ -456,6 +457,36 @@ export function describeDatabaseContract(label: string, factory: HarnessFactory)
         expect(b?.pending).toBe(true)
         const done = await trials(db, await db.lookupStudy('mnist'), RunState.Success)
         expect(done.length).toBe(1)
+      })
+    })
+
+    describe('notes and tags', () => {
+      const notes = () => db as Database & Annotating
+
+      it('keeps a study\'s note, and a run\'s note and tags, and lists a study\'s annotated runs', async () => {
+        await db.createStudyIfNotExist(mnistStudy())
+        const a = await db.insertRun({ study: 'mnist', values: v1 })
+        const b = await db.insertRun({ study: 'mnist', values: v2 })
+        await notes().setStudyNote('mnist', '# Plan\nTry **smaller** rates.')
+        expect((await db.lookupStudy('mnist')).note).toBe('# Plan\nTry **smaller** rates.')
+        await notes().setRunNote('mnist', b.seq, 'diverged at epoch 3')
+        await notes().setRunTags('mnist', b.seq, [' odd ', 'baseline', 'odd', ''])
+        expect(await notes().runAnnotations('mnist')).toEqual([{ id: b.id, seq: b.seq, note: 'diverged at epoch 3', tags: ['baseline', 'odd'] }])
+        await notes().setRunTags('mnist', a.seq, ['good'])
+        await notes().setRunNote('mnist', b.seq, '')
+        await notes().setRunTags('mnist', b.seq, [])
+        expect(await notes().runAnnotations('mnist')).toEqual([{ id: a.id, seq: a.seq, note: '', tags: ['good'] }])
+        await notes().setStudyNote('mnist', '')
+        expect((await db.lookupStudy('mnist')).note).toBeUndefined()
+      })
+
+      it('refuses a note or tags of a missing study or run as not-exist, and bad tags as invalid', async () => {
+        await rejectsWith(notes().setStudyNote('nope', 'x'), 'not-exist')
+        await db.createStudyIfNotExist(mnistStudy())
+        await rejectsWith(notes().setRunNote('mnist', 9, 'x'), 'not-exist')
+        const r = await db.insertRun({ study: 'mnist', values: v1 })
+        await rejectsWith(notes().setRunTags('mnist', r.seq, ['a,b']), 'invalid')
+        await rejectsWith(notes().runAnnotations('nope'), 'not-exist')
       })
     })
   })

@@ -3,6 +3,7 @@
  * record with every field checked. Decoders take untrusted parsed JSON and
  * throw `BadRecord` with a reason.
  */
+import { checkTags, MAX_NOTE } from '../model/annotations.js'
 import { isDivinerError } from '../model/errors.js'
 import type { Param, Params } from '../model/params.js'
 import { RunState, type RunConfig } from '../model/run.js'
@@ -59,7 +60,8 @@ function decodeStudy(o: Json, keys: KeyCheck): DumpRecord {
   } catch (e) {
     throw new BadRecord(isDivinerError(e) ? e.message : String(e))
   }
-  return { type: 'study', study, created: time(field(o, 'created', 'study'), 'study.created') }
+  const notes = noteFields(o, 'study')
+  return { type: 'study', study, created: time(field(o, 'created', 'study'), 'study.created'), ...(notes.noteAt !== undefined ? { notes } : {}) }
 }
 
 const STATES: Record<string, RunState> = { pending: RunState.Pending, success: RunState.Success, failure: RunState.Failure }
@@ -85,8 +87,31 @@ function decodeRun(o: Json, keys: KeyCheck): DumpRecord {
     retries: integer(field(o, 'retries', 'run'), 'run.retries', 0),
     metricCount: integer(field(o, 'metrics', 'run'), 'run.metrics', 0),
     logCount: integer(field(o, 'log', 'run'), 'run.log', 0),
+    ...noteFields(o, 'run'),
+    ...tagFields(o),
   }
   return { type: 'run', run }
+}
+
+/** A line's optional note and the time it was edited (both, or neither). */
+function noteFields(o: Json, what: 'study' | 'run'): { note?: string; noteAt?: number } {
+  if (!Object.hasOwn(o, 'noteAt') && !Object.hasOwn(o, 'note')) return {}
+  const note = string(field(o, 'note', what), `${what}.note`)
+  if (note.length > MAX_NOTE) throw new BadRecord(`${what}.note holds more than ${MAX_NOTE} characters`)
+  return { note, noteAt: time(field(o, 'noteAt', what), `${what}.noteAt`) }
+}
+
+/** A run line's optional tags and the time they were edited (both, or neither). */
+function tagFields(o: Json): { tags?: string[]; tagsAt?: number } {
+  if (!Object.hasOwn(o, 'tagsAt') && !Object.hasOwn(o, 'tags')) return {}
+  const raw = stringList(field(o, 'tags', 'run'), 'run.tags')
+  let tags: string[]
+  try {
+    tags = checkTags(raw)
+  } catch (e) {
+    throw new BadRecord(`run.tags: ${isDivinerError(e) ? e.message : String(e)}`)
+  }
+  return { tags, tagsAt: time(field(o, 'tagsAt', 'run'), 'run.tagsAt') }
 }
 
 /**

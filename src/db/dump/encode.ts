@@ -48,6 +48,7 @@ export function encodeStudy(s: StoredStudy): string {
   return JSON.stringify({
     t: 'study', name: s.name, objective: s.objective, params: mapRecord(s.params, encodeParam),
     replicates: s.replicates, description: s.description, oracle: s.oracle, ...(s.command ? { command: s.command } : {}), created: iso(s.created),
+    ...(s.noteAt !== undefined ? { note: s.note ?? '', noteAt: iso(s.noteAt) } : {}),
   })
 }
 
@@ -62,6 +63,8 @@ export function encodeRun(r: StoredRun): string {
     replicate: r.replicate, state: STATE_NAMES[r.state], status: r.status, config: r.config,
     created: iso(r.created), updated: iso(r.updated), runtime_ms: r.runtime, retries: r.retries,
     metrics: r.mCount, log: r.lCount,
+    ...(r.noteAt !== undefined ? { note: r.note ?? '', noteAt: iso(r.noteAt) } : {}),
+    ...(r.tagsAt !== undefined ? { tags: r.tags ?? [], tagsAt: iso(r.tagsAt) } : {}),
   })
 }
 

@@ -37,10 +37,28 @@ export interface DumpHeader {
 }
 
 /**
+ * A study's note, as stores keep it and dumps carry it (model/annotations.ts):
+ * the text and when it was last edited (epoch ms). Absent when never edited; a
+ * note removed is '' with its time, so the removal wins over older text.
+ */
+export interface StudyNotes {
+  readonly note?: string
+  readonly noteAt?: number
+}
+
+/** A run's note and tags, each with the time of its last edit (epoch ms); merged field by field. */
+export interface RunNotes {
+  readonly note?: string
+  readonly noteAt?: number
+  readonly tags?: readonly string[]
+  readonly tagsAt?: number
+}
+
+/**
  * A study as a store keeps it: its definition with every default filled in,
  * when it was first created anywhere, and the last seq handed out locally.
  */
-export interface StoredStudy {
+export interface StoredStudy extends StudyNotes {
   readonly name: string
   readonly objective: Objective
   readonly params: Params
@@ -56,7 +74,7 @@ export interface StoredStudy {
 }
 
 /** A run's descriptive part, without its history and log. Times are epoch ms; runtime is ms. */
-export interface RunFields {
+export interface RunFields extends RunNotes {
   /** Global identity, assigned at first insert anywhere; never changes. */
   readonly id: string
   readonly study: string
@@ -93,7 +111,7 @@ export interface RunHead extends RunFields {
 /** One decoded line of a dump. */
 export type DumpRecord =
   | { readonly type: 'header'; readonly header: DumpHeader }
-  | { readonly type: 'study'; readonly study: Study; readonly created: number }
+  | { readonly type: 'study'; readonly study: Study; readonly created: number; readonly notes?: StudyNotes }
   | { readonly type: 'run'; readonly run: RunHead }
   | { readonly type: 'metrics'; readonly run: string; readonly from: number; readonly entries: Metrics[] }
   | { readonly type: 'log'; readonly run: string; readonly from: number; readonly entries: LogEntry[] }

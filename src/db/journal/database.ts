@@ -7,6 +7,7 @@
 import { checkNewRun, checkRunState } from '../model/checks.js'
 import { STALE_AFTER_MS, type Database, type LogOptions, type StudyInfo } from '../model/database.js'
 import { checkSignal, DivinerError, notExist } from '../model/errors.js'
+import { checkNote, checkTags, type Annotating, type RunAnnotation } from '../model/annotations.js'
 import { newId } from '../model/ids.js'
 import { loggerStream, logStream, waitForChange, type LogCursor } from '../model/log-stream.js'
 import { RunState, type LogEntry, type Metrics, type NewRun, type Run, type RunRow } from '../model/run.js'
@@ -34,7 +35,7 @@ export interface JournalDatabaseOptions {
 }
 
 /** The Database on a journal directory. One instance writes one file of its own. */
-export class JournalDatabase implements Database {
+export class JournalDatabase implements Database, Annotating {
   /** The directory's records, as far as this process has read them. */
   readonly state = new JournalState()
   private readonly now: () => number
@@ -220,6 +221,49 @@ export class JournalDatabase implements Database {
     this.announce()
   }
 
+  // ---- Notes and tags (model/annotations.ts): each edit is a study or run line of this process's file. ----
+
+  async setStudyNote(study: string, note: string, signal?: AbortSignal): Promise<void> {
+    checkSignal(signal)
+    const text = checkNote(note)
+    await this.id()
+    this.refresh()
+    const s = this.study(study)
+    Object.assign(s, { note: text, noteAt: this.now(), rev: ++this.state.rev })
+    await this.writeAndSync(() => this.open().writer.writeStudy(s))
+  }
+
+  async setRunNote(study: string, seq: number, note: string, signal?: AbortSignal): Promise<void> {
+    checkSignal(signal)
+    const text = checkNote(note)
+    const rec = await this.findRun(study, seq)
+    Object.assign(rec, { note: text, noteAt: this.now(), rev: ++this.state.rev })
+    await this.writeAndSync(() => this.open().writer.writeRun(this.study(study), rec))
+  }
+
+  async setRunTags(study: string, seq: number, tags: readonly string[], signal?: AbortSignal): Promise<void> {
+    checkSignal(signal)
+    const kept = checkTags(tags)
+    const rec = await this.findRun(study, seq)
+    Object.assign(rec, { tags: kept, tagsAt: this.now(), rev: ++this.state.rev })
+    await this.writeAndSync(() => this.open().writer.writeRun(this.study(study), rec))
+  }
+
+  async runAnnotations(study: string, signal?: AbortSignal): Promise<RunAnnotation[]> {
+    checkSignal(signal)
+    await this.id()
+    this.refresh()
+    this.study(study)
+    return this.state.runsOf(study).filter((r) => r.note || r.tags?.length).map((r) => ({ id: r.id, seq: r.seq, note: r.note ?? '', tags: [...(r.tags ?? [])] }))
+  }
+
+  /** Writes with `write`, syncs the file, and tells followers. */
+  private async writeAndSync(write: () => void): Promise<void> {
+    write()
+    await this.open().writer.sync()
+    this.announce()
+  }
+
   /** The run `study:seq` as stored, read again from the directory when this process does not know it yet. */
   private async findRun(study: string, seq: number): Promise<JournalRun> {
     await this.id()
@@ -332,7 +376,7 @@ function reportedState(run: JournalRun, now: number): RunState {
 function studyInfo(s: JournalStudy): StudyInfo {
   return {
     name: s.name, objective: s.objective, params: s.params, replicates: s.replicates, description: s.description,
-    ...(s.command ? { command: s.command } : {}),
+    ...(s.command ? { command: s.command } : {}), ...(s.note ? { note: s.note } : {}),
     oracle: s.oracle, created: new Date(s.created), activity: new Date(Math.max(s.created, s.activity)),
   }
 }

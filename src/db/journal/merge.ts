@@ -108,6 +108,7 @@ class JournalBatch implements MergeBatch {
       state.studies.set(study.name, { ...study, activity: study.created, rev: ++state.rev })
     } else {
       Object.assign(local, { params: study.params, replicates: study.replicates, description: study.description, oracle: study.oracle, created: study.created, rev: ++state.rev })
+      if (study.noteAt !== undefined) Object.assign(local, { note: study.note ?? '', noteAt: study.noteAt })
     }
     this.counters.set(study.name, Math.max(this.counters.get(study.name) ?? 0, study.counter))
     this.dirtyStudies.add(study.name)
@@ -120,6 +121,8 @@ class JournalBatch implements MergeBatch {
       state.apply({ type: 'run', run: { ...run, metricCount: 0, logCount: 0 } })
     } else {
       Object.assign(local, { state: run.state, status: run.status, updated: run.updated, runtime: run.runtime, retries: run.retries, rev: ++state.rev })
+      if (run.noteAt !== undefined) Object.assign(local, { note: run.note ?? '', noteAt: run.noteAt })
+      if (run.tagsAt !== undefined) Object.assign(local, { tags: [...(run.tags ?? [])], tagsAt: run.tagsAt })
     }
     this.headChanged.add(run.id)
   }

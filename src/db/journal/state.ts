@@ -5,8 +5,8 @@
  * seq is taken as written: every writer of a directory reserves seqs through
  * the same counters, so seqs are the directory's own.
  */
-import type { DumpRecord, RunHead, StoredRun, StoredStudy } from '../dump/records.js'
-import { canonicalJson, descriptionPrecedes, headWins } from '../merge/rules.js'
+import type { DumpRecord, RunHead, StoredRun, StoredStudy, StudyNotes } from '../dump/records.js'
+import { canonicalJson, descriptionPrecedes, headWins, mergeRunNotes, mergeStudyNotes, runNotesOf } from '../merge/rules.js'
 import { studiesEquivalent, type Study } from '../model/study.js'
 import type { LogEntry, Metrics } from '../model/run.js'
 
@@ -75,7 +75,11 @@ export class JournalState {
   apply(record: DumpRecord): string | undefined {
     switch (record.type) {
       case 'header': return undefined
-      case 'study': return this.applyStudy(record.study, record.created)
+      case 'study': {
+        const skipped = this.applyStudy(record.study, record.created)
+        if (record.notes) this.applyStudyNotes(record.study.name, record.notes)
+        return skipped
+      }
       case 'run': return this.applyRun(record.run)
       case 'metrics': return this.applyHistory(record.run, 'metrics', record.from, record.entries)
       case 'log': return this.applyHistory(record.run, 'log', record.from, record.entries)
@@ -104,6 +108,13 @@ export class JournalState {
     return `study ${study.name} is defined differently in two journal files; kept the one created first`
   }
 
+  /** A study's note, by last writer wins (merge/rules.ts). */
+  private applyStudyNotes(name: string, notes: StudyNotes): void {
+    const local = this.studies.get(name)
+    const merged = local && mergeStudyNotes(local, notes)
+    if (local && merged) Object.assign(local, merged, { rev: ++this.rev })
+  }
+
   private applyRun(head: RunHead): string | undefined {
     const study = this.studies.get(head.study)
     if (!study) return `run ${head.study}:${head.seq} belongs to study ${head.study}, which no journal file defines`
@@ -114,6 +125,9 @@ export class JournalState {
         Object.assign(local, { state: head.state, status: head.status, updated: head.updated, runtime: head.runtime, retries: head.retries, rev: ++this.rev })
         study.activity = Math.max(study.activity, head.updated)
       }
+      // A note and tags merge field by field, by last writer wins.
+      const notes = mergeRunNotes(local, head)
+      if (notes) Object.assign(local, notes, { rev: ++this.rev })
       return undefined
     }
     const seqs = this.bySeq.get(head.study) ?? new Map<number, string>()
@@ -124,7 +138,7 @@ export class JournalState {
     const run: JournalRun = {
       id: head.id, study: head.study, seq: head.seq, origin: head.origin, values: head.values, replicate: head.replicate,
       state: head.state, status: head.status, config: head.config, created: head.created, updated: head.updated,
-      runtime: head.runtime, retries: head.retries, mCount: 0, lCount: 0, metrics: [], log: [], rev: ++this.rev,
+      runtime: head.runtime, retries: head.retries, mCount: 0, lCount: 0, metrics: [], log: [], rev: ++this.rev, ...runNotesOf(head),
     }
     this.runs.set(head.id, run)
     study.counter = Math.max(study.counter, head.seq)

@@ -5,10 +5,10 @@
  */
 import { DivinerError } from '../model/errors.js'
 import { studiesEquivalent, type Study } from '../model/study.js'
-import type { DumpRecord, ImportSource, MergeItem, MergeRecord, RunHead } from '../dump/records.js'
+import type { DumpRecord, ImportSource, MergeItem, MergeRecord, RunHead, StudyNotes } from '../dump/records.js'
 import { badDump, type Line } from '../dump/lines.js'
 import { widenStudy } from '../optuna/study.js'
-import { descriptionPrecedes, headWins, type StudyDescription } from './rules.js'
+import { descriptionPrecedes, headWins, mergeRunNotes, mergeStudyNotes, runNotesOf, type StudyDescription } from './rules.js'
 import type { MergeBatch, MergeSession } from './target.js'
 
 /** One run the import did not take, and why. */
@@ -78,7 +78,10 @@ export class Merger {
   private applyRecord(batch: MergeBatch, record: MergeRecord, line: Line): void {
     switch (record.type) {
       case 'header': this.origins.add(record.header.origin); return
-      case 'study': this.applyStudy(batch, record.study, record.created); return
+      case 'study':
+        this.applyStudy(batch, record.study, record.created)
+        if (record.notes) this.applyStudyNotes(batch, record.study.name, record.notes)
+        return
       case 'foreign-study': this.applyForeignStudy(batch, record.study, record.created); return
       case 'run': this.applyRun(batch, record.run); return
       case 'metrics':
@@ -107,6 +110,16 @@ export class Merger {
       batch.putStudy({ ...local, ...incoming })
       this.studyChanged.add(study.name)
     }
+  }
+
+  /** A study's note, merged by last writer wins (rules.ts); a conflicting study's is ignored. */
+  private applyStudyNotes(batch: MergeBatch, name: string, notes: StudyNotes): void {
+    const local = batch.study(name)
+    if (!local || this.studyOutcome.get(name) === 'conflict') return
+    const merged = mergeStudyNotes(local, notes)
+    if (merged === undefined) return
+    batch.putStudy({ ...local, ...merged })
+    this.studyChanged.add(name)
   }
 
   private conflict(study: string, reason: string): void {
@@ -163,7 +176,7 @@ export class Merger {
       batch.putRun({
         id: head.id, study: head.study, seq, origin: head.origin, values: head.values, replicate: head.replicate,
         state: head.state, status: head.status, config: head.config, created: head.created, updated: head.updated,
-        runtime: head.runtime, retries: head.retries, mCount: 0, lCount: 0,
+        runtime: head.runtime, retries: head.retries, mCount: 0, lCount: 0, ...runNotesOf(head),
       })
       this.taken(head.id, 'added')
       this.studyChanged.add(head.study)
@@ -174,8 +187,11 @@ export class Merger {
       return
     }
     this.taken(head.id, 'unchanged')
-    if (headWins(head, local)) {
-      batch.putRun({ ...local, state: head.state, status: head.status, updated: head.updated, runtime: head.runtime, retries: head.retries })
+    const wins = headWins(head, local)
+    const notes = mergeRunNotes(local, head)
+    if (wins || notes !== undefined) {
+      const state = wins ? { state: head.state, status: head.status, updated: head.updated, runtime: head.runtime, retries: head.retries } : {}
+      batch.putRun({ ...local, ...state, ...notes })
       this.changed(head.id, head.study)
     }
   }

@@ -4,7 +4,8 @@
  * definitions wins. Any order of imports settles on the same winner.
  */
 import { RunState } from '../model/run.js'
-import type { RunFields, StoredStudy } from '../dump/records.js'
+import type { RunFields, RunNotes, StoredStudy, StudyNotes } from '../dump/records.js'
+import { editWins } from '../model/annotations.js'
 
 function stateRank(state: RunState): number {
   return state === RunState.Pending ? 0 : state === RunState.Failure ? 1 : 2
@@ -50,4 +51,39 @@ export function canonicalJson(x: unknown): string {
     return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`
   }
   return JSON.stringify(x) ?? 'null'
+}
+
+/** The note of `incoming` where it wins over `local`'s (a later edit, or the greater text at the same time), else undefined. */
+function noteWins(incoming: StudyNotes, local: StudyNotes): StudyNotes | undefined {
+  if (incoming.noteAt === undefined) return undefined
+  const have = local.noteAt === undefined ? undefined : { value: local.note ?? '', at: local.noteAt }
+  return editWins({ value: incoming.note ?? '', at: incoming.noteAt }, have) ? { note: incoming.note ?? '', noteAt: incoming.noteAt } : undefined
+}
+
+/** The study note fields that change when `incoming` is merged into `local` (last writer wins), or undefined for none. */
+export function mergeStudyNotes(local: StudyNotes, incoming: StudyNotes): StudyNotes | undefined {
+  return noteWins(incoming, local)
+}
+
+/**
+ * The run note and tag fields that change when `incoming` is merged into
+ * `local`, each field on its own (last writer wins), or undefined for none:
+ * an edit of the note here and of the tags there both survive.
+ */
+export function mergeRunNotes(local: RunNotes, incoming: RunNotes): RunNotes | undefined {
+  const note = noteWins(incoming, local)
+  let tags: RunNotes | undefined
+  if (incoming.tagsAt !== undefined) {
+    const have = local.tagsAt === undefined ? undefined : { value: local.tags ?? [], at: local.tagsAt }
+    if (editWins({ value: incoming.tags ?? [], at: incoming.tagsAt }, have)) tags = { tags: incoming.tags ?? [], tagsAt: incoming.tagsAt }
+  }
+  return note || tags ? { ...note, ...tags } : undefined
+}
+
+/** Just the note and tag fields of a run (those it has). */
+export function runNotesOf(r: RunNotes): RunNotes {
+  return {
+    ...(r.noteAt !== undefined ? { note: r.note ?? '', noteAt: r.noteAt } : {}),
+    ...(r.tagsAt !== undefined ? { tags: r.tags ?? [], tagsAt: r.tagsAt } : {}),
+  }
 }

@@ -20,6 +20,8 @@ export interface StudyInfo extends Study {
   readonly created: Date
   /** Latest of its creation and any insert or update of one of its runs. */
   readonly activity: Date
+  /** Its note (Markdown), when it has one (model/annotations.ts). */
+  readonly note?: string
 }
 
 /**

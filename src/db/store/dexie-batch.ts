@@ -8,7 +8,7 @@ import type { MergeBatch } from '../merge/target.js'
 import type { DexieConnection } from './connection.js'
 import { appendLogEntries, appendMetricEntries } from './history.js'
 import { summarizeBatch } from './summary.js'
-import type { LogChunkRecord, MetricChunkRecord, RunRecord, StudyRecord, UndoRecord } from './schema.js'
+import { withAnnotated, type LogChunkRecord, type MetricChunkRecord, type RunRecord, type StudyRecord, type UndoRecord } from './schema.js'
 
 /**
  * The ids of every run in the database, as an import knows them to save reading
@@ -96,6 +96,8 @@ export class DexieBatch implements MergeBatch {
     rec.updated = run.updated
     rec.runtime = run.runtime
     rec.retries = run.retries
+    if (run.noteAt !== undefined) Object.assign(rec, { note: run.note ?? '', noteAt: run.noteAt })
+    if (run.tagsAt !== undefined) Object.assign(rec, { tags: [...(run.tags ?? [])], tagsAt: run.tagsAt })
   }
 
   appendMetrics(id: string, entries: readonly Metrics[]): void {
@@ -135,7 +137,7 @@ export class DexieBatch implements MergeBatch {
     let rev = await this.db.nextRev(this.revs)
     this.firstRev = rev
     const studies = [...this.dirtyStudies].map((n) => ({ ...(this.studies.get(n) as StudyRecord), rev: rev++ }))
-    const runs = [...this.dirtyRuns].map((id) => ({ ...(this.runs.get(id) as RunRecord), touched: now, rev: rev++ }))
+    const runs = [...this.dirtyRuns].map((id) => withAnnotated({ ...(this.runs.get(id) as RunRecord), touched: now, rev: rev++ }))
     const undo: UndoRecord = {
       importId: this.importId, batch: this.batch,
       insertedStudies: studies.filter((s) => !this.priorStudies.get(s.name)).map((s) => s.name),

@@ -23,7 +23,9 @@ import { RowCache } from './row-cache.js'
 import { emptyHead } from './summary.js'
 import { SummaryUpkeep } from './summary-upkeep.js'
 import { DexieConnection } from './connection.js'
-import type { RunRecord } from './schema.js'
+import { withAnnotated, type RunRecord } from './schema.js'
+import { runAnnotations, runNoteChange, runTagsChange, setStudyNote } from './dexie-notes.js'
+import type { Annotating, RunAnnotation } from '../model/annotations.js'
 
 /** Options for a DexieDatabase. */
 export interface DexieDatabaseOptions {
@@ -36,7 +38,7 @@ export interface DexieDatabaseOptions {
 }
 
 /** The Database on Dexie. One instance is one connection; several may share a database. */
-export class DexieDatabase extends DexieConnection implements Database {
+export class DexieDatabase extends DexieConnection implements Database, Annotating {
   private readonly followPollMs: number
   private readonly loggerFlushMs: number
   /** This connection's cache of run rows (what listRunRows and tables read). */
@@ -197,6 +199,7 @@ export class DexieDatabase extends DexieConnection implements Database {
     })
   }
 
+  /** Changes the run's record in one transaction, stamping the write (and its notes index). */
   private async modifyRun(study: string, seq: number, change: (rec: RunRecord, now: number) => void | Promise<void>): Promise<void> {
     const d = this.dexie
     await this.guard(() => d.transaction('rw', [d.runs, d.metricChunks, d.logChunks, d.meta], async () => {
@@ -206,7 +209,7 @@ export class DexieDatabase extends DexieConnection implements Database {
       await change(rec, now)
       rec.touched = now
       rec.rev = await this.nextRev()
-      await d.runs.put(rec)
+      await d.runs.put(withAnnotated(rec))
     }))
     this.notify(study)
     this.summaries.wrote(study)
@@ -292,6 +295,13 @@ export class DexieDatabase extends DexieConnection implements Database {
   logger(study: string, seq: number): WritableStream<string> {
     return loggerStream(this, study, seq, { flushMs: this.loggerFlushMs })
   }
+
+  // ---- Notes and tags (model/annotations.ts; see dexie-notes.ts) ----
+
+  async setStudyNote(study: string, note: string, signal?: AbortSignal): Promise<void> { checkSignal(signal); await setStudyNote(this, study, note) }
+  async setRunNote(study: string, seq: number, note: string, signal?: AbortSignal): Promise<void> { checkSignal(signal); await this.modifyRun(study, seq, runNoteChange(note)) }
+  async setRunTags(study: string, seq: number, tags: readonly string[], signal?: AbortSignal): Promise<void> { checkSignal(signal); await this.modifyRun(study, seq, runTagsChange(tags)) }
+  async runAnnotations(study: string, signal?: AbortSignal): Promise<RunAnnotation[]> { checkSignal(signal); return runAnnotations(this, study) }
 
   /** Starts an import into this database (see dexie-import.ts). */
   beginMerge(): Promise<MergeSession> {

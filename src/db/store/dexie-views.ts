@@ -19,6 +19,7 @@ export function toStudyInfo(rec: StudyRecord, lastTouched: number): StudyInfo {
   const study: StudyInfo = {
     name: rec.name, objective: rec.objective, params: rec.params, replicates: rec.replicates,
     description: rec.description, oracle: rec.oracle, ...(rec.command ? { command: rec.command } : {}),
+    ...(rec.note ? { note: rec.note } : {}),
     created: new Date(rec.created), activity: new Date(Math.max(rec.created, lastTouched)),
   }
   return study

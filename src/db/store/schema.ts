@@ -8,6 +8,7 @@
  */
 import { Dexie, type Table } from 'dexie'
 import type { LogEntry, Metrics, RunConfig, RunState } from '../model/run.js'
+import type { RunNotes, StudyNotes } from '../dump/records.js'
 export type { LogEntry } from '../model/run.js'
 import type { Objective, OracleSpec } from '../model/study.js'
 import type { Params } from '../model/params.js'
@@ -31,7 +32,7 @@ export const LOG_CHUNK_CHARS = 32_768
 export type MetaRecord = { key: 'db'; id: string } | { key: 'rev'; n: number } | { key: 'epoch'; n: number }
 
 /** A stored study. Times are epoch milliseconds. */
-export interface StudyRecord {
+export interface StudyRecord extends StudyNotes {
   name: string
   objective: Objective
   params: Params
@@ -50,7 +51,7 @@ export interface StudyRecord {
 
 
 /** A stored run. Times are epoch milliseconds; `runtime` is milliseconds. */
-export interface RunRecord {
+export interface RunRecord extends RunNotes {
   /** Global identity, assigned at first insert anywhere. */
   id: string
   study: string
@@ -78,6 +79,20 @@ export interface RunRecord {
   touched: number
   /** Local change counter at the last local write: what a delta export selects on. */
   rev: number
+  /**
+   * The run's study when it has a note or tags, else absent: a sparse index,
+   * so a study's annotated runs are found without reading all its runs.
+   */
+  annotated?: string
+}
+
+/** `rec` with `annotated` set when it has a note or tags, and absent otherwise. */
+export function withAnnotated(rec: RunRecord): RunRecord {
+  const has = (rec.note !== undefined && rec.note !== '') || (rec.tags !== undefined && rec.tags.length > 0)
+  if (has) return rec.annotated === rec.study ? rec : { ...rec, annotated: rec.study }
+  if (rec.annotated === undefined) return rec
+  const { annotated: _, ...rest } = rec
+  return rest
 }
 
 /** A sealed, immutable chunk of a run's metric history: entries from `chunk * METRIC_CHUNK`. */
@@ -202,5 +217,8 @@ export class DivinerDexie extends Dexie {
     })
     // Version 5 adds sync: the remote a page syncs with (its keys stay in this browser only) and what it pushed there.
     this.version(5).stores({ remotes: 'id', pushStates: 'remote' })
+    // Version 6 indexes the runs that have a note or tags by study (a sparse index: only those runs are in it;
+    // no run had either before, so nothing to migrate).
+    this.version(6).stores({ runs: 'id, &[study+seq], rev, [study+rev], annotated' })
   }
 }

@@ -162,7 +162,13 @@ export async function rawSnapshot(db: DexieDatabase, options: SnapshotOptions = 
     }
   })
   runs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-  return { studies, runs, orphanChunks: [...chunks.keys()].filter((k) => !referenced.has(k)), imports, undo }
+  // Notes and tags (merged field by field, apart from the run's own writer), and the index of annotated runs kept with them.
+  const notes = [
+    ...studyRecs.filter((s) => s.noteAt !== undefined).map((s) => ({ study: s.name, note: s.note, noteAt: s.noteAt })),
+    ...runRecs.filter((r) => r.noteAt !== undefined || r.tagsAt !== undefined).map((r) => ({ run: r.id, note: r.note, noteAt: r.noteAt, tags: r.tags, tagsAt: r.tagsAt })),
+  ].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))
+  const misindexed = runRecs.filter((r) => (r.annotated !== undefined) !== (Boolean(r.note) || (r.tags?.length ?? 0) > 0)).map((r) => r.id)
+  return { studies, runs, notes, misindexed, orphanChunks: [...chunks.keys()].filter((k) => !referenced.has(k)), imports, undo }
 }
 
 // ---- hand-written dump lines (docs/dump-format.md) ----

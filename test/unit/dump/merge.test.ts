@@ -64,6 +64,9 @@ type Op =
   | { op: 'log'; db: number; run: number; texts: string[] }
   | { op: 'export'; db: number }
   | { op: 'relay' }
+  | { op: 'note'; db: number; run: number; text: string }
+  | { op: 'tags'; db: number; run: number; tags: string[] }
+  | { op: 'studyNote'; db: number; study: number; text: string }
 
 const dbIndex = fc.integer({ min: 0, max: 1 })
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -76,7 +79,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('log' as const), db: dbIndex, run: fc.nat(), texts: fc.array(text, { minLength: 1, maxLength: 3 }) }),
   fc.record({ op: fc.constant('export' as const), db: dbIndex }),
   fc.constant({ op: 'relay' as const }),
+  fc.record({ op: fc.constant('note' as const), db: dbIndex, run: fc.nat(), text: fc.oneof(text, fc.constant('')) }),
+  fc.record({ op: fc.constant('tags' as const), db: dbIndex, run: fc.nat(), tags: fc.array(fc.constantFrom('good', 'baseline', 'odd'), { maxLength: 3 }) }),
+  fc.record({ op: fc.constant('studyNote' as const), db: dbIndex, study: fc.nat({ max: 1 }), text }),
 )
+
+/** An edit of a note or tags, as made: what it set and when. */
+interface NoteEdit { readonly key: string; readonly field: 'note' | 'tags'; readonly value: unknown; readonly at: number }
 
 const scenarioArb = fc.record({
   ops: fc.array(opArb, { maxLength: 14 }),
@@ -111,6 +120,7 @@ async function playScenario(scenario: Scenario) {
     }
   }
   const own: { study: string; seq: number; id: string }[][] = [[], []]
+  const edits: NoteEdit[] = []
   const dumps: Uint8Array[] = []
   let lastOfA: Uint8Array | undefined
   for (const op of scenario.ops) {
@@ -131,6 +141,22 @@ async function playScenario(scenario: Scenario) {
       own[op.db]?.push({ study: run.study, seq: run.seq, id: run.id })
       continue
     }
+    if (op.op === 'studyNote') {
+      const study = studyNames[op.study] as string
+      await db.setStudyNote(study, op.text)
+      edits.push({ key: `study ${study}`, field: 'note', value: op.text, at: clock.t })
+      continue
+    }
+    if (op.op === 'note' || op.op === 'tags') {
+      // Any run this database holds, its own or one it imported: two databases may edit one run.
+      const held = await db.dexie.runs.toArray()
+      const run = held.sort((p, q) => (p.id < q.id ? -1 : 1))[op.run % Math.max(1, held.length)]
+      if (!run) continue
+      if (op.op === 'note') await db.setRunNote(run.study, run.seq, op.text)
+      else await db.setRunTags(run.study, run.seq, op.tags)
+      edits.push({ key: `run ${run.id}`, field: op.op, value: op.op === 'note' ? op.text : [...new Set(op.tags)].sort(), at: clock.t })
+      continue
+    }
     const mine = own[op.db] as { study: string; seq: number }[]
     if (mine.length === 0) continue
     const run = mine[op.run % mine.length] as { study: string; seq: number }
@@ -139,13 +165,13 @@ async function playScenario(scenario: Scenario) {
     else await db.appendLog(run.study, run.seq, op.texts.map((t, i) => ({ t: clock.t + i, text: t })))
   }
   dumps.push(await dumpBytes(dbs[0]), await dumpBytes(dbs[1]))
-  return { dbs, own, dumps, clock }
+  return { dbs, own, dumps, clock, edits }
 }
 
 describe('convergence', () => {
   it('any order of the same dumps gives the same database, holding the latest of every run (property)', async () => {
     await fc.assert(fc.asyncProperty(scenarioArb, async (scenario) => {
-      const { dbs, own, dumps, clock } = await playScenario(scenario)
+      const { dbs, own, dumps, clock, edits } = await playScenario(scenario)
       const x = await freshDb('x', clock)
       const y = await freshDb('y', clock)
       for (const d of dumps) await importDump(x, d)
@@ -161,6 +187,17 @@ describe('convergence', () => {
       }
       latest.sort((p, q) => (p.id < q.id ? -1 : 1))
       expect(sx.runs).toEqual(latest)
+      // Each note and tags field holds its last edit (ties: the greater text), wherever it was made.
+      const snapshot = sx as unknown as { notes: Record<string, unknown>[]; misindexed: string[] }
+      expect(snapshot.misindexed).toEqual([])
+      for (const e of edits) {
+        const winner = edits.filter((f) => f.key === e.key && f.field === e.field)
+          .reduce((w, f) => (f.at > w.at || (f.at === w.at && JSON.stringify(f.value) > JSON.stringify(w.value)) ? f : w))
+        const kind = e.key.slice(0, e.key.indexOf(' ')) as 'study' | 'run'
+        const name = e.key.slice(e.key.indexOf(' ') + 1)
+        const held = snapshot.notes.find((n) => n[kind] === name)
+        expect(held?.[e.field]).toEqual(winner.value)
+      }
       // The earliest-created of the equivalent definitions (A's) is the one every database keeps.
       expect(sx.studies).toEqual((await rawSnapshot(dbs[0]) as { studies: unknown[] }).studies)
       // And importing them all again changes nothing.
