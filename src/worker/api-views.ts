@@ -71,14 +71,14 @@ export function viewCalls(call: Call) {
     runWindow: (study: string, query: RunQuery, offset: number, count: number, signal?: AbortSignal) =>
       call(signal, async (d): Promise<RunWindow> => {
         const info = await d.lookupStudy(study, signal)
-        return d.withRowTable(study, Object.keys(info.params), (t) => t.window(query, offset, count), signal)
+        return annotatedTable(d, study, Object.keys(info.params), (t) => t.window(query, offset, count), signal)
       }),
 
     /** The names (`study:seq`) of every run `query` selects, in its order (for "select all shown"). */
     runNames: (study: string, query: RunQuery, signal?: AbortSignal) =>
       call(signal, async (d): Promise<string[]> => {
         const info = await d.lookupStudy(study, signal)
-        return d.withRowTable(study, Object.keys(info.params), (t) => Array.from(t.result(query), (i) => `${study}:${(t.rows[i] as RunRow).seq}`), signal)
+        return annotatedTable(d, study, Object.keys(info.params), (t) => Array.from(t.result(query), (i) => `${study}:${(t.rows[i] as RunRow).seq}`), signal)
       }),
 
     /**
@@ -89,7 +89,7 @@ export function viewCalls(call: Call) {
     runNeighbor: (study: string, query: RunQuery, seq: number, step: number, signal?: AbortSignal) =>
       call(signal, async (d): Promise<{ seq: number; position: number; total: number } | undefined> => {
         const info = await d.lookupStudy(study, signal)
-        return d.withRowTable(study, Object.keys(info.params), (t) => {
+        return annotatedTable(d, study, Object.keys(info.params), (t) => {
           const result = t.result(query)
           const at = t.position(query, seq)
           const next = result[at + step]
@@ -178,6 +178,20 @@ export function viewCalls(call: Call) {
         return memoByRows(rows, `analysis ${formatObjective(objective)}`, (r) => analysisPicture(info, r, objective))
       }),
   }
+}
+
+/**
+ * `work` on the study's query table, which first takes the note and tags of
+ * the study's annotated runs (read once per version of its rows, through the
+ * store's sparse index): filters read them and windows carry them.
+ */
+async function annotatedTable<T>(d: DexieDatabase, study: string, paramNames: readonly string[], work: (t: RowTable) => T, signal: AbortSignal | undefined): Promise<T> {
+  const annotated = await d.withRowTable(study, paramNames, (t) => t.annotated, signal)
+  const notes = annotated ? undefined : new Map((await d.runAnnotations(study, signal)).map((n) => [n.id, n]))
+  return d.withRowTable(study, paramNames, (t) => {
+    if (notes) t.annotate(notes)
+    return work(t)
+  }, signal)
 }
 
 /** A study's run rows at one version, and that version's query table (which identifies the version). */

@@ -68,9 +68,19 @@ export function filterOrder(order: Uint32Array, index: RowIndex, states: number,
  * search read as a filter (free text is found in a row's search text), its
  * names resolved against `names`. Throws `invalid` (field `filter`) for a bad query.
  */
-export function searchTest(search: string, rows: readonly FilterRow[], names: FilterNames, index: RowIndex): ((i: number) => boolean) | undefined {
+export function searchTest(search: string, rows: readonly FilterRow[], names: FilterNames, index: RowIndex, notes?: (i: number) => RowNotes | undefined): ((i: number) => boolean) | undefined {
   const node = parseFilter(search)
   if (node === undefined) return undefined
   const test = compileFilter(node, names)
-  return (i) => test(rows[i] as FilterRow, index.text[i] as string)
+  if (!notes) return (i) => test(rows[i] as FilterRow, index.text[i] as string)
+  return (i) => {
+    const n = notes(i)
+    if (!n) return test(rows[i] as FilterRow, index.text[i] as string)
+    // A run's tags and note are found by free text too.
+    const text = `${index.text[i] as string}\t${(n.tags ?? []).join('\t')}\t${n.note ?? ''}`.toLowerCase()
+    return test({ ...(rows[i] as FilterRow), ...n }, text)
+  }
 }
+
+/** A run's note and tags, as a filter reads them. */
+export interface RowNotes { readonly note?: string; readonly tags?: readonly string[] }

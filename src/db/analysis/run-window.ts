@@ -9,7 +9,7 @@
 import { brushEmpty, brushMask, parseBrush } from './brush.js'
 import type { RunRow } from '../model/run.js'
 import { columnNames, columnsOf, FIXED_COLUMNS, type Column, type ColumnNames } from './run-columns.js'
-import { ALL_STATES, filterOrder, indexRows, searchTest, type RowIndex } from './run-filter.js'
+import { ALL_STATES, filterOrder, indexRows, searchTest, type RowIndex, type RowNotes } from './run-filter.js'
 import { parseSort, sortKeys, sortOrder, type Sort } from './run-sort.js'
 
 /** Which runs of a study a table shows, and in what order. */
@@ -87,7 +87,7 @@ export class RowTable {
     const brush = parseBrush(query.brush ?? '')
     const mask = brushEmpty(brush) ? undefined : brushMask(brush, this.rows)
     const all = (query.states & ALL_STATES) === ALL_STATES && query.search.trim() === '' && !mask
-    const test = all ? undefined : searchTest(query.search, this.rows, this.columns(), this.rowIndex())
+    const test = all ? undefined : searchTest(query.search, this.rows, this.columns(), this.rowIndex(), this.notesAt())
     const keep = mask && test ? (i: number) => mask[i] === 1 && test(i) : mask ? (i: number) => mask[i] === 1 : test
     const out = all ? order : filterOrder(order, this.rowIndex(), query.states, '', keep)
     this.filtered.set(key, out)
@@ -101,7 +101,7 @@ export class RowTable {
     const from = Math.max(0, Math.min(Math.floor(offset), result.length))
     const to = Math.max(from, Math.min(result.length, from + Math.max(0, Math.floor(count))))
     const rows: RunRow[] = []
-    for (let k = from; k < to; k++) rows.push(this.rows[result[k] as number] as RunRow)
+    for (let k = from; k < to; k++) rows.push(this.withNotes(result[k] as number))
     return { total: result.length, all: this.rows.length, offset: from, rows, columns: this.columns(), version: this.version }
   }
 
@@ -136,6 +136,35 @@ export class RowTable {
       this.orders.set(key, order)
     }
     return order
+  }
+
+  /**
+   * Gives the table the note and tags of its annotated runs (by id): a filter
+   * reads them, and windows carry them. Taken once per table (a version of
+   * the rows: an edit of a note or tags writes the run, which makes a new one).
+   */
+  annotate(notes: ReadonlyMap<string, RowNotes>): void {
+    if (this.notes) return
+    this.notes = notes
+  }
+
+  /** Whether `annotate` was called. */
+  get annotated(): boolean {
+    return this.notes !== undefined
+  }
+
+  private notes: ReadonlyMap<string, RowNotes> | undefined
+
+  private notesAt(): ((i: number) => RowNotes | undefined) | undefined {
+    const notes = this.notes
+    if (!notes || notes.size === 0) return undefined
+    return (i) => notes.get((this.rows[i] as RunRow).id)
+  }
+
+  private withNotes(i: number): RunRow {
+    const row = this.rows[i] as RunRow
+    const n = this.notes?.get(row.id)
+    return n ? { ...row, ...(n.note ? { note: n.note } : {}), ...(n.tags?.length ? { tags: n.tags } : {}) } : row
   }
 
   private rowIndex(): RowIndex {

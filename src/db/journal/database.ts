@@ -386,6 +386,7 @@ function toRun(r: JournalRun, localId: string, now: number): Run {
     id: r.id, study: r.study, seq: r.seq, values: r.values, replicate: r.replicate, state: reportedState(r, now),
     status: r.status, config: r.config, created: new Date(r.created), updated: new Date(r.updated),
     runtime: r.runtime, retries: r.retries, metrics: r.metrics.slice(),
+    ...(r.note ? { note: r.note } : {}), ...(r.tags?.length ? { tags: [...r.tags] } : {}),
   }
   return r.origin.db === localId && r.origin.seq === r.seq ? run : { ...run, origin: r.origin }
 }

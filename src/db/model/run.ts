@@ -82,6 +82,9 @@ export interface Run {
   readonly metrics: readonly Metrics[]
   /** For a run imported from elsewhere whose seq there differs or whose origin is another database. */
   readonly origin?: RunOrigin
+  /** Its note (Markdown) and tags, when it has them (model/annotations.ts): `lookupRun` and the runs table's windows carry them. */
+  readonly note?: string
+  readonly tags?: readonly string[]
 }
 
 /** A run without its history: what tables and leaderboards of many runs need. */

@@ -37,6 +37,7 @@ export function recordRun(rec: RunRecord, localId: string, history: readonly Met
     state: reportedState(rec, now), status: rec.status, config: rec.config,
     created: new Date(rec.created), updated: new Date(rec.updated), runtime: rec.runtime, retries: rec.retries,
     metrics: history,
+    ...(rec.note ? { note: rec.note } : {}), ...(rec.tags?.length ? { tags: [...rec.tags] } : {}),
   }
   return rec.origin.db === localId && rec.origin.seq === rec.seq ? run : { ...run, origin: rec.origin }
 }
