@@ -2,6 +2,7 @@
  * The page's side of the worker: connects to it and gives the rest of the UI a
  * Database. The UI imports storage code only through this worker boundary.
  */
+import type { Annotating } from '../db/model/annotations.js'
 import * as Comlink from 'comlink'
 import type { Database } from '../db/model/database.js'
 import type { WorkerApi } from '../worker/api.js'
@@ -14,8 +15,8 @@ export interface Connection {
    * with the worker's failure when the worker dies first.
    */
   readonly api: Comlink.Remote<WorkerApi>
-  /** The Database, every call of which runs in the worker. */
-  readonly db: Database
+  /** The Database (with notes and tags), every call of which runs in the worker. */
+  readonly db: Database & Annotating
   /** Rejects if the worker fails to load or crashes. */
   readonly failure: Promise<never>
 }

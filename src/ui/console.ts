@@ -10,7 +10,8 @@
  *     await diviner.db.appendRunMetrics('mnist', run.seq, { loss: 0.3 })
  *     await diviner.db.listRuns('mnist', diviner.RunState.Any)
  *
- * `db` is the page's Database (SPEC §2), served by its worker; `api` is the
+ * `db` is the page's Database (SPEC §2), served by its worker, with notes and
+ * tags (`setStudyNote`, `setRunNote`, `setRunTags`, `runAnnotations`); `api` is the
  * worker's whole API (dumps, overviews, leaderboards; progress callbacks go
  * through `diviner.proxy`); the rest builds arguments.
  *
@@ -19,6 +20,7 @@
  */
 import * as Comlink from 'comlink'
 import type { Database } from '../db/model/database.js'
+import type { Annotating } from '../db/model/annotations.js'
 import { DivinerError, isDivinerError } from '../db/model/errors.js'
 import { discrete, logRange, range } from '../db/model/params.js'
 import { RunState } from '../db/model/run.js'
@@ -27,7 +29,7 @@ import { bool, dict, float, int, list, str } from '../db/model/values.js'
 import { WorkerDatabase, type RemoteApi } from '../worker/client.js'
 
 /** The console API over `db`, and `api`: by default the worker API `db` is served by, if any. */
-export function consoleApi(db: Database, api: RemoteApi | undefined = db instanceof WorkerDatabase ? db.api : undefined) {
+export function consoleApi(db: Database & Annotating, api: RemoteApi | undefined = db instanceof WorkerDatabase ? db.api : undefined) {
   return Object.freeze({
     db,
     api,
