@@ -2,6 +2,7 @@
  * The new-study form: what is typed, each field's error (from the model's own
  * validation), the grid it makes, and creating the study.
  */
+import { storageGuard } from '../shell/storage.svelte.js'
 import { SvelteSet } from 'svelte/reactivity'
 import { isDivinerError } from '../../db/model/errors.js'
 import { gridSize } from '../../db/model/oracle.js'
@@ -135,6 +136,8 @@ export class StudyForm {
     try {
       const created = await api.createStudyIfNotExist(study)
       this.outcome = { name: study.name, created }
+      // There is data to keep now: ask the browser to keep it.
+      if (created) void storageGuard.keep()
       problems.clear('Creating the study failed')
     } catch (e) {
       problems.report('Creating the study failed', e)

@@ -7,6 +7,7 @@ import type { RemoteApi } from '../../worker/client.js'
 import type { Problems } from '../shell/problems.svelte.js'
 import { checkpointKey, loadCheckpoint, parseSaved, saveCheckpoint, takenNow, type SavedCheckpoint } from './checkpoints.js'
 import { downloadBlob } from './download.js'
+import { storageGuard } from '../shell/storage.svelte.js'
 import type { ExportOptions, ExportProgress } from './types.js'
 
 /** An export that finished: what it was and the file it offered. */
@@ -24,12 +25,12 @@ export class Exporter {
   done: ExportDone | undefined = $state.raw()
   /** Where the last full or delta export left off. */
   last: SavedCheckpoint | undefined = $state.raw()
-  private readonly api: Pick<RemoteApi, 'exportDump'>
+  private readonly api: Pick<RemoteApi, 'exportDump'> & Partial<Pick<RemoteApi, 'syncStatus'>>
   private readonly problems: Problems
   private readonly database: string
 
   /** `database` names the database exported, for the checkpoint kept between visits. */
-  constructor(api: Pick<RemoteApi, 'exportDump'>, problems: Problems, database: string) {
+  constructor(api: Pick<RemoteApi, 'exportDump'> & Partial<Pick<RemoteApi, 'syncStatus'>>, problems: Problems, database: string) {
     this.api = api
     this.problems = problems
     this.database = database
@@ -83,6 +84,7 @@ export class Exporter {
       const { blob, checkpoint, filename } = await this.api.exportDump(options, Comlink.proxy((p: ExportProgress) => { this.progress = p }))
       downloadBlob(blob, filename)
       this.done = { what, filename, bytes: blob.size }
+      if (advances) storageGuard.copied()
       if (advances) {
         const saved = takenNow(checkpoint)
         this.last = saved
@@ -93,6 +95,15 @@ export class Exporter {
       this.problems.report(failure, e)
     } finally {
       this.running = undefined
+    }
+  }
+
+  /** When this page last synced with a remote (a copy of everything elsewhere), epoch ms; 0 when it has not. */
+  async lastSync(): Promise<number> {
+    try {
+      return (await this.api.syncStatus?.())?.lastSync ?? 0
+    } catch {
+      return 0
     }
   }
 

@@ -3,6 +3,7 @@
  * ending in a summary (or a failure in the error banner).
  */
 import * as Comlink from 'comlink'
+import { storageGuard } from '../shell/storage.svelte.js'
 import type { RemoteApi } from '../../worker/client.js'
 import type { Problems } from '../shell/problems.svelte.js'
 import type { ImportProgress, ImportSummary } from './types.js'
@@ -51,6 +52,8 @@ export class Importer {
     try {
       const summary = await this.api.importDump(file, Comlink.proxy((p: ImportProgress) => { this.progress = p }))
       this.summary = summary
+      // There is data to keep now: ask the browser to keep it.
+      void storageGuard.keep()
       this.phase = 'done'
       this.problems.clear(Importer.failure(source))
       return summary
