@@ -104,6 +104,11 @@ export function createApi(db: DexieDatabase | Promise<DexieDatabase>) {
       call(signal, (d) => d.setRunTags(study, seq, tags, signal)),
     runAnnotations: (study: string, signal?: AbortSignal) =>
       call(signal, (d) => d.runAnnotations(study, signal)),
+    // Deleting, with tombstones that dumps carry.
+    deleteStudy: (study: string, signal?: AbortSignal) =>
+      call(signal, (d) => d.deleteStudy(study, signal)),
+    deleteRun: (study: string, seq: number, signal?: AbortSignal) =>
+      call(signal, (d) => d.deleteRun(study, seq, signal)),
     /** The run's log as a proxied reader; `signal` ends a follower. */
     log: async (study: string, seq: number, options: LogRequest = {}, signal?: AbortSignal) => {
       const d = await ready

@@ -91,6 +91,14 @@ export class WorkerDatabase implements Database, Annotating {
     return this.call(this.api.runAnnotations(study, signal))
   }
 
+  deleteStudy(study: string, signal?: AbortSignal): Promise<void> {
+    return this.call(this.api.deleteStudy(study, signal))
+  }
+
+  deleteRun(study: string, seq: number, signal?: AbortSignal): Promise<void> {
+    return this.call(this.api.deleteRun(study, seq, signal))
+  }
+
   log(study: string, seq: number, options: LogOptions = {}): ReadableStream<string> {
     const { signal, ...request } = options
     return remoteLogStream(this.call(this.api.log(study, seq, request, signal)), (p) => this.call(p))

@@ -489,5 +489,35 @@ export function describeDatabaseContract(label: string, factory: HarnessFactory)
         await rejectsWith(notes().runAnnotations('nope'), 'not-exist')
       })
     })
+
+    describe('deleting', () => {
+      const store = () => db as Database & Annotating
+
+      it('deletes a run: it is gone from lookups, listings and trials; the others stay', async () => {
+        await db.createStudyIfNotExist(mnistStudy())
+        const a = await db.insertRun({ study: 'mnist', values: v1 })
+        const b = await db.insertRun({ study: 'mnist', values: v2 })
+        await db.appendRunMetrics('mnist', a.seq, { acc: 0.5 })
+        await writeLog(db, 'mnist', a.seq, 'hello')
+        await store().deleteRun('mnist', a.seq)
+        await rejectsWith(db.lookupRun('mnist', a.seq), 'not-exist')
+        expect((await db.listRuns('mnist', RunState.Any)).map((r) => r.id)).toEqual([b.id])
+        await rejectsWith(store().deleteRun('mnist', a.seq), 'not-exist')
+        // A new run does not take the deleted run's seq.
+        expect((await db.insertRun({ study: 'mnist', values: v1 })).seq).toBe(b.seq + 1)
+      })
+
+      it('deletes a study with all its runs; its name can be used again', async () => {
+        await db.createStudyIfNotExist(mnistStudy())
+        await db.insertRun({ study: 'mnist', values: v1 })
+        await store().deleteStudy('mnist')
+        await rejectsWith(db.lookupStudy('mnist'), 'not-exist')
+        expect((await db.listStudies('')).map((s) => s.name)).toEqual([])
+        await rejectsWith(store().deleteStudy('mnist'), 'not-exist')
+        h.advanceClock(10)
+        expect(await db.createStudyIfNotExist(mnistStudy())).toBe(true)
+        expect(await db.listRuns('mnist', RunState.Any)).toEqual([])
+      })
+    })
   })
 }

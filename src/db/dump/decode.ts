@@ -61,7 +61,8 @@ function decodeStudy(o: Json, keys: KeyCheck): DumpRecord {
     throw new BadRecord(isDivinerError(e) ? e.message : String(e))
   }
   const notes = noteFields(o, 'study')
-  return { type: 'study', study, created: time(field(o, 'created', 'study'), 'study.created'), ...(notes.noteAt !== undefined ? { notes } : {}) }
+  const deleted = Object.hasOwn(o, 'deleted') ? { deleted: time(o['deleted'], 'study.deleted') } : {}
+  return { type: 'study', study, created: time(field(o, 'created', 'study'), 'study.created'), ...(notes.noteAt !== undefined ? { notes } : {}), ...deleted }
 }
 
 const STATES: Record<string, RunState> = { pending: RunState.Pending, success: RunState.Success, failure: RunState.Failure }
@@ -89,6 +90,7 @@ function decodeRun(o: Json, keys: KeyCheck): DumpRecord {
     logCount: integer(field(o, 'log', 'run'), 'run.log', 0),
     ...noteFields(o, 'run'),
     ...tagFields(o),
+    ...(Object.hasOwn(o, 'deleted') ? { deleted: time(o['deleted'], 'run.deleted') } : {}),
   }
   return { type: 'run', run }
 }

@@ -43,12 +43,13 @@ export function encodeHeader(h: DumpHeader): string {
   return JSON.stringify({ format: h.format, version: h.version, origin: h.origin, exported: h.exported.toISOString(), covers: h.covers, checkpoint: h.checkpoint })
 }
 
-/** A study line. */
-export function encodeStudy(s: StoredStudy): string {
+/** A study line; with `deleted` (epoch ms), the study's tombstone. */
+export function encodeStudy(s: StoredStudy, deleted?: number): string {
   return JSON.stringify({
     t: 'study', name: s.name, objective: s.objective, params: mapRecord(s.params, encodeParam),
     replicates: s.replicates, description: s.description, oracle: s.oracle, ...(s.command ? { command: s.command } : {}), created: iso(s.created),
     ...(s.noteAt !== undefined ? { note: s.note ?? '', noteAt: iso(s.noteAt) } : {}),
+    ...(deleted !== undefined ? { deleted: iso(deleted) } : {}),
   })
 }
 
@@ -56,8 +57,8 @@ function iso(ms: number): string {
   return new Date(ms).toISOString()
 }
 
-/** A run line (without history and log). */
-export function encodeRun(r: StoredRun): string {
+/** A run line (without history and log); with `deleted` (epoch ms), the run's tombstone. */
+export function encodeRun(r: StoredRun, deleted?: number): string {
   return JSON.stringify({
     t: 'run', id: r.id, study: r.study, seq: r.seq, origin: r.origin, values: mapRecord(r.values, encodeValue),
     replicate: r.replicate, state: STATE_NAMES[r.state], status: r.status, config: r.config,
@@ -65,6 +66,7 @@ export function encodeRun(r: StoredRun): string {
     metrics: r.mCount, log: r.lCount,
     ...(r.noteAt !== undefined ? { note: r.note ?? '', noteAt: iso(r.noteAt) } : {}),
     ...(r.tagsAt !== undefined ? { tags: r.tags ?? [], tagsAt: iso(r.tagsAt) } : {}),
+    ...(deleted !== undefined ? { deleted: iso(deleted) } : {}),
   })
 }
 

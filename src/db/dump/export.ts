@@ -6,7 +6,7 @@
 import { Gzip } from 'fflate'
 import { DivinerError, invalid, notExist } from '../model/errors.js'
 import type { LogEntry, Metrics } from '../model/run.js'
-import { DUMP_FORMAT, DUMP_VERSION, type Checkpoint, type DumpCovers, type StoredRun, type StoredStudy } from './records.js'
+import { DUMP_FORMAT, DUMP_VERSION, type Checkpoint, type DumpCovers, type StoredRun, type StoredStudy, type Tombstone } from './records.js'
 import { encodeHeader, encodeLog, encodeMetrics, encodeRun, encodeStudy } from './encode.js'
 
 /** What to export: everything (the default), chosen studies, chosen runs, or a delta. */
@@ -72,6 +72,8 @@ export interface ExportView {
   changedStudies(since: number): Promise<StoredStudy[]>
   /** Up to `limit` runs written after change `after`, in change order, with the change of the last one. */
   changedRuns(after: number, limit: number): Promise<{ runs: ExportRun[]; last: number }>
+  /** The tombstones of deleted studies and runs (only those written after change `since`, when given). */
+  tombstones(since?: number): Promise<Tombstone[]>
 }
 
 /** A store that can be exported. */
@@ -142,9 +144,13 @@ async function* dumpLines(view: ExportView, options: ExportOptions, onCheckpoint
   }
   yield { text: encodeHeader({ format: DUMP_FORMAT, version: DUMP_VERSION, origin, exported: new Date(view.clock()), covers, checkpoint }) + '\n', runs: 0 }
   const keep = (runs: ExportRun[]) => (options.skipOrigins?.size ? runs.filter((r) => !options.skipOrigins?.has(r.run.origin.db)) : runs)
-  if (options.since) yield* deltaLines(view, options.since.rev, keep)
-  else if (options.runs) yield* chosenRunLines(view, options.runs)
+  // Tombstones first: a database merging the dump deletes what they cover before it takes what was made again since.
+  if (options.since) {
+    yield tombstoneLines(await view.tombstones(options.since.rev))
+    yield* deltaLines(view, options.since.rev, keep)
+  } else if (options.runs) yield* chosenRunLines(view, options.runs)
   else {
+    if (!options.studies) yield tombstoneLines(await view.tombstones())
     const names = options.studies ?? (await view.studyNames())
     for (const name of names) {
       const study = await view.study(name)
@@ -207,6 +213,12 @@ async function* deltaLines(view: ExportView, since: number, keep: (runs: ExportR
     const batch = encodeRuns(runs)
     yield { text: studies + batch.text, runs: batch.runs }
   }
+}
+
+/** The lines of tombstones: a deleted study's or run's line with the time it was deleted. */
+function tombstoneLines(tombs: readonly Tombstone[]): Batch {
+  const text = tombs.map((t) => (t.kind === 'study' ? encodeStudy(t.study, t.deleted) : encodeRun(t.run, t.deleted))).join('\n')
+  return { text: text ? text + '\n' : '', runs: 0 }
 }
 
 /** Study lines for the studies of `runs` not yet written. */

@@ -106,12 +106,23 @@ export interface RunHead extends RunFields {
   /** Metric entries and log entries the run had when written (informational). */
   readonly metricCount: number
   readonly logCount: number
+  /** When the run was deleted (epoch ms): the line is its tombstone. */
+  readonly deleted?: number
 }
+
+/**
+ * A deleted study or run, as stores keep it and dumps carry it (a study or run
+ * line with `deleted`), so that a merge does not bring it back: its last
+ * definition or fields, and when it was deleted (epoch ms).
+ */
+export type Tombstone =
+  | { readonly kind: 'study'; readonly study: StoredStudy; readonly deleted: number }
+  | { readonly kind: 'run'; readonly run: StoredRun; readonly deleted: number }
 
 /** One decoded line of a dump. */
 export type DumpRecord =
   | { readonly type: 'header'; readonly header: DumpHeader }
-  | { readonly type: 'study'; readonly study: Study; readonly created: number; readonly notes?: StudyNotes }
+  | { readonly type: 'study'; readonly study: Study; readonly created: number; readonly notes?: StudyNotes; readonly deleted?: number }
   | { readonly type: 'run'; readonly run: RunHead }
   | { readonly type: 'metrics'; readonly run: string; readonly from: number; readonly entries: Metrics[] }
   | { readonly type: 'log'; readonly run: string; readonly from: number; readonly entries: LogEntry[] }

@@ -13,6 +13,7 @@ import { loggerStream, logStream, waitForChange, type LogCursor } from '../model
 import { RunState, type LogEntry, type Metrics, type NewRun, type Run, type RunRow } from '../model/run.js'
 import { validateStudy, type Study } from '../model/study.js'
 import type { ExportView } from '../dump/export.js'
+import type { Tombstone } from '../dump/records.js'
 import type { MergeSession } from '../merge/target.js'
 import { newJournalName, prepareDirectory } from './files.js'
 import { JournalExportView } from './export-view.js'
@@ -255,6 +256,26 @@ export class JournalDatabase implements Database, Annotating {
     this.refresh()
     this.study(study)
     return this.state.runsOf(study).filter((r) => r.note || r.tags?.length).map((r) => ({ id: r.id, seq: r.seq, note: r.note ?? '', tags: [...(r.tags ?? [])] }))
+  }
+
+  async deleteStudy(study: string, signal?: AbortSignal): Promise<void> {
+    checkSignal(signal)
+    await this.id()
+    this.refresh()
+    const s = this.study(study)
+    const { activity: _a, rev: _r, note: _n, noteAt: _t, ...def } = s
+    const t: Tombstone = { kind: 'study', study: def, deleted: Math.max(this.now(), s.created) }
+    this.state.applyTombstone(t)
+    await this.writeAndSync(() => this.open().writer.writeTombstone(t))
+  }
+
+  async deleteRun(study: string, seq: number, signal?: AbortSignal): Promise<void> {
+    checkSignal(signal)
+    const rec = await this.findRun(study, seq)
+    const { metrics: _m, log: _l, rev: _r, ...run } = rec
+    const t: Tombstone = { kind: 'run', run, deleted: this.now() }
+    this.state.applyTombstone(t)
+    await this.writeAndSync(() => this.open().writer.writeTombstone(t))
   }
 
   /** Writes with `write`, syncs the file, and tells followers. */

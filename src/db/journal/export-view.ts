@@ -7,6 +7,7 @@ import type { ExportRun, ExportView } from '../dump/export.js'
 import type { StoredStudy } from '../dump/records.js'
 import { notExist } from '../model/errors.js'
 import type { JournalRun, JournalState } from './state.js'
+import type { Tombstone } from '../dump/records.js'
 
 function exportRun(run: JournalRun): ExportRun {
   return { run, metrics: run.metrics, log: run.log }
@@ -77,5 +78,9 @@ export class JournalExportView implements ExportView {
   async changedRuns(after: number, limit: number): Promise<{ runs: ExportRun[]; last: number }> {
     const runs = [...this.db.state.runs.values()].filter((r) => r.rev > after).sort((a, b) => a.rev - b.rev).slice(0, limit)
     return { runs: runs.map(exportRun), last: runs.at(-1)?.rev ?? after }
+  }
+
+  async tombstones(since?: number): Promise<Tombstone[]> {
+    return [...this.db.state.tombstones.values()].filter((t) => since === undefined || t.rev > since).sort((a, b) => a.rev - b.rev).map((t) => t.tombstone)
   }
 }

@@ -6,7 +6,7 @@
  * lock of each study a batch touches.
  */
 import type { LogEntry, Metrics } from '../model/run.js'
-import type { StoredRun, StoredStudy } from '../dump/records.js'
+import type { StoredRun, StoredStudy, Tombstone } from '../dump/records.js'
 import type { MergeBatch, MergeSession } from '../merge/target.js'
 import type { JournalSource } from './export-view.js'
 import { newJournalName } from './files.js'
@@ -80,6 +80,7 @@ class JournalMergeSession implements MergeSession {
 /** One batch of an import, on the journal state; its changes are written to the import's file. */
 class JournalBatch implements MergeBatch {
   private readonly dirtyStudies = new Set<string>()
+  private readonly tombs: Tombstone[] = []
   private readonly headChanged = new Set<string>()
   private readonly historyChanged = new Set<string>()
   /** The counters after the batch, by study. */
@@ -127,6 +128,14 @@ class JournalBatch implements MergeBatch {
     this.headChanged.add(run.id)
   }
 
+  deletedStudy(name: string): number | undefined { return this.db.state.deletedStudy(name) }
+  deletedRun(id: string): number | undefined { return this.db.state.deletedRun(id) }
+
+  putTombstone(t: Tombstone): void {
+    this.db.state.applyTombstone(t)
+    this.tombs.push(t)
+  }
+
   appendMetrics(id: string, entries: readonly Metrics[]): void {
     const run = this.stored(id)
     run.metrics.push(...entries)
@@ -153,18 +162,23 @@ class JournalBatch implements MergeBatch {
   write(writer: JournalWriter): void {
     const state = this.db.state
     for (const name of this.dirtyStudies) {
-      const s = state.studies.get(name) as JournalStudy
+      const s = state.studies.get(name)
+      if (!s) continue // deleted by a tombstone of this batch
       s.counter = Math.max(s.counter, this.counters.get(name) ?? 0)
       writer.writeStudy(s)
     }
     for (const id of this.headChanged) {
-      const run = state.runs.get(id) as JournalRun
+      const run = state.runs.get(id)
+      if (!run) continue
       writer.writeRun(state.studies.get(run.study) as JournalStudy, run)
     }
     for (const id of this.historyChanged) {
       if (this.headChanged.has(id)) continue
-      const run = state.runs.get(id) as JournalRun
+      const run = state.runs.get(id)
+      if (!run) continue
       writer.ensureRun(state.studies.get(run.study) as JournalStudy, run)
     }
+    // Last, as they were applied after what the batch wrote before them (replay removes what they cover).
+    for (const t of this.tombs) writer.writeTombstone(t)
   }
 }

@@ -5,7 +5,7 @@
  * seq is taken as written: every writer of a directory reserves seqs through
  * the same counters, so seqs are the directory's own.
  */
-import type { DumpRecord, RunHead, StoredRun, StoredStudy, StudyNotes } from '../dump/records.js'
+import type { DumpRecord, RunHead, StoredRun, StoredStudy, StudyNotes, Tombstone } from '../dump/records.js'
 import { canonicalJson, descriptionPrecedes, headWins, mergeRunNotes, mergeStudyNotes, runNotesOf } from '../merge/rules.js'
 import { studiesEquivalent, type Study } from '../model/study.js'
 import type { LogEntry, Metrics } from '../model/run.js'
@@ -36,6 +36,8 @@ export interface JournalProblem { readonly file: string; readonly line: number; 
 export class JournalState {
   readonly studies = new Map<string, JournalStudy>()
   readonly runs = new Map<string, JournalRun>()
+  /** Tombstones of deleted studies and runs, by key (`study:<name>`, `run:<id>`), with the change counter at their last change. */
+  readonly tombstones = new Map<string, { tombstone: Tombstone; rev: number }>()
   private readonly bySeq = new Map<string, Map<number, string>>()
   /** Counts every change; what a delta export selects on (valid within this process). */
   rev = 0
@@ -44,6 +46,7 @@ export class JournalState {
   clear(): void {
     this.studies.clear()
     this.runs.clear()
+    this.tombstones.clear()
     this.bySeq.clear()
   }
 
@@ -76,11 +79,18 @@ export class JournalState {
     switch (record.type) {
       case 'header': return undefined
       case 'study': {
+        if (record.deleted !== undefined) return this.applyTombstone({ kind: 'study', study: storedStudy(record.study, record.created), deleted: record.deleted })
+        if ((this.deletedStudy(record.study.name) ?? -Infinity) >= record.created) return undefined
         const skipped = this.applyStudy(record.study, record.created)
         if (record.notes) this.applyStudyNotes(record.study.name, record.notes)
         return skipped
       }
-      case 'run': return this.applyRun(record.run)
+      case 'run': {
+        const { deleted, metricCount: _m, logCount: _l, ...fields } = record.run
+        if (deleted !== undefined) return this.applyTombstone({ kind: 'run', run: { ...fields, mCount: 0, lCount: 0 }, deleted })
+        if (this.deletedRun(record.run.id) !== undefined || (this.deletedStudy(record.run.study) ?? -Infinity) >= record.run.created) return undefined
+        return this.applyRun(record.run)
+      }
       case 'metrics': return this.applyHistory(record.run, 'metrics', record.from, record.entries)
       case 'log': return this.applyHistory(record.run, 'log', record.from, record.entries)
     }
@@ -106,6 +116,43 @@ export class JournalState {
       : canonicalJson([incoming.objective, incoming.params]) < canonicalJson([local.objective, local.params])
     if (earlier) Object.assign(local, incoming, { rev: ++this.rev })
     return `study ${study.name} is defined differently in two journal files; kept the one created first`
+  }
+
+  /** When the study of that name was deleted, or undefined. */
+  deletedStudy(name: string): number | undefined {
+    return this.tombstones.get(`study:${name}`)?.tombstone.deleted
+  }
+
+  /** When the run of that id was deleted, or undefined. */
+  deletedRun(id: string): number | undefined {
+    return this.tombstones.get(`run:${id}`)?.tombstone.deleted
+  }
+
+  /**
+   * Records a tombstone (unless a later one of the same study or run is
+   * here) and removes what it covers: a run; a study's definition created by
+   * then and every run of it, or, when a definition made after the delete
+   * stays, its runs created by then (docs/dump-format.md, "Deleting").
+   */
+  applyTombstone(t: Tombstone): undefined {
+    const key = t.kind === 'study' ? `study:${t.study.name}` : `run:${t.run.id}`
+    const have = this.tombstones.get(key)
+    if (have && have.tombstone.deleted >= t.deleted) return undefined
+    this.tombstones.set(key, { tombstone: t, rev: ++this.rev })
+    if (t.kind === 'run') { this.removeRun(t.run.id); return undefined }
+    const name = t.study.name
+    const study = this.studies.get(name)
+    const stays = study !== undefined && study.created > t.deleted
+    for (const run of this.runsOf(name)) if (!stays || run.created <= t.deleted) this.removeRun(run.id)
+    if (study && !stays) this.studies.delete(name)
+    return undefined
+  }
+
+  private removeRun(id: string): void {
+    const run = this.runs.get(id)
+    if (!run) return
+    this.runs.delete(id)
+    this.bySeq.get(run.study)?.delete(run.seq)
   }
 
   /** A study's note, by last writer wins (merge/rules.ts). */
@@ -147,6 +194,7 @@ export class JournalState {
   }
 
   private applyHistory(id: string, kind: 'metrics' | 'log', from: number, entries: readonly (Metrics | LogEntry)[]): string | undefined {
+    if (this.deletedRun(id) !== undefined) return undefined
     const run = this.runs.get(id)
     if (!run) return `${kind} for run ${id}, which no earlier line defines`
     const have = kind === 'metrics' ? run.mCount : run.lCount
@@ -162,5 +210,14 @@ export class JournalState {
     }
     run.rev = ++this.rev
     return undefined
+  }
+}
+
+/** A study line's definition as stored (for its tombstone). */
+function storedStudy(study: Study, created: number): StoredStudy {
+  return {
+    name: study.name, objective: study.objective, params: study.params, replicates: study.replicates ?? 0,
+    description: study.description ?? '', oracle: study.oracle ?? { name: 'grid' }, created, counter: 0,
+    ...(study.command ? { command: study.command } : {}),
   }
 }

@@ -9,7 +9,7 @@
 import { closeSync, fsync, fsyncSync, ftruncateSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { encodeHeader, encodeLog, encodeMetrics, encodeRun, encodeStudy } from '../dump/encode.js'
-import { DUMP_FORMAT, DUMP_VERSION } from '../dump/records.js'
+import { DUMP_FORMAT, DUMP_VERSION, type Tombstone } from '../dump/records.js'
 import { logLines } from '../dump/export.js'
 import type { Metrics } from '../model/run.js'
 import { fileError } from './files.js'
@@ -106,6 +106,11 @@ export class JournalWriter {
     const fresh = !this.runs.has(run.id)
     this.ensureRun(study, run)
     if (!fresh) this.write([encodeRun(run)])
+  }
+
+  /** Writes a tombstone: the study's or run's line with the time it was deleted (it stands on its own). */
+  writeTombstone(t: Tombstone): void {
+    this.write([t.kind === 'study' ? encodeStudy(t.study, t.deleted) : encodeRun(t.run, t.deleted)])
   }
 
   /** Writes the last `count` entries of the run's metric history (just appended). */

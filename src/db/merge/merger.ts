@@ -5,7 +5,7 @@
  */
 import { DivinerError } from '../model/errors.js'
 import { studiesEquivalent, type Study } from '../model/study.js'
-import type { DumpRecord, ImportSource, MergeItem, MergeRecord, RunHead, StudyNotes } from '../dump/records.js'
+import type { DumpRecord, ImportSource, MergeItem, MergeRecord, RunHead, StoredStudy, StudyNotes } from '../dump/records.js'
 import { badDump, type Line } from '../dump/lines.js'
 import { widenStudy } from '../optuna/study.js'
 import { descriptionPrecedes, headWins, mergeRunNotes, mergeStudyNotes, runNotesOf, type StudyDescription } from './rules.js'
@@ -37,7 +37,7 @@ export interface ImportSummary {
 
 const MAX_LISTED_REJECTIONS = 1000
 
-type StudyOutcome = 'added' | 'existing' | 'conflict'
+type StudyOutcome = 'added' | 'existing' | 'conflict' | 'deleted'
 type RunOutcome = 'added' | 'updated' | 'unchanged' | 'rejected'
 
 /** Merges batches of records into a store, keeping the import's tallies. */
@@ -53,6 +53,8 @@ export class Merger {
   private readonly runOutcome = new Map<string, RunOutcome>()
   private readonly rejections: Rejection[] = []
   private rejected = 0
+  /** Runs deleted (here or by a tombstone of the import): their history lines are ignored. */
+  private readonly gone = new Set<string>()
 
   constructor(private readonly session: MergeSession) {}
 
@@ -79,6 +81,8 @@ export class Merger {
     switch (record.type) {
       case 'header': this.origins.add(record.header.origin); return
       case 'study':
+        if (record.deleted !== undefined) { this.applyStudyTombstone(batch, record.study, record.created, record.deleted); return }
+        if (this.studyGone(batch, record.study.name, record.created)) return
         this.applyStudy(batch, record.study, record.created)
         if (record.notes) this.applyStudyNotes(batch, record.study.name, record.notes)
         return
@@ -110,6 +114,31 @@ export class Merger {
       batch.putStudy({ ...local, ...incoming })
       this.studyChanged.add(study.name)
     }
+  }
+
+  /**
+   * True when a study definition created at `created` was deleted here (a
+   * tombstone at or after its creation): it is not brought back.
+   */
+  private studyGone(batch: MergeBatch, name: string, created: number): boolean {
+    const deleted = batch.deletedStudy(name)
+    if (deleted === undefined || created > deleted) return false
+    if (!this.studyOutcome.has(name)) this.studyOutcome.set(name, batch.study(name) ? 'existing' : 'deleted')
+    return true
+  }
+
+  /** A study's tombstone: recorded unless a later one is here; the store removes what it covers. */
+  private applyStudyTombstone(batch: MergeBatch, study: Study, created: number, deleted: number): void {
+    const here = batch.deletedStudy(study.name)
+    if (!this.studyOutcome.has(study.name)) this.studyOutcome.set(study.name, 'existing')
+    if (here !== undefined && here >= deleted) return
+    const local = batch.study(study.name)
+    const def: StoredStudy = local ?? {
+      name: study.name, objective: study.objective, params: study.params, replicates: study.replicates ?? 0,
+      description: study.description ?? '', oracle: study.oracle ?? { name: 'grid' }, created, counter: 0,
+    }
+    batch.putTombstone({ kind: 'study', study: def, deleted })
+    if (local) this.studyChanged.add(study.name)
   }
 
   /** A study's note, merged by last writer wins (rules.ts); a conflicting study's is ignored. */
@@ -163,9 +192,16 @@ export class Merger {
       this.reject(head, `study ${head.study} conflicts with the one here`)
       return
     }
+    if (head.deleted !== undefined) { this.applyRunTombstone(batch, head, head.deleted); return }
+    if (batch.deletedRun(head.id) !== undefined || this.runOfDeletedStudy(batch, head)) {
+      // Deleted here: not brought back; its history lines are ignored too.
+      this.gone.add(head.id)
+      this.taken(head.id, 'unchanged')
+      return
+    }
     const study = batch.study(head.study)
     if (!study) {
-      this.reject(head, `study ${head.study} is neither in the dump nor here`)
+      this.reject(head, batch.deletedStudy(head.study) === undefined ? `study ${head.study} is neither in the dump nor here` : `study ${head.study} was deleted here`)
       return
     }
     const local = batch.run(head.id)
@@ -196,6 +232,28 @@ export class Merger {
     }
   }
 
+  /** True when the run belongs to a study deleted after the run was created (a tombstone covers it). */
+  private runOfDeletedStudy(batch: MergeBatch, head: RunHead): boolean {
+    const deleted = batch.deletedStudy(head.study)
+    return deleted !== undefined && head.created <= deleted
+  }
+
+  /** A run's tombstone: recorded unless a later one is here; the store removes the run. */
+  private applyRunTombstone(batch: MergeBatch, head: RunHead, deleted: number): void {
+    this.gone.add(head.id)
+    const here = batch.deletedRun(head.id)
+    const local = batch.run(head.id)
+    if (local && local.study !== head.study) {
+      this.reject(head, `run ${head.id} belongs to study ${local.study} here`)
+      return
+    }
+    this.taken(head.id, 'unchanged')
+    if (here !== undefined && here >= deleted) return
+    const { metricCount: _m, logCount: _l, deleted: _d, ...fields } = head
+    batch.putTombstone({ kind: 'run', run: local ?? { ...fields, mCount: 0, lCount: 0 }, deleted })
+    if (local) this.changed(head.id, head.study)
+  }
+
   /**
    * Notes that a run line was taken. A run an earlier line rejected (its study
    * came later in the dump) is taken after all: it no longer counts as rejected,
@@ -218,7 +276,7 @@ export class Merger {
 
   /** Appends the entries of a history line beyond what the run has (histories merge by index). */
   private applyHistory(batch: MergeBatch, record: DumpRecord & { type: 'metrics' | 'log' }, line: Line): void {
-    if (this.runOutcome.get(record.run) === 'rejected') return
+    if (this.runOutcome.get(record.run) === 'rejected' || this.gone.has(record.run) || batch.deletedRun(record.run) !== undefined) return
     const local = batch.run(record.run)
     if (!local) throw badDump(line.no, `${record.type} for run ${record.run}, which is neither earlier in the dump nor here`)
     const have = record.type === 'metrics' ? local.mCount : local.lCount
@@ -243,6 +301,7 @@ export class Merger {
     for (const [name, outcome] of this.studyOutcome) {
       if (outcome === 'added') studies.added++
       else if (outcome === 'conflict') studies.conflicts++
+      else if (outcome === 'deleted') studies.unchanged++
       else if (this.studyChanged.has(name)) studies.updated++
       else studies.unchanged++
     }

@@ -5,7 +5,7 @@
  * the store makes each batch atomic and the whole import undoable.
  */
 import type { LogEntry, Metrics } from '../model/run.js'
-import type { StoredRun, StoredStudy } from '../dump/records.js'
+import type { StoredRun, StoredStudy, Tombstone } from '../dump/records.js'
 
 /** One batch of a merge, as the store shows it: reads of what the batch named, and the writes it makes. */
 export interface MergeBatch {
@@ -21,6 +21,17 @@ export interface MergeBatch {
   appendMetrics(id: string, entries: readonly Metrics[]): void
   /** Appends entries to the run's log, after the ones it has. */
   appendLog(id: string, entries: readonly LogEntry[]): void
+  /** When the study of that name was deleted (its tombstone), epoch ms, or undefined. */
+  deletedStudy(name: string): number | undefined
+  /** When the run of that id was deleted (its tombstone), epoch ms, or undefined. */
+  deletedRun(id: string): number | undefined
+  /**
+   * Records a tombstone: a study deleted at `deleted` (its definition created
+   * by then and every run of it go; when a definition made after the delete
+   * stays, only its runs created by then), or a run deleted at `deleted`. The
+   * store removes what the tombstone covers, in the batch or once the import commits.
+   */
+  putTombstone(tombstone: Tombstone): void
 }
 
 /** An import in progress in one store. */

@@ -32,6 +32,10 @@ export interface Annotating {
   setRunTags(study: string, seq: number, tags: readonly string[], signal?: AbortSignal): Promise<void>
   /** The study's runs that have a note or tags, by seq. */
   runAnnotations(study: string, signal?: AbortSignal): Promise<RunAnnotation[]>
+  /** Deletes the study and all its runs, leaving a tombstone that dumps carry (a merge does not bring them back). */
+  deleteStudy(study: string, signal?: AbortSignal): Promise<void>
+  /** Deletes the run, leaving a tombstone that dumps carry. */
+  deleteRun(study: string, seq: number, signal?: AbortSignal): Promise<void>
 }
 
 /** A note as kept: a string of at most `MAX_NOTE` code units. Throws `invalid` otherwise. */

@@ -3,12 +3,15 @@
  * one transaction, and the undo record that lets the import be taken back.
  */
 import type { LogEntry, Metrics } from '../model/run.js'
-import type { StoredRun, StoredStudy } from '../dump/records.js'
+import type { StoredRun, StoredStudy, Tombstone } from '../dump/records.js'
 import type { MergeBatch } from '../merge/target.js'
 import type { DexieConnection } from './connection.js'
 import { appendLogEntries, appendMetricEntries } from './history.js'
 import { summarizeBatch } from './summary.js'
-import { withAnnotated, type LogChunkRecord, type MetricChunkRecord, type RunRecord, type StudyRecord, type UndoRecord } from './schema.js'
+import {
+  runTombstoneKey, studyTombstoneKey, withAnnotated,
+  type LogChunkRecord, type MetricChunkRecord, type RunRecord, type StudyRecord, type TombstoneRecord, type UndoRecord,
+} from './schema.js'
 
 /**
  * The ids of every run in the database, as an import knows them to save reading
@@ -34,6 +37,15 @@ export class DexieBatch implements MergeBatch {
   private readonly ownedRuns = new Set<string>()
   private readonly sealedMetrics: MetricChunkRecord[] = []
   private readonly sealedLogs: LogChunkRecord[] = []
+  /** Tombstones as stored (by key, undefined for none), and those this batch writes, with the versions they replace. */
+  private readonly tombs = new Map<string, TombstoneRecord | undefined>()
+  private readonly newTombs = new Map<string, TombstoneRecord>()
+  /**
+   * Studies a tombstone of this batch deletes (their records go once the
+   * import commits): the merge sees them gone; a definition made again takes
+   * their place, keeping their counter (their runs' seqs stay taken until then).
+   */
+  private readonly hidden = new Map<string, number>()
   /** After `write`: the first rev it took, how many, and the run records it wrote. */
   firstRev = 0
   revs = 0
@@ -65,10 +77,37 @@ export class DexieBatch implements MergeBatch {
     for (const [id, rec] of this.priorRuns) if (!rec) this.runs.set(id, undefined)
     const got = await studies
     names.forEach((n, i) => { this.studies.set(n, got[i]); this.priorStudies.set(n, got[i]) })
+    const keys = [...names.map(studyTombstoneKey), ...ids.map(runTombstoneKey)]
+    const tombs = keys.length ? await d.tombstones.bulkGet(keys) : []
+    keys.forEach((k, i) => this.tombs.set(k, tombs[i]))
     return known
   }
 
-  study(name: string): StoredStudy | undefined { return this.studies.get(name) }
+  study(name: string): StoredStudy | undefined { return this.hidden.has(name) && !this.dirtyStudies.has(name) ? undefined : this.studies.get(name) }
+
+  deletedStudy(name: string): number | undefined { return this.tomb(studyTombstoneKey(name)) }
+  deletedRun(id: string): number | undefined { return this.tomb(runTombstoneKey(id)) }
+
+  private tomb(key: string): number | undefined {
+    return (this.newTombs.get(key) ?? this.tombs.get(key))?.deleted
+  }
+
+  /** Stages a tombstone; what it covers is removed once the import commits (dexie-tombstones.ts). */
+  putTombstone(t: Tombstone): void {
+    const key = t.kind === 'study' ? studyTombstoneKey(t.study.name) : runTombstoneKey(t.run.id)
+    const study = t.kind === 'study' ? t.study.name : t.run.study
+    this.newTombs.set(key, { key, study, deleted: t.deleted, rev: 0, tombstone: t })
+    const local = t.kind === 'study' ? this.study(study) : undefined
+    if (local && local.created <= t.deleted) {
+      this.hidden.set(study, local.counter)
+      this.dirtyStudies.delete(study)
+    }
+  }
+
+  /** The keys of the tombstones this batch wrote (swept once the import commits). */
+  tombstoneKeys(): string[] {
+    return [...this.newTombs.keys()]
+  }
   run(id: string): StoredRun | undefined { return this.runs.get(id) }
 
   /** The studies this batch creates (none of that name was there before it). */
@@ -78,7 +117,8 @@ export class DexieBatch implements MergeBatch {
 
   putStudy(study: StoredStudy): void {
     const prior = this.studies.get(study.name)
-    this.studies.set(study.name, { ...study, rev: prior?.rev ?? 0 })
+    const counter = Math.max(study.counter, this.hidden.get(study.name) ?? 0)
+    this.studies.set(study.name, { ...study, counter, rev: prior?.rev ?? 0 })
     this.dirtyStudies.add(study.name)
   }
 
@@ -133,7 +173,7 @@ export class DexieBatch implements MergeBatch {
   async write(): Promise<void> {
     const d = this.db.dexie
     const now = this.db.clock()
-    this.revs = this.dirtyStudies.size + this.dirtyRuns.size
+    this.revs = this.dirtyStudies.size + this.dirtyRuns.size + this.newTombs.size
     let rev = await this.db.nextRev(this.revs)
     this.firstRev = rev
     const studies = [...this.dirtyStudies].map((n) => ({ ...(this.studies.get(n) as StudyRecord), rev: rev++ }))
@@ -147,6 +187,10 @@ export class DexieBatch implements MergeBatch {
       priorStudies: studies.map((s) => this.priorStudies.get(s.name)).filter((s): s is StudyRecord => s !== undefined),
       priorRuns: runs.map((r) => this.priorRuns.get(r.id)).filter((r): r is RunRecord => r !== undefined),
       studies: [...new Set([...studies.map((s) => s.name), ...runs.map((r) => r.study)])],
+      ...(this.newTombs.size ? {
+        insertedTombstones: [...this.newTombs.keys()].filter((k) => !this.tombs.get(k)),
+        priorTombstones: [...this.newTombs.keys()].map((k) => this.tombs.get(k)).filter((t): t is TombstoneRecord => t !== undefined),
+      } : {}),
     }
     await d.undo.add(undo)
     if (studies.length) await d.studies.bulkPut(studies)
@@ -154,6 +198,7 @@ export class DexieBatch implements MergeBatch {
     this.written = runs
     if (this.sealedMetrics.length) await d.metricChunks.bulkPut(this.sealedMetrics)
     if (this.sealedLogs.length) await d.logChunks.bulkPut(this.sealedLogs)
+    if (this.newTombs.size) await d.tombstones.bulkPut([...this.newTombs.values()].map((t) => ({ ...t, rev: rev++ })))
     await summarizeBatch(this.db, runs, new Set(this.createdStudies()), this.sealedMetrics, this.firstRev, this.firstRev + this.revs - 1)
   }
 }

@@ -25,6 +25,7 @@ import { SummaryUpkeep } from './summary-upkeep.js'
 import { DexieConnection } from './connection.js'
 import { withAnnotated, type RunRecord } from './schema.js'
 import { runAnnotations, runNoteChange, runTagsChange, setStudyNote } from './dexie-notes.js'
+import { deleteRun, deleteStudy } from './dexie-tombstones.js'
 import type { Annotating, RunAnnotation } from '../model/annotations.js'
 
 /** Options for a DexieDatabase. */
@@ -302,6 +303,8 @@ export class DexieDatabase extends DexieConnection implements Database, Annotati
   async setRunNote(study: string, seq: number, note: string, signal?: AbortSignal): Promise<void> { checkSignal(signal); await this.modifyRun(study, seq, runNoteChange(note)) }
   async setRunTags(study: string, seq: number, tags: readonly string[], signal?: AbortSignal): Promise<void> { checkSignal(signal); await this.modifyRun(study, seq, runTagsChange(tags)) }
   async runAnnotations(study: string, signal?: AbortSignal): Promise<RunAnnotation[]> { checkSignal(signal); return runAnnotations(this, study) }
+  async deleteStudy(study: string, signal?: AbortSignal): Promise<void> { checkSignal(signal); await deleteStudy(this, study) }
+  async deleteRun(study: string, seq: number, signal?: AbortSignal): Promise<void> { checkSignal(signal); await deleteRun(this, study, seq) }
 
   /** Starts an import into this database (see dexie-import.ts). */
   beginMerge(): Promise<MergeSession> {

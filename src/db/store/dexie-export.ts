@@ -5,7 +5,8 @@
 import { Dexie } from 'dexie'
 import { notExist } from '../model/errors.js'
 import type { ExportRun, ExportView } from '../dump/export.js'
-import type { StoredStudy } from '../dump/records.js'
+import type { StoredStudy, Tombstone } from '../dump/records.js'
+import { tombstones } from './dexie-tombstones.js'
 import type { DexieConnection } from './connection.js'
 import type { RunRecord } from './schema.js'
 
@@ -59,6 +60,10 @@ export class DexieExportView implements ExportView {
       const runs = await this.db.dexie.runs.where('rev').above(after).limit(limit).toArray()
       return { runs: await this.withHistories(runs), last: runs.at(-1)?.rev ?? after }
     })
+  }
+
+  tombstones(since?: number): Promise<Tombstone[]> {
+    return tombstones(this.db, since)
   }
 
   private read<T>(work: () => Promise<T>): Promise<T> {

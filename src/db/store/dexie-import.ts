@@ -20,6 +20,7 @@ import { DexieBatch, type KnownRuns } from './dexie-batch.js'
 import type { DexieConnection } from './connection.js'
 import { toRow, type RowCache } from './row-cache.js'
 import { dropSummaries } from './summary.js'
+import { sweep } from './dexie-tombstones.js'
 
 /** Imports in progress in this JavaScript realm (where Web Locks are missing). */
 const liveImports = new Set<string>()
@@ -57,6 +58,8 @@ class DexieMergeSession implements MergeSession {
   private batches = 0
   /** The rollback epoch when the first batch was applied. */
   private epoch = 0
+  /** The tombstones this import wrote: what they cover is removed once it commits. */
+  private readonly tombstoneKeys = new Set<string>()
   /** The ids of every run in the database, while known (see `KnownRuns`). */
   private known: KnownRuns | undefined = { ids: new Set(), rev: -1 }
 
@@ -65,7 +68,7 @@ class DexieMergeSession implements MergeSession {
   async apply(names: readonly string[], ids: readonly string[], merge: (batch: MergeBatch) => void): Promise<void> {
     const d = this.db.dexie
     const batchNo = this.batches
-    const tables = [d.studies, d.runs, d.metricChunks, d.logChunks, d.meta, d.undo, d.imports, d.summaryHeads, d.segments, d.historySegments]
+    const tables = [d.studies, d.runs, d.metricChunks, d.logChunks, d.meta, d.undo, d.imports, d.summaryHeads, d.segments, d.historySegments, d.tombstones]
     const tx = await this.db.guard(() => d.transaction('rw', tables, async () => {
       const tx = new DexieBatch(this.db, this.importId, batchNo)
       this.known = await tx.load(names, ids, this.known)
@@ -78,6 +81,7 @@ class DexieMergeSession implements MergeSession {
       await tx.write()
       return tx
     }))
+    for (const key of tx.tombstoneKeys()) this.tombstoneKeys.add(key)
     if (this.known) {
       this.known.rev = tx.firstRev + tx.revs - 1
       for (const rec of tx.written) this.known.ids.add(rec.id)
@@ -100,6 +104,8 @@ class DexieMergeSession implements MergeSession {
       await d.imports.delete(this.importId)
     }))
     this.release()
+    // Committed: what its tombstones cover goes now (a sweep cut short is done again at the next opening or import).
+    if (this.tombstoneKeys.size) await sweep(this.db, [...this.tombstoneKeys])
     // Committed: large studies it brought are snapshot for the next page (in the background).
     this.rowCache.settle(changed).catch(() => undefined)
   }
@@ -152,15 +158,17 @@ async function rollback(db: DexieConnection, importId: string): Promise<void> {
     // interrupted between them is done again. Both drop the summaries of the
     // studies the batch touched (summary.ts; built again when next read): a
     // summary made meanwhile may hold what is being undone.
-    await db.guard(() => d.transaction('rw', [d.studies, d.runs, d.metricChunks, d.logChunks, d.summaryHeads, d.segments, d.historySegments], async () => {
+    await db.guard(() => d.transaction('rw', [d.studies, d.runs, d.metricChunks, d.logChunks, d.summaryHeads, d.segments, d.historySegments, d.tombstones], async () => {
+      await d.tombstones.bulkDelete(last.insertedTombstones ?? [])
       await d.runs.bulkDelete(last.insertedRuns)
       await d.studies.bulkDelete(last.insertedStudies)
       await d.metricChunks.bulkDelete(last.insertedMetricChunks)
       await d.logChunks.bulkDelete(last.insertedLogChunks)
       await dropSummaries(db, last.studies, last.insertedStudies)
     }))
-    await db.guard(() => d.transaction('rw', [d.studies, d.runs, d.undo, d.meta, d.summaryHeads, d.segments, d.historySegments], async () => {
+    await db.guard(() => d.transaction('rw', [d.studies, d.runs, d.undo, d.meta, d.summaryHeads, d.segments, d.historySegments, d.tombstones], async () => {
       await newEpoch()
+      await d.tombstones.bulkPut(last.priorTombstones ?? [])
       await dropSummaries(db, last.studies)
       await d.runs.bulkPut(last.priorRuns)
       await d.studies.bulkPut(last.priorStudies)
@@ -175,6 +183,8 @@ async function rollback(db: DexieConnection, importId: string): Promise<void> {
  */
 export async function recoverImports(db: DexieConnection): Promise<number> {
   const pending = await db.dexie.imports.toArray()
+  // What tombstones cover and a sweep cut short left behind goes (idempotent; quick when nothing is left).
+  if (pending.length === 0 && (await db.dexie.tombstones.count()) > 0) await sweep(db)
   let recovered = 0
   for (const { id } of pending) {
     const locks = webLocks()

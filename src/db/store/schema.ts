@@ -8,7 +8,7 @@
  */
 import { Dexie, type Table } from 'dexie'
 import type { LogEntry, Metrics, RunConfig, RunState } from '../model/run.js'
-import type { RunNotes, StudyNotes } from '../dump/records.js'
+import type { RunNotes, StudyNotes, Tombstone } from '../dump/records.js'
 export type { LogEntry } from '../model/run.js'
 import type { Objective, OracleSpec } from '../model/study.js'
 import type { Params } from '../model/params.js'
@@ -101,6 +101,30 @@ export interface MetricChunkRecord { run: string; chunk: number; entries: Metric
 /** A sealed, immutable chunk of a run's log: entries from index `from`. */
 export interface LogChunkRecord { run: string; chunk: number; from: number; entries: LogEntry[] }
 
+/**
+ * A deleted study or run (a tombstone, docs/dump-format.md): what it was, when
+ * it was deleted, and the change counter then (a delta export carries it).
+ * `key` is `study:<name>` or `run:<id>`.
+ */
+export interface TombstoneRecord {
+  key: string
+  /** The study deleted, or the study of the run deleted. */
+  study: string
+  deleted: number
+  rev: number
+  tombstone: Tombstone
+}
+
+/** The key of a study's tombstone. */
+export function studyTombstoneKey(name: string): string {
+  return `study:${name}`
+}
+
+/** The key of a run's tombstone. */
+export function runTombstoneKey(id: string): string {
+  return `run:${id}`
+}
+
 /** An import in progress: while this record exists, its undo entries can put the database back. */
 export interface ImportRecord { id: string; started: number }
 
@@ -119,6 +143,9 @@ export interface UndoRecord {
   priorRuns: RunRecord[]
   /** The studies whose runs the batch wrote (their summaries are dropped if it is undone; absent in undo records of older versions: all are). */
   studies?: string[]
+  /** Tombstones the batch added, by key, and the earlier versions of those it replaced (absent when none). */
+  insertedTombstones?: string[]
+  priorTombstones?: TombstoneRecord[]
 }
 
 /**
@@ -187,6 +214,7 @@ export class DivinerDexie extends Dexie {
   summaryHeads!: Table<SummaryHeadRecord, string>
   segments!: Table<SegmentRecord, [string, number]>
   historySegments!: Table<HistorySegmentRecord, [string, number]>
+  tombstones!: Table<TombstoneRecord, string>
 
   constructor(name: string) {
     super(name, { cache: 'disabled' })
@@ -220,5 +248,7 @@ export class DivinerDexie extends Dexie {
     // Version 6 indexes the runs that have a note or tags by study (a sparse index: only those runs are in it;
     // no run had either before, so nothing to migrate).
     this.version(6).stores({ runs: 'id, &[study+seq], rev, [study+rev], annotated' })
+    // Version 7 keeps the tombstones of deleted studies and runs, so that a merge does not bring them back (new: nothing to migrate).
+    this.version(7).stores({ tombstones: 'key, rev' })
   }
 }

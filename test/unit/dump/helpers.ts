@@ -167,8 +167,9 @@ export async function rawSnapshot(db: DexieDatabase, options: SnapshotOptions = 
     ...studyRecs.filter((s) => s.noteAt !== undefined).map((s) => ({ study: s.name, note: s.note, noteAt: s.noteAt })),
     ...runRecs.filter((r) => r.noteAt !== undefined || r.tagsAt !== undefined).map((r) => ({ run: r.id, note: r.note, noteAt: r.noteAt, tags: r.tags, tagsAt: r.tagsAt })),
   ].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))
+  const tombs = (await d.tombstones.toArray()).map((t) => canon({ key: t.key, deleted: t.deleted })).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))
   const misindexed = runRecs.filter((r) => (r.annotated !== undefined) !== (Boolean(r.note) || (r.tags?.length ?? 0) > 0)).map((r) => r.id)
-  return { studies, runs, notes, misindexed, orphanChunks: [...chunks.keys()].filter((k) => !referenced.has(k)), imports, undo }
+  return { studies, runs, notes, tombstones: tombs, misindexed, orphanChunks: [...chunks.keys()].filter((k) => !referenced.has(k)), imports, undo }
 }
 
 // ---- hand-written dump lines (docs/dump-format.md) ----

@@ -228,6 +228,125 @@ describe('convergence', () => {
   })
 })
 
+describe('deleting', () => {
+  type DeleteOp = { op: 'insert'; db: number; values: Values } | { op: 'deleteRun'; db: number; run: number } | { op: 'deleteStudy'; db: number } | { op: 'export'; db: number } | { op: 'relay' }
+  const deleteOps: fc.Arbitrary<DeleteOp> = fc.oneof(
+    { weight: 4, arbitrary: fc.record({ op: fc.constant('insert' as const), db: dbIndex, values: valuesArb }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('deleteRun' as const), db: dbIndex, run: fc.nat() }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('deleteStudy' as const), db: dbIndex }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('export' as const), db: dbIndex }) },
+    { weight: 1, arbitrary: fc.constant({ op: 'relay' as const }) },
+  )
+
+  it('converges whatever the order, deleted studies and runs never come back (runs made on another machine after the delete included), and a second import changes nothing (property)', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(deleteOps, { maxLength: 16 }), fc.nat(), async (ops, seed) => {
+      const clock = new Clock()
+      const dbs = [await freshDb('a', clock), await freshDb('b', clock)] as [DexieDatabase, DexieDatabase]
+      for (const db of dbs) { await db.createStudyIfNotExist(mnist); clock.tick() }
+      const dumps: Uint8Array[] = []
+      const deletedRuns = new Set<string>()
+      let lastOfA: Uint8Array | undefined
+      for (const op of ops) {
+        clock.tick()
+        if (op.op === 'relay') { if (lastOfA) await importDump(dbs[1], lastOfA); continue }
+        const db = dbs[op.db] as DexieDatabase
+        if (op.op === 'export') { const b = await dumpBytes(db); dumps.push(b); if (op.db === 0) lastOfA = b; continue }
+        if (op.op === 'insert') {
+          // Into the study while this database has it (making a deleted study again is its own test below).
+          if ((await db.listStudies('')).length) await db.insertRun({ study: 'mnist', values: op.values })
+          continue
+        }
+        if (op.op === 'deleteStudy') { if ((await db.listStudies('')).length) await db.deleteStudy('mnist'); continue }
+        const held = (await db.dexie.runs.toArray()).sort((p, q) => (p.id < q.id ? -1 : 1))
+        const run = held[op.run % Math.max(1, held.length)]
+        if (!run) continue
+        await db.deleteRun(run.study, run.seq)
+        deletedRuns.add(run.id)
+      }
+      dumps.push(await dumpBytes(dbs[0]), await dumpBytes(dbs[1]))
+      const x = await freshDb('x', clock)
+      const y = await freshDb('y', clock)
+      for (const d of dumps) await importDump(x, d)
+      for (const d of shuffled(dumps, seed)) await importDump(y, d)
+      const sx = await rawSnapshot(x, { ignoreSeq: true }) as { runs: { id: string }[] }
+      expect(await rawSnapshot(y, { ignoreSeq: true })).toEqual(sx)
+      for (const r of sx.runs) expect(deletedRuns.has(r.id)).toBe(false)
+      const before = await rawSnapshot(x)
+      for (const d of dumps) await importDump(x, d)
+      expect(await rawSnapshot(x)).toEqual(before)
+      for (const db of [...dbs, x, y]) db.close()
+    }), { numRuns: 25 })
+  })
+
+  it('a study deleted and made again: the new one and its runs stay, the old runs go, whatever the order', async () => {
+    const clock = new Clock()
+    const a = await freshDb('a', clock)
+    await a.createStudyIfNotExist(mnist)
+    await a.insertRun({ study: 'mnist', values: { lr: float(0.1), layers: int(1) } })
+    const old = await dumpBytes(a)
+    clock.tick()
+    await a.deleteStudy('mnist')
+    clock.tick()
+    await a.createStudyIfNotExist({ ...mnist, description: 'again' })
+    const fresh = await a.insertRun({ study: 'mnist', values: { lr: float(0.01), layers: int(2) } })
+    const now = await dumpBytes(a)
+    const x = await freshDb('x', clock)
+    const y = await freshDb('y', clock)
+    await importDump(x, old)
+    await importDump(x, now)
+    await importDump(y, now)
+    await importDump(y, old)
+    for (const db of [x, y]) {
+      expect((await db.lookupStudy('mnist')).description).toBe('again')
+      expect((await db.listRuns('mnist', RunState.Any)).map((r) => r.id)).toEqual([fresh.id])
+    }
+    expect(await rawSnapshot(x, { ignoreSeq: true })).toEqual(await rawSnapshot(y, { ignoreSeq: true }))
+  })
+
+  it('a run deleted on one machine and still there on another is deleted there too by the dump, and an older dump does not bring it back', async () => {
+    const clock = new Clock()
+    const a = await freshDb('a', clock)
+    const b = await freshDb('b', clock)
+    await a.createStudyIfNotExist(mnist)
+    const run = await a.insertRun({ study: 'mnist', values: { lr: float(0.1), layers: int(1) } })
+    await a.appendRunMetrics('mnist', run.seq, { loss: 1 })
+    const before = await dumpBytes(a)
+    await importDump(b, before)
+    clock.tick()
+    await a.deleteRun('mnist', run.seq)
+    const after = await dumpBytes(a)
+    expect(dumpLines(after).filter((l) => l['t'] === 'run').map((l) => [l['id'], typeof l['deleted']])).toEqual([[run.id, 'string']])
+    const s = await importDump(b, after)
+    expect(s.runs).toMatchObject({ updated: 1 })
+    await expect(b.lookupRun('mnist', run.seq)).rejects.toMatchObject({ code: 'not-exist' })
+    const again = await importDump(b, before)
+    expect(again.runs).toEqual({ added: 0, updated: 0, unchanged: 1, rejected: 0 })
+    await expect(b.lookupRun('mnist', run.seq)).rejects.toMatchObject({ code: 'not-exist' })
+    expect(await rawSnapshot(b)).toEqual(await rawSnapshot(a))
+  })
+
+  it('a deleted study stays deleted against older dumps, and runs made elsewhere after the delete are rejected with the reason', async () => {
+    const clock = new Clock()
+    const a = await freshDb('a', clock)
+    await a.createStudyIfNotExist(mnist)
+    await a.insertRun({ study: 'mnist', values: { lr: float(0.1), layers: int(1) } })
+    const old = await dumpBytes(a)
+    const b = await freshDb('b', clock)
+    await importDump(b, old)
+    clock.tick()
+    await a.deleteStudy('mnist')
+    clock.tick()
+    await b.insertRun({ study: 'mnist', values: { lr: float(0.01), layers: int(2) } })
+    expect((await importDump(a, old)).studies).toEqual({ added: 0, updated: 0, unchanged: 1, conflicts: 0 })
+    expect(await a.listStudies('')).toEqual([])
+    const fromB = await importDump(a, await dumpBytes(b))
+    expect(fromB.runs.rejected).toBe(1)
+    expect(fromB.rejections[0]?.reason).toBe('study mnist was deleted here')
+    await importDump(b, await dumpBytes(a))
+    expect(await b.listStudies('')).toEqual([])
+  })
+})
+
 describe('non-destructive merge', () => {
   it('keeps every run of two databases that numbered runs of one study independently', async () => {
     const clock = new Clock()
