@@ -8,37 +8,13 @@ import { studiesEquivalent, type Study } from '../model/study.js'
 import type { DumpRecord, ImportSource, MergeItem, MergeRecord, RunHead, StoredStudy, StudyNotes } from '../dump/records.js'
 import { badDump, type Line } from '../dump/lines.js'
 import { widenStudy } from '../optuna/study.js'
+import { RunTally, type ImportSummary } from './tally.js'
 import { descriptionPrecedes, headWins, mergeRunNotes, mergeStudyNotes, runNotesOf, type StudyDescription } from './rules.js'
 import type { MergeBatch, MergeSession } from './target.js'
 
-/** One run the import did not take, and why. */
-export interface Rejection {
-  /** `study:seq` as the dump names it. */
-  readonly run: string
-  readonly id: string
-  readonly reason: string
-}
-
-/** What an import did (SPEC §6). */
-export interface ImportSummary {
-  /** What kind of file was read: a Diviner dump, an Optuna JournalStorage log or an Optuna RDB storage (SQLite). */
-  readonly source: ImportSource
-  /** The ids of the databases the dump came from. */
-  readonly origins: string[]
-  readonly studies: { added: number; updated: number; unchanged: number; conflicts: number }
-  readonly runs: { added: number; updated: number; unchanged: number; rejected: number }
-  /** Each conflicting study and why. */
-  readonly conflicts: { study: string; reason: string }[]
-  /** Rejected runs with reasons (the first 1,000). */
-  readonly rejections: Rejection[]
-  readonly records: number
-  readonly bytes: number
-}
-
-const MAX_LISTED_REJECTIONS = 1000
+export type { ImportSummary, Rejection } from './tally.js'
 
 type StudyOutcome = 'added' | 'existing' | 'conflict' | 'deleted'
-type RunOutcome = 'added' | 'updated' | 'unchanged' | 'rejected'
 
 /** Merges batches of records into a store, keeping the import's tallies. */
 export class Merger {
@@ -50,9 +26,8 @@ export class Merger {
   private readonly studyOutcome = new Map<string, StudyOutcome>()
   private readonly studyChanged = new Set<string>()
   private readonly conflicts: { study: string; reason: string }[] = []
-  private readonly runOutcome = new Map<string, RunOutcome>()
-  private readonly rejections: Rejection[] = []
-  private rejected = 0
+  /** What happened to each run line's run, and the rejections. */
+  private readonly runs = new RunTally()
   /** Runs deleted (here or by a tombstone of the import): their history lines are ignored. */
   private readonly gone = new Set<string>()
 
@@ -176,15 +151,8 @@ export class Merger {
     }
   }
 
-  /**
-   * Rejects a run line. A run that an earlier line of this import already took
-   * stays taken (its later history lines still apply); the line is ignored.
-   */
   private reject(head: Pick<RunHead, 'study' | 'seq' | 'id'>, reason: string): void {
-    if (this.runOutcome.has(head.id)) return
-    this.runOutcome.set(head.id, 'rejected')
-    this.rejected++
-    if (this.rejections.length < MAX_LISTED_REJECTIONS) this.rejections.push({ run: `${head.study}:${head.seq}`, id: head.id, reason })
+    this.runs.reject(head, reason)
   }
 
   private applyRun(batch: MergeBatch, head: RunHead): void {
@@ -254,29 +222,18 @@ export class Merger {
     if (local) this.changed(head.id, head.study)
   }
 
-  /**
-   * Notes that a run line was taken. A run an earlier line rejected (its study
-   * came later in the dump) is taken after all: it no longer counts as rejected,
-   * and its history lines from here on apply.
-   */
   private taken(id: string, outcome: 'added' | 'unchanged'): void {
-    const was = this.runOutcome.get(id)
-    if (was === 'rejected') {
-      this.rejected--
-      const listed = this.rejections.findIndex((r) => r.id === id)
-      if (listed >= 0) this.rejections.splice(listed, 1)
-    }
-    if (was === undefined || was === 'rejected') this.runOutcome.set(id, outcome)
+    this.runs.taken(id, outcome)
   }
 
   private changed(id: string, study: string): void {
-    if (this.runOutcome.get(id) === 'unchanged') this.runOutcome.set(id, 'updated')
+    this.runs.updated(id)
     this.studyChanged.add(study)
   }
 
   /** Appends the entries of a history line beyond what the run has (histories merge by index). */
   private applyHistory(batch: MergeBatch, record: DumpRecord & { type: 'metrics' | 'log' }, line: Line): void {
-    if (this.runOutcome.get(record.run) === 'rejected' || this.gone.has(record.run) || batch.deletedRun(record.run) !== undefined) return
+    if (this.runs.isRejected(record.run) || this.gone.has(record.run) || batch.deletedRun(record.run) !== undefined) return
     const local = batch.run(record.run)
     if (!local) throw badDump(line.no, `${record.type} for run ${record.run}, which is neither earlier in the dump nor here`)
     const have = record.type === 'metrics' ? local.mCount : local.lCount
@@ -305,11 +262,9 @@ export class Merger {
       else if (this.studyChanged.has(name)) studies.updated++
       else studies.unchanged++
     }
-    const runs = { added: 0, updated: 0, unchanged: 0, rejected: this.rejected }
-    for (const outcome of this.runOutcome.values()) if (outcome !== 'rejected') runs[outcome]++
     return {
-      source, origins: [...this.origins], studies, runs, conflicts: this.conflicts,
-      rejections: this.rejections, records: this.records, bytes,
+      source, origins: [...this.origins], studies, runs: this.runs.counts(), conflicts: this.conflicts,
+      rejections: this.runs.rejections, records: this.records, bytes,
     }
   }
 }
