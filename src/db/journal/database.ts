@@ -7,13 +7,13 @@
 import { checkNewRun, checkRunState } from '../model/checks.js'
 import { STALE_AFTER_MS, type Database, type LogOptions, type StudyInfo } from '../model/database.js'
 import { checkSignal, DivinerError, notExist } from '../model/errors.js'
-import { checkNote, checkTags, type Annotating, type RunAnnotation } from '../model/annotations.js'
+import type { Annotating, RunAnnotation } from '../model/annotations.js'
+import { deleteRun, deleteStudy, runAnnotations, setRunNote, setRunTags, setStudyNote, type JournalEditor } from './edits.js'
 import { newId } from '../model/ids.js'
 import { loggerStream, logStream, waitForChange, type LogCursor } from '../model/log-stream.js'
 import { RunState, type LogEntry, type Metrics, type NewRun, type Run, type RunRow } from '../model/run.js'
 import { validateStudy, type Study } from '../model/study.js'
 import type { ExportView } from '../dump/export.js'
-import type { Tombstone } from '../dump/records.js'
 import type { MergeSession } from '../merge/target.js'
 import { newJournalName, prepareDirectory } from './files.js'
 import { JournalExportView } from './export-view.js'
@@ -222,67 +222,29 @@ export class JournalDatabase implements Database, Annotating {
     this.announce()
   }
 
-  // ---- Notes and tags (model/annotations.ts): each edit is a study or run line of this process's file. ----
+  // ---- Notes, tags and deleting (model/annotations.ts; see edits.ts): each is a line of this process's file. ----
 
-  async setStudyNote(study: string, note: string, signal?: AbortSignal): Promise<void> {
-    checkSignal(signal)
-    const text = checkNote(note)
-    await this.id()
-    this.refresh()
-    const s = this.study(study)
-    Object.assign(s, { note: text, noteAt: this.now(), rev: ++this.state.rev })
-    await this.writeAndSync(() => this.open().writer.writeStudy(s))
-  }
+  setStudyNote(study: string, note: string, signal?: AbortSignal): Promise<void> { return setStudyNote(this.editor(signal), study, note) }
+  setRunNote(study: string, seq: number, note: string, signal?: AbortSignal): Promise<void> { return setRunNote(this.editor(signal), study, seq, note) }
+  setRunTags(study: string, seq: number, tags: readonly string[], signal?: AbortSignal): Promise<void> { return setRunTags(this.editor(signal), study, seq, tags) }
+  runAnnotations(study: string, signal?: AbortSignal): Promise<RunAnnotation[]> { return runAnnotations(this.editor(signal), study) }
+  deleteStudy(study: string, signal?: AbortSignal): Promise<void> { return deleteStudy(this.editor(signal), study) }
+  deleteRun(study: string, seq: number, signal?: AbortSignal): Promise<void> { return deleteRun(this.editor(signal), study, seq) }
 
-  async setRunNote(study: string, seq: number, note: string, signal?: AbortSignal): Promise<void> {
-    checkSignal(signal)
-    const text = checkNote(note)
-    const rec = await this.findRun(study, seq)
-    Object.assign(rec, { note: text, noteAt: this.now(), rev: ++this.state.rev })
-    await this.writeAndSync(() => this.open().writer.writeRun(this.study(study), rec))
-  }
-
-  async setRunTags(study: string, seq: number, tags: readonly string[], signal?: AbortSignal): Promise<void> {
-    checkSignal(signal)
-    const kept = checkTags(tags)
-    const rec = await this.findRun(study, seq)
-    Object.assign(rec, { tags: kept, tagsAt: this.now(), rev: ++this.state.rev })
-    await this.writeAndSync(() => this.open().writer.writeRun(this.study(study), rec))
-  }
-
-  async runAnnotations(study: string, signal?: AbortSignal): Promise<RunAnnotation[]> {
-    checkSignal(signal)
-    await this.id()
-    this.refresh()
-    this.study(study)
-    return this.state.runsOf(study).filter((r) => r.note || r.tags?.length).map((r) => ({ id: r.id, seq: r.seq, note: r.note ?? '', tags: [...(r.tags ?? [])] }))
-  }
-
-  async deleteStudy(study: string, signal?: AbortSignal): Promise<void> {
-    checkSignal(signal)
-    await this.id()
-    this.refresh()
-    const s = this.study(study)
-    const { activity: _a, rev: _r, note: _n, noteAt: _t, ...def } = s
-    const t: Tombstone = { kind: 'study', study: def, deleted: Math.max(this.now(), s.created) }
-    this.state.applyTombstone(t)
-    await this.writeAndSync(() => this.open().writer.writeTombstone(t))
-  }
-
-  async deleteRun(study: string, seq: number, signal?: AbortSignal): Promise<void> {
-    checkSignal(signal)
-    const rec = await this.findRun(study, seq)
-    const { metrics: _m, log: _l, rev: _r, ...run } = rec
-    const t: Tombstone = { kind: 'run', run, deleted: this.now() }
-    this.state.applyTombstone(t)
-    await this.writeAndSync(() => this.open().writer.writeTombstone(t))
-  }
-
-  /** Writes with `write`, syncs the file, and tells followers. */
-  private async writeAndSync(write: () => void): Promise<void> {
-    write()
-    await this.open().writer.sync()
-    this.announce()
+  /** What the edits of edits.ts reach of this database (after checking `signal`). */
+  private editor(signal: AbortSignal | undefined): JournalEditor {
+    return {
+      ready: async () => { checkSignal(signal); await this.id(); this.refresh() },
+      state: this.state,
+      now: () => this.now(),
+      study: (name) => this.study(name),
+      findRun: (study, seq) => { checkSignal(signal); return this.findRun(study, seq) },
+      record: async (write) => {
+        write(this.open().writer)
+        await this.open().writer.sync()
+        this.announce()
+      },
+    }
   }
 
   /** The run `study:seq` as stored, read again from the directory when this process does not know it yet. */
