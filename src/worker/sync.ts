@@ -37,7 +37,7 @@ export interface SyncStatus {
   readonly lastSync: number
   /** What the last sync moved. */
   readonly last: { readonly pushedRuns: number; readonly pulledRuns: number; readonly pulledStudies: number } | undefined
-  /** Runs changed here since the last push (an upper bound: some may be other origins'). */
+  /** Runs first recorded here that changed since the last push. */
   readonly waiting: number
   /** The last error in plain words, or ''. */
   readonly error: string
@@ -139,7 +139,9 @@ export class PageSync {
       const d = await this.db
       const id = new BucketSource(bucketOf(this.remote), await d.id()).id
       const state = await d.guard(() => d.dexie.pushStates.get(id))
-      waiting = await d.guard(() => d.dexie.runs.where('rev').above(state?.rev ?? 0).count())
+      const local = await d.id()
+      // Runs first recorded elsewhere (pulled ones among them) are not this page's to push.
+      waiting = await d.guard(() => d.dexie.runs.where('rev').above(state?.rev ?? 0).filter((r) => r.origin.db === local).count())
     }
     return { ...this.status, remote: this.remote && publicPart(this.remote), online, waiting }
   }

@@ -136,13 +136,16 @@ export class S3Bucket {
 
   /** Stores an object. */
   async put(key: string, body: Uint8Array, contentType = 'application/gzip'): Promise<void> {
-    await this.request(this.url(key), { method: 'PUT', body: body as Uint8Array<ArrayBuffer>, headers: { 'Content-Type': contentType } }, key)
+    const res = await this.request(this.url(key), { method: 'PUT', body: body as Uint8Array<ArrayBuffer>, headers: { 'Content-Type': contentType } }, key)
+    // Read to the end: a browser reports an answer left unread as a failed request once it lets go of it.
+    await res.arrayBuffer()
   }
 
   /** Checks that the bucket can be listed with these credentials (the cheapest call that proves it). */
   async check(): Promise<void> {
     const q = new URLSearchParams({ 'list-type': '2', prefix: this.location.prefix ? `${this.location.prefix}/` : '', 'max-keys': '1' })
-    await this.request(`${this.url()}?${q}`, { method: 'GET' }, this.location.prefix)
+    const res = await this.request(`${this.url()}?${q}`, { method: 'GET' }, this.location.prefix)
+    await res.arrayBuffer()
   }
 }
 
