@@ -100,8 +100,14 @@ export function rowTrial(row: RankedRow): Trial {
  */
 export function leaderboard(objective: Objective, rows: readonly RankedRow[]): Leaderboard {
   const groups = new Map<string, RankedRow[]>()
+  // Rows of one value set often share their values object (a store's summary hands them out so): its key once.
+  const keys = new Map<Values, string>()
   for (const row of rows) {
-    const key = valuesKey(row.values)
+    let key = keys.get(row.values)
+    if (key === undefined) {
+      key = valuesKey(row.values)
+      keys.set(row.values, key)
+    }
     const group = groups.get(key)
     if (group) group.push(row)
     else groups.set(key, [row])
@@ -179,8 +185,18 @@ function groupTrial(rows: readonly RankedRow[]): LeaderboardTrial {
     spread: spread(entries),
     ci: intervals(entries),
     reporting: reporting(entries),
-    runs: rows.map((r) => ({ seq: r.seq, replicate: r.replicate, state: r.state, metrics: r.last })).sort((a, b) => a.seq - b.seq),
+    runs: runsBySeq(rows),
   }
+}
+
+/** The rows as leaderboard runs, by seq (rows usually come by seq already). */
+function runsBySeq(rows: readonly RankedRow[]): LeaderboardRun[] {
+  let sorted = true
+  const runs = rows.map((r, i) => {
+    if (i > 0 && (rows[i - 1] as RankedRow).seq > r.seq) sorted = false
+    return { seq: r.seq, replicate: r.replicate, state: r.state, metrics: r.last }
+  })
+  return sorted ? runs : runs.sort((a, b) => a.seq - b.seq)
 }
 
 /** The mean of each metric over the entries that report it, computed exactly as `replicatedTrial` does (a running mean). */
@@ -202,7 +218,11 @@ function spread(entries: readonly Metrics[]): Record<string, { min: number; max:
   for (const m of entries) {
     for (const [name, v] of Object.entries(m)) {
       const s = out[name]
-      out[name] = s === undefined ? { min: v, max: v } : { min: Math.min(s.min, v), max: Math.max(s.max, v) }
+      if (s === undefined) out[name] = { min: v, max: v }
+      else {
+        s.min = Math.min(s.min, v)
+        s.max = Math.max(s.max, v)
+      }
     }
   }
   return out
@@ -220,7 +240,13 @@ function intervals(entries: readonly Metrics[]): Record<string, Interval> {
   const out: Record<string, Interval> = Object.create(null)
   if (entries.length < 3) return out
   const byMetric = new Map<string, number[]>()
-  for (const m of entries) for (const [name, v] of Object.entries(m)) byMetric.set(name, [...(byMetric.get(name) ?? []), v])
+  for (const m of entries) {
+    for (const [name, v] of Object.entries(m)) {
+      const xs = byMetric.get(name)
+      if (xs) xs.push(v)
+      else byMetric.set(name, [v])
+    }
+  }
   for (const [name, xs] of byMetric) {
     const ci = spreadOf(xs)?.ci
     if (ci) out[name] = ci

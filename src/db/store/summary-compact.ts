@@ -10,16 +10,18 @@ import type { RunRow } from '../model/run.js'
 import { historyReader } from './history-columns.js'
 import { decodeRows, rowRev } from './row-columns.js'
 import type { RunRecord, SummaryHeadRecord } from './schema.js'
-import { all, historiesOf, maxSeq, putSegments, revAndEpoch, segmentsOf, SeqSet, since } from './summary.js'
+import { all, historiesOf, maxSeq, putSegments, revAndEpoch, SEGMENT_RUNS, segmentsOf, SeqSet, since } from './summary.js'
 
 /** Superseded rows a study's segments may hold beyond as many as its runs before they are rewritten. */
 const REWRITE_SLACK = 5000
+/** Segments a study may have before they are rewritten into fewer, when they hold a quarter of what they could or less. */
+const MANY_SEGMENTS = 16
 
 /**
  * Takes the runs of `study` written since its head into its summary: as one
  * segment more, or, when superseded rows outnumber the study's runs, by
  * rewriting every segment (when they hold more than twice as many rows as
- * the study has runs, plus `slack`). Nothing is done when fewer than
+ * the study has runs, plus `slack`, or when many segments hold few runs each). Nothing is done when fewer than
  * `minDelta` runs were written since. Reads in one transaction and writes in
  * another that holds no run records (readers and writers of runs go on
  * meanwhile), and only if the head is still the one read (else another
@@ -34,11 +36,14 @@ export async function compactSummary(conn: DexieConnection, study: string, minDe
     if (!head) return undefined
     const { rev } = await revAndEpoch(conn)
     const count = await since(conn, study, head.rev).count()
-    if (count < minDelta) return { head, rev, delta: [] as RunRecord[] }
+    const runs = await d.runs.where('[study+seq]').between(...all(study)).count()
+    const segments = await d.segments.where('[study+n]').between(...all(study)).count()
+    // Rewritten when superseded rows pile up, or when many small segments (an import's batches) hold the runs.
+    const rewrite = head.rows + count > 2 * runs + slack || (segments > MANY_SEGMENTS && runs < (segments * SEGMENT_RUNS) / 4)
+    if (count < minDelta && !rewrite) return { head, rev, delta: [] as RunRecord[] }
     const delta = await since(conn, study, head.rev).toArray()
     const deltaHist = await historiesOf(conn, delta)
-    const runs = await d.runs.where('[study+seq]').between(...all(study)).count()
-    if (head.rows + delta.length <= 2 * runs + slack) return { head, rev, delta, deltaHist }
+    if (!rewrite) return { head, rev, delta, deltaHist }
     const segs = await d.segments.where('[study+n]').between(...all(study)).toArray()
     const hist = await d.historySegments.where('[study+n]').between(...all(study)).toArray()
     return { head, rev, delta, deltaHist, segs, hist }

@@ -32,7 +32,7 @@ import { decodeRows, encodeRows, rowSeq, type RowColumns } from './row-columns.j
 import type { HistorySegmentRecord, MetricChunkRecord, RunRecord, SegmentRecord, SummaryHeadRecord } from './schema.js'
 
 /** Runs per segment at most, when segments are written from many runs. */
-const SEGMENT_RUNS = 8192
+export const SEGMENT_RUNS = 8192
 /** History values (8 bytes each) per segment at most, about: a segment stops growing past it. */
 const SEGMENT_VALUES = 1 << 20
 /** Runs written since a head that an import batch takes into its segment at most (more: left to compaction). */
