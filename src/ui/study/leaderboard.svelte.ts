@@ -164,5 +164,6 @@ function parseTop(text: string): number {
  * those names); none for a study of one.
  */
 export function otherObjectives(board: Pick<Leaderboard, 'objective' | 'objectives'>): string {
+  if (board.objectives.length < 2) return ''
   return board.objectives.filter((o) => o.metric !== board.objective.metric).map((o) => `^${o.metric.replace(/[.*+?^${}()|[\]\\,]/g, '\\$&')}$`).join(',')
 }
