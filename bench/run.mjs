@@ -16,6 +16,7 @@ const SUITES = {
   optuna: { project: 'bench-page', file: 'bench/browser/optuna.bench.ts' },
   'scale-page': { project: 'bench-node', file: 'bench/node/scale-page.bench.ts' },
   runner: { project: 'bench-node', file: 'bench/node/runner.bench.ts' },
+  sync: { project: 'bench-node', file: 'bench/node/sync.bench.ts' },
 }
 
 /** Settling before a suite: at least this long… */

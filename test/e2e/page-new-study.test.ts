@@ -128,6 +128,22 @@ describe('the new-study form', () => {
     expect(new URL(app.page.url()).hash).toBe('#/study/every-kind')
   })
 
+  test('a command template: the study shows it and how to run it from a terminal; a placeholder that names no param is refused', async () => {
+    await app.studies.open()
+    await app.studies.newStudy()
+    await app.newStudy.loaded()
+    const spec: NewStudySpec = { name: 'templated sweep', metric: 'loss', direction: 'minimize', params: [{ name: 'lr', kind: 'float', values: ['0.1', '0.01'] }], command: 'python train.py --lr={lr} --depth={depth}' }
+    await app.newStudy.fill(spec)
+    await app.newStudy.createButton.click()
+    await expect.poll(() => app.page.locator('#command-error').textContent()).toBe('the command names {depth}, which is not a param of the study')
+    await app.newStudy.fill({ ...spec, command: 'python train.py --lr={lr}' })
+    expect(await app.newStudy.create()).toContain('templated sweep')
+    await app.study.open('templated sweep')
+    await expect.poll(() => app.page.locator('.command').innerText()).toContain('python train.py --lr={lr}')
+    expect(await app.page.locator('.command').innerText()).toContain("npx diviner-local run --study 'templated sweep'")
+    await app.page.screenshot({ path: 'test-results/page-new-study-command.png' })
+  })
+
   test('nothing went wrong on the way: no console errors, page errors or failed requests', () => {
     expect(app.problems).toEqual([])
   })

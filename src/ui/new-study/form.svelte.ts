@@ -41,6 +41,8 @@ function numberIn(text: string): number {
 export class StudyForm {
   name = $state('')
   description = $state('')
+  /** The command template (`python train.py --lr={lr}`), optional: how diviner-local runs the study. */
+  command = $state('')
   metric = $state('')
   direction: Direction = $state('maximize')
   replicates = $state('0')
@@ -80,6 +82,8 @@ export class StudyForm {
     put('metric', complaint({ objective: { direction: this.direction, metric: this.metric } }))
     put('replicates', complaint({ replicates: numberIn(this.replicates) }))
     if (this.oracle === 'random') put('seed', complaint({ oracle: this.oracleSpec() }))
+    const params = this.builtParams()
+    if (this.command.trim() !== '' && params !== undefined) put('command', complaint({ command: this.command.trim(), params }))
     this.params.forEach((row, i) => {
       const built = row.built
       if ('error' in built) put(`param-${row.id}-${built.field}`, built.error)
@@ -119,6 +123,7 @@ export class StudyForm {
     return validateStudy({
       name: this.name,
       description: this.description,
+      ...(this.command.trim() ? { command: this.command.trim() } : {}),
       objective: { direction: this.direction, metric: this.metric },
       replicates: numberIn(this.replicates),
       oracle: this.oracleSpec(),

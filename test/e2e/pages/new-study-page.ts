@@ -32,6 +32,8 @@ export interface NewStudySpec {
   /** A seed picks the random oracle; none leaves the grid. */
   readonly randomSeed?: number
   readonly params: readonly ParamSpec[]
+  /** The command template diviner-local runs the study with. */
+  readonly command?: string
 }
 
 export class NewStudyPage {
@@ -101,6 +103,7 @@ export class NewStudyPage {
   async fill(spec: NewStudySpec): Promise<void> {
     await this.name.fill(spec.name)
     if (spec.description !== undefined) await this.description.fill(spec.description)
+    if (spec.command !== undefined) await this.page.getByRole('textbox', { name: 'Command (optional)' }).fill(spec.command)
     if (spec.direction !== undefined) await this.direction.selectOption(spec.direction)
     await this.metric.fill(spec.metric)
     if (spec.replicates !== undefined) await this.replicates.fill(String(spec.replicates))

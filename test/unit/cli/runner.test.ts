@@ -4,11 +4,16 @@
  * retries, malformed lines, progress bars, and interruptions (Ctrl-C, kill -9).
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { JournalDatabase } from '../../../src/db/journal/database.js'
 import { RunState } from '../../../src/db/model/run.js'
+import { exportDump } from '../../../src/db/dump/export.js'
+import { discrete } from '../../../src/db/model/params.js'
+import { minimize } from '../../../src/db/model/study.js'
+import { float, str } from '../../../src/db/model/values.js'
+import { DexieDatabase } from '../../../src/db/store/dexie-database.js'
 import { BIN, cli, gridConfig, start, tempDir, until, writeFiles } from './cli.js'
 
 let cleanup: (() => void)[] = []
@@ -121,6 +126,29 @@ if [ "$n" -lt 2 ]; then sleep 30; fi; echo finished`) })
     expect(unknown.stderr).toContain('matches nope; it defines u')
     const noTemplate = await cli(['run', '--db', db, '--study', 'u'])
     expect(noTemplate.code).toBe(3)
+  })
+})
+
+describe('a study designed in the page', () => {
+  it('runs by its command template once its definition is imported: values substituted and shell-quoted', async () => {
+    const { dir, db } = sandbox()
+    const page = new DexieDatabase(`template-${Date.now()}`)
+    await page.createTable()
+    cleanup.push(() => page.close())
+    await page.createStudyIfNotExist({
+      name: 'web', objective: minimize('loss'), params: { lr: discrete(float(0.1), float(0.5)), tag: discrete(str("it's")) },
+      command: `printf 'tag=%s\\n' {tag}; echo "METRICS: loss={lr}"`,
+    })
+    const dump = join(dir, 'web.diviner.gz')
+    writeFileSync(dump, new Uint8Array(await new Response(exportDump(page, { studies: ['web'], definitionsOnly: true })).arrayBuffer()))
+    expect((await cli(['import', '--db', db, dump])).code).toBe(0)
+    expect((await cli(['info', '--db', db, 'web'])).stdout).toMatch(/command:\s+printf 'tag=%s\\n' \{tag\}; echo "METRICS: loss=\{lr\}"\n/)
+    const out = await cli(['run', '--db', db, '--study', 'web'])
+    expect(out.code, out.stderr).toBe(0)
+    const runs = await (await open(db)).listRuns('web', RunState.Any)
+    expect(runs.map((r) => r.metrics)).toEqual([[{ loss: 0.1 }], [{ loss: 0.5 }]])
+    expect(runs[0]?.config.script).toBe(`printf 'tag=%s\\n' 'it'\\''s'; echo "METRICS: loss=0.1"`)
+    expect((await cli(['logs', '--db', db, 'web:1'])).stdout).toContain("tag=it's\n")
   })
 })
 
