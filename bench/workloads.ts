@@ -6,6 +6,7 @@ import type { DexieDatabase } from '../src/db/store/dexie-database.js'
 import { discrete } from '../src/db/model/params.js'
 import { minimize } from '../src/db/model/study.js'
 import { float, int } from '../src/db/model/values.js'
+import { ratio, rounds, spread } from './stats.js'
 
 /** Milliseconds `work` takes. */
 export async function time(work: () => Promise<unknown>): Promise<number> {
@@ -14,10 +15,6 @@ export async function time(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - t0
 }
 
-/** Rounds to 3 significant digits, for figures. */
-export function round(x: number): number {
-  return Number(x.toPrecision(3))
-}
 
 /** Creates the study the core benchmarks write to. */
 export async function benchStudy(db: DexieDatabase): Promise<void> {
@@ -54,20 +51,23 @@ export async function rawPuts(factory: IDBFactory, name: string, n: number, reco
   await new Promise<void>((resolve) => { const r = factory.deleteDatabase(name); r.onsuccess = () => resolve(); r.onerror = () => resolve() })
 }
 
-/** Figures for the core workload: 1,000 insertRun and 10,000 appendRunMetrics, each against raw IndexedDB puts. */
+/** Figures for the core workload: 1,000 insertRun and 10,000 appendRunMetrics, each against raw IndexedDB puts (`rounds()` rounds). */
 export async function coreFigures(open: (name: string) => Promise<DexieDatabase>, factory: IDBFactory, prefix: string): Promise<Record<string, number>> {
-  const db = await open(`bench-core-${Date.now()}`)
-  await benchStudy(db)
-  const insertMs = await time(() => insertRuns(db, 1000))
-  const appendMs = await time(() => appendMetrics(db, 10_000, 100))
-  const rawInsertMs = await time(() => rawPuts(factory, `raw-insert-${Date.now()}`, 1000, (i) => ({ study: 'bench', seq: i, values: { lr: 0.1 }, created: Date.now() })))
-  const rawAppendMs = await time(() => rawPuts(factory, `raw-append-${Date.now()}`, 10_000, (i) => ({ run: i % 100, m: { loss: 1 / (i + 1), acc: 0.5, step: i } })))
-  db.close()
-  await db.dexie.delete()
+  const t = { insert: [] as number[], append: [] as number[], rawInsert: [] as number[], rawAppend: [] as number[] }
+  for (let r = 0; r < rounds(); r++) {
+    const db = await open(`bench-core-${Date.now()}`)
+    await benchStudy(db)
+    t.insert.push(await time(() => insertRuns(db, 1000)))
+    t.append.push(await time(() => appendMetrics(db, 10_000, 100)))
+    t.rawInsert.push(await time(() => rawPuts(factory, `raw-insert-${Date.now()}`, 1000, (i) => ({ study: 'bench', seq: i, values: { lr: 0.1 }, created: Date.now() }))))
+    t.rawAppend.push(await time(() => rawPuts(factory, `raw-append-${Date.now()}`, 10_000, (i) => ({ run: i % 100, m: { loss: 1 / (i + 1), acc: 0.5, step: i } }))))
+    db.close()
+    await db.dexie.delete()
+  }
   return {
-    [`${prefix}_insert_run_1k_ms`]: round(insertMs),
-    [`${prefix}_insert_run_1k_vs_raw_put`]: round(insertMs / rawInsertMs),
-    [`${prefix}_append_metrics_10k_ms`]: round(appendMs),
-    [`${prefix}_append_metrics_10k_vs_raw_put`]: round(appendMs / rawAppendMs),
+    ...spread(`${prefix}_insert_run_1k_ms`, t.insert),
+    ...ratio(`${prefix}_insert_run_1k_vs_raw_put`, t.insert, t.rawInsert),
+    ...spread(`${prefix}_append_metrics_10k_ms`, t.append),
+    ...ratio(`${prefix}_append_metrics_10k_vs_raw_put`, t.append, t.rawAppend),
   }
 }

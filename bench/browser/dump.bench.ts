@@ -2,18 +2,11 @@ import * as Comlink from 'comlink'
 import { expect, it } from 'vitest'
 import { commands } from 'vitest/browser'
 import type {} from '../commands.js'
-import { round } from '../workloads.js'
+import { ratio, round, rounds, spread } from '../stats.js'
 import type { DumpBenchApi } from './dump-worker.js'
 
 const RUNS = 10_000
 const ENTRIES = 100
-/** Each timing is the median of this many rounds, interleaved, since the machine is shared and noisy. */
-const ROUNDS = Number(import.meta.env.VITE_BENCH_ROUNDS ?? 3)
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)] as number
-}
 
 /** Counts main-thread tasks over 50 ms while `work` runs. */
 async function longTasksDuring<T>(work: () => Promise<T>): Promise<[number, number, T]> {
@@ -37,7 +30,7 @@ it(`dump: import and export of ${RUNS} runs × ${ENTRIES} metric entries and a 4
   let peak = 0
   let dumpBytes = 0
   let peerBytes = 0
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; i < rounds(); i++) {
     const setup = start()
     const { dump, exportMs, rawExportMs } = await setup.bench.prepare(RUNS, ENTRIES)
     const floor = await setup.bench.floor(RUNS, ENTRIES)
@@ -61,20 +54,21 @@ it(`dump: import and export of ${RUNS} runs × ${ENTRIES} metric entries and a 4
     peerBytes = floor.peer.size
   }
   const figures = {
-    import_10k_vs_floor: round(median(t.floor) / median(t.ours)),
-    import_10k_vs_dexie_export_import: round(median(t.peer) / median(t.ours)),
-    export_10k_vs_floor: round(median(t.rawExp) / median(t.exp)),
+    dump_rounds: rounds(),
+    ...ratio('import_10k_vs_floor', t.floor, t.ours),
+    ...ratio('import_10k_vs_dexie_export_import', t.peer, t.ours),
+    ...ratio('export_10k_vs_floor', t.rawExp, t.exp),
     import_10k_long_tasks: longTasks,
     import_10k_worker_peak_heap_mb: round(peak / 2 ** 20),
     dump_10k_bytes: dumpBytes,
-    import_10k_ms: round(median(t.ours)),
-    import_10k_floor_ms: round(median(t.floor)),
-    import_10k_dexie_export_import_ms: round(median(t.peer)),
+    ...spread('import_10k_ms', t.ours),
+    ...spread('import_10k_floor_ms', t.floor),
+    ...spread('import_10k_dexie_export_import_ms', t.peer),
     import_10k_longest_task_ms: round(longest),
-    export_10k_ms: round(median(t.exp)),
-    export_10k_floor_ms: round(median(t.rawExp)),
+    ...spread('export_10k_ms', t.exp),
+    ...spread('export_10k_floor_ms', t.rawExp),
     dexie_export_import_10k_bytes: peerBytes,
   }
   console.log(figures)
-  await commands.writeFile('bench/.results/dump-browser.json', JSON.stringify(figures))
+  await commands.writeFile('bench/.results/dump.json', JSON.stringify(figures))
 })

@@ -11,7 +11,8 @@
  *     leaderboard, a run, back; `browse_100k_long_tasks` counts the page's
  *     main-thread tasks over 50 ms meanwhile;
  *   scroll_100k_p95_frame_ms  the runs table's main-thread work per frame while
- *     it scrolls 3 s (p95; the frame intervals, which vsync bounds, apart)
+ *     it scrolls 3 s (p95; the frame intervals, which vsync bounds, apart),
+ *     and against its floor (scroll-floor.ts: a bare copy of the table)
  *   analysis_100k_drawn_ms  the analysis tab's four pictures drawn
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -25,6 +26,7 @@ import { SCALE_STUDY } from '../scale-data.js'
 import { scaleDump } from '../scale-dump.js'
 import { rounds, spread } from '../stats.js'
 import { longTasks, percentile, phase, printProfile, watchLongTasks } from './page-profile.js'
+import { scrollFloor } from './scroll-floor.js'
 
 const RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 100_000)
 const profiling = process.env.BENCH_SCALE_PROFILE !== undefined
@@ -131,6 +133,10 @@ async function browse(context: BrowserContext): Promise<Record<string, number>> 
   out.scroll_100k_max_frame_ms = Math.max(...work)
   out.scroll_100k_p95_frame_interval_ms = percentile(intervals, 0.95)
   out.scroll_100k_frames = intervals.length
+  // The floor, right after: a bare copy of the table (same rows, cells and CSS) filled by plain textContent.
+  const floor = await scrollFloor(page)
+  out.scroll_100k_floor_p95_frame_ms = percentile(floor.work, 0.95)
+  out.scroll_100k_vs_floor = out.scroll_100k_p95_frame_ms / out.scroll_100k_floor_p95_frame_ms
   const sortBy = async (label: string) => {
     await page.locator(runsTable).getByRole('columnheader', { name: label, exact: true }).getByRole('button').click()
     await page.locator(ready).waitFor()

@@ -10,6 +10,8 @@
  * - sync_incremental_10_bytes: the bytes that sync moved (and, beside it,
  *   `sync_full_bytes`, the 10,000 runs' object).
  */
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { it } from 'vitest'
@@ -27,7 +29,7 @@ import { DexiePush } from '../../src/db/store/dexie-push.js'
 import { syncBucket } from '../../src/db/sync/bucket-sync.js'
 import { S3Bucket } from '../../src/db/sync/s3.js'
 import { tempDir } from '../../test/unit/cli/cli.js'
-import { S3_KEY, startS3 } from '../../test/unit/sync/s3-server.js'
+import { S3_KEY } from '../../test/unit/sync/s3-server.js'
 import { ratio, rounds, spread } from '../stats.js'
 
 const RUNS = 10_000
@@ -60,8 +62,19 @@ async function dispose(db: DexieDatabase): Promise<void> {
   await db.dexie.delete()
 }
 
+/** s3rver in a child process (serving must not share the measured event loop): its endpoint, and how to stop it. */
+async function startS3Process(bucket: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/s3-child.ts', bucket], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (c: string) => { out += c; if (out.includes('\n')) resolve(out.trim()) })
+    child.once('exit', (code) => reject(new Error(`s3rver exited (${code})`)))
+  })
+  return { endpoint, stop: async () => { child.kill('SIGTERM'); await once(child, 'exit') } }
+}
+
 it('sync: a 10,000-run pull against a file import, and an incremental sync of 10 runs', async () => {
-  const s3 = await startS3(['bench'])
+  const s3 = await startS3Process('bench')
   const dirs = [tempDir('diviner-sync-bench-'), tempDir('diviner-sync-bench-')]
   try {
     const bucket = (prefix: string) => new S3Bucket({ endpoint: s3.endpoint, bucket: 'bench', prefix, region: 'us-east-1', pathStyle: true }, S3_KEY)

@@ -9,7 +9,7 @@ import App from './App.svelte'
 import './app.css'
 import { connect } from './client.js'
 import { consoleApi } from './console.js'
-import { Router } from './router.svelte.js'
+import { parseHash, Router } from './router.svelte.js'
 import { JournalFollow, servedJournal } from './shell/journal-follow.svelte.js'
 import { Problems } from './shell/problems.svelte.js'
 import { registerServiceWorker } from './sw/register.js'
@@ -22,6 +22,9 @@ const DATABASE = 'diviner'
 const worker = new Worker(new URL('../worker/index.ts', import.meta.url), { type: 'module', name: 'diviner-db' })
 const { api, db } = connect(worker)
 globalThis.diviner = consoleApi(db)
+// A study opened by its address: the worker reads it while the screen's code loads.
+const opened = parseHash(location.hash).route
+if (opened.name === 'study' || opened.name === 'run' || opened.name === 'compare') void api.warmStudy(opened.study).catch(() => undefined)
 
 const problems = new Problems()
 const props = {

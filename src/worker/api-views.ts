@@ -57,6 +57,21 @@ export function viewCalls(call: Call) {
         return out
       }),
 
+    /**
+     * Readies the study for a page about to show it: its rows read and its
+     * default leaderboard ranked (the page asks for them once its screen's
+     * code has loaded, and finds them done). A study that does not exist is
+     * no error here.
+     */
+    warmStudy: (study: string, signal?: AbortSignal) =>
+      call(signal, async (d): Promise<void> => {
+        const info = await d.lookupStudy(study, signal).catch(() => undefined)
+        if (!info) return
+        const objective = parseObjective(undefined, info.objective)
+        const rows = await pictureRows(d, info, signal)
+        memoByRows(rows, `board ${formatObjective(objective)} false`, (r) => trialBoard(objective, r, false))
+      }),
+
     /** The study's runs in `states` without their metric histories, by seq. */
     runRows: (study: string, states: RunState = RunState.Any, signal?: AbortSignal) =>
       call(signal, (d) => d.listRunRows(study, states, signal)),

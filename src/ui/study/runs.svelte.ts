@@ -22,6 +22,35 @@ export function rowId(row: RunRow): string {
   return `${row.study}:${row.seq}`
 }
 
+/**
+ * The rows of window `w`, where the rows held (of the same query and version
+ * of the study's rows) already had them, as those very objects: a window that
+ * arrives as the table scrolls then changes nothing on show but the rows it
+ * adds, and the rows in view are not drawn again.
+ */
+function sameRows(held: { readonly offset: number; readonly rows: readonly RunRow[]; readonly key: string; readonly version: number }, w: { readonly offset: number; readonly rows: RunRow[]; readonly version: number }, key: string): RunRow[] {
+  if (held.key !== key || held.version !== w.version) return w.rows
+  return w.rows.map((row, k) => {
+    const old = held.rows[w.offset + k - held.offset]
+    return old !== undefined && old.id === row.id ? old : row
+  })
+}
+
+/**
+ * The held rows `h` and the window `w` next to them (after or before), as one
+ * run of rows trimmed to positions `from` … `to` (the held rows keep their
+ * objects); undefined when they do not meet.
+ */
+function joinWindows(h: { readonly offset: number; readonly rows: readonly RunRow[] }, w: { readonly offset: number; readonly rows: readonly RunRow[] }, from: number, to: number): { offset: number; rows: RunRow[] } | undefined {
+  let offset: number
+  let rows: RunRow[]
+  if (w.offset === h.offset + h.rows.length) [offset, rows] = [h.offset, [...h.rows, ...w.rows]]
+  else if (w.offset + w.rows.length === h.offset) [offset, rows] = [w.offset, [...w.rows, ...h.rows]]
+  else return undefined
+  const start = Math.max(0, from - offset)
+  return { offset: offset + start, rows: rows.slice(start, Math.max(start, to - offset)) }
+}
+
 /** Rows asked for beyond those in view, on each side. */
 const MARGIN = 60
 
@@ -126,20 +155,69 @@ export class RunsView {
     const h = this.held
     const needBefore = h.offset > 0 && first - MARGIN / 3 < h.offset
     const needAfter = last + MARGIN / 3 > h.offset + h.rows.length && h.offset + h.rows.length < this.total
-    if (h.key !== this.queryKey || needBefore || needAfter) void this.load()
+    if (h.key !== this.queryKey || needBefore || needAfter) void this.request(false)
   }
 
-  /** Asks the worker for the rows around those in view under the current query; a later request wins. */
-  async load(): Promise<void> {
+  /** A window request under way for the query of this key, and whether another (of all rows in view: `whole`) is wanted after it. */
+  private loading: { key: string; again: boolean; whole: boolean } | undefined
+
+  /**
+   * Asks the worker for the rows around those in view under the current
+   * query, all of them afresh (the study changed, or the query did); a
+   * request for a newer query wins.
+   */
+  load(): Promise<void> {
+    return this.request(true)
+  }
+
+  /**
+   * One request under way at a time while the table scrolls (asked again once
+   * it is answered, from where the table is then); unless `whole`, only the
+   * rows not held are asked for.
+   */
+  private async request(whole: boolean): Promise<void> {
+    const key = this.queryKey
+    if (this.loading?.key === key) {
+      this.loading.again = true
+      this.loading.whole ||= whole
+      return
+    }
+    const loading = { key, again: true, whole }
+    this.loading = loading
+    try {
+      while (loading.again && this.loading === loading) {
+        const asked = loading.whole
+        loading.again = false
+        loading.whole = false
+        await this.fetchWindow(key, asked)
+      }
+    } finally {
+      if (this.loading === loading) this.loading = undefined
+    }
+  }
+
+  private async fetchWindow(key: string, whole: boolean): Promise<void> {
     const request = ++this.requests
     const query = $state.snapshot(this.query) as RunQuery
-    const key = this.queryKey
-    const offset = Math.max(0, this.range.first - MARGIN)
-    const count = this.range.last - this.range.first + 2 * MARGIN
+    const from = Math.max(0, this.range.first - MARGIN)
+    const to = this.range.last + MARGIN
+    const h = this.held
+    const heldEnd = h.offset + h.rows.length
+    // Held rows of this query overlapping what is wanted: ask only for what lies beyond them.
+    const extend = !whole && h.key === key && h.rows.length > 0 && from < heldEnd && to > h.offset
+    const ask = !extend ? { offset: from, count: to - from }
+      : to > heldEnd ? { offset: heldEnd, count: to - heldEnd }
+        : from < h.offset ? { offset: from, count: h.offset - from }
+          : undefined
+    if (!ask) return
     try {
-      const w = await this.api.runWindow(this.study, query, offset, count)
+      const w = await this.api.runWindow(this.study, query, ask.offset, ask.count)
       if (request !== this.requests) return
-      this.held = { offset: w.offset, rows: w.rows, key, version: w.version }
+      const now = this.held
+      // The study's rows changed meanwhile: every row in view afresh.
+      if (extend && w.version !== h.version) return this.fetchWindow(key, true)
+      const joined = extend && now === h && w.version === h.version ? joinWindows(h, w, from, to) : undefined
+      this.held = joined ? { ...joined, key, version: w.version } : { offset: w.offset, rows: sameRows(now, w, key), key, version: w.version }
       if (w.columns.values.join('\n') !== this.names.values.join('\n') || w.columns.metrics.join('\n') !== this.names.metrics.join('\n')) this.names = w.columns
       this.total = w.total
       this.all = w.all
