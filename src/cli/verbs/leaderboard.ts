@@ -5,7 +5,7 @@
  */
 import { leaderboard, parseObjective, type LeaderboardTrial } from '../../db/analysis/leaderboard.js'
 import { invalid } from '../../db/model/errors.js'
-import { RunState, stateName } from '../../db/model/run.js'
+import { isMetricName, RunState, stateName } from '../../db/model/run.js'
 import { formatObjective, type Objective } from '../../db/model/study.js'
 import { formatValue, type Value } from '../../db/model/values.js'
 import { DB_FLAG, intFlag, stringFlag, usageError, type Usage } from '../args.js'
@@ -66,7 +66,7 @@ export const leaderboardVerb: Verb = {
       const lacking = ranked.filter((r) => !Object.hasOwn(r.trial.metrics, objective.metric)).length
       const n = intFlag(values, 'n', 10, 0)
       const shown = ranked.filter((r) => Object.hasOwn(r.trial.metrics, objective.metric)).slice(0, n || undefined)
-      const metricNames = matchAndSort(new Set(shown.flatMap((r) => Object.keys(r.trial.metrics)).filter((m) => m !== objective.metric)), stringFlag(values, 'metrics') ?? '^$')
+      const metricNames = matchAndSort(new Set(shown.flatMap((r) => Object.keys(r.trial.metrics)).filter((m) => m !== objective.metric && isMetricName(m))), stringFlag(values, 'metrics') ?? '^$')
       const valueNames = matchAndSort(new Set(shown.flatMap((r) => Object.keys(r.trial.values))), stringFlag(values, 'values') ?? '.')
       if (values['json'] === true) {
         await printJson({

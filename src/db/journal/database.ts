@@ -5,7 +5,7 @@
  * processes share one directory (two sweeps, a `logs -f`, the page server).
  */
 import { checkNewRun, checkRunState } from '../model/checks.js'
-import { STALE_AFTER_MS, type Database, type LogOptions, type StudyInfo } from '../model/database.js'
+import type { Database, LogOptions, StudyInfo } from '../model/database.js'
 import { checkSignal, DivinerError, notExist } from '../model/errors.js'
 import type { Annotating, RunAnnotation } from '../model/annotations.js'
 import { deleteRun, deleteStudy, runAnnotations, setRunNote, setRunTags, setStudyNote, type JournalEditor } from './edits.js'
@@ -21,6 +21,7 @@ import { beginJournalMerge } from './merge.js'
 import { JournalReader } from './reader.js'
 import { withCounter } from './seq.js'
 import { JournalState, type JournalProblem, type JournalRun, type JournalStudy } from './state.js'
+import { reportedState, studyInfo, toRun, toRunRow } from './values.js'
 import { JournalWriter } from './writer.js'
 
 /** Options for a JournalDatabase. */
@@ -287,10 +288,7 @@ export class JournalDatabase implements Database, Annotating {
     this.refresh()
     this.study(study)
     const now = this.now()
-    return this.state.runsOf(study).filter((r) => (reportedState(r, now) & states) !== 0).map((r) => {
-      const { metrics: _m, ...run } = toRun(r, localId, now)
-      return { ...run, last: r.metrics.at(-1) ?? {}, metricCount: r.mCount, logCount: r.lCount }
-    })
+    return this.state.runsOf(study).filter((r) => (reportedState(r, now) & states) !== 0).map((r) => toRunRow(r, localId, now))
   }
 
   log(study: string, seq: number, options: LogOptions = {}): ReadableStream<string> {
@@ -349,27 +347,4 @@ export class JournalDatabase implements Database, Annotating {
   announce(): void {
     this.changes.dispatchEvent(new Event('change'))
   }
-}
-
-/** The state a run is reported in: failure when pending with a keepalive older than 60 s. */
-function reportedState(run: JournalRun, now: number): RunState {
-  return run.state === RunState.Pending && now - run.updated > STALE_AFTER_MS ? RunState.Failure : run.state
-}
-
-function studyInfo(s: JournalStudy): StudyInfo {
-  return {
-    name: s.name, objective: s.objective, params: s.params, replicates: s.replicates, description: s.description,
-    ...(s.command ? { command: s.command } : {}), ...(s.note ? { note: s.note } : {}),
-    oracle: s.oracle, created: new Date(s.created), activity: new Date(Math.max(s.created, s.activity)),
-  }
-}
-
-function toRun(r: JournalRun, localId: string, now: number): Run {
-  const run: Run = {
-    id: r.id, study: r.study, seq: r.seq, values: r.values, replicate: r.replicate, state: reportedState(r, now),
-    status: r.status, config: r.config, created: new Date(r.created), updated: new Date(r.updated),
-    runtime: r.runtime, retries: r.retries, metrics: r.metrics.slice(),
-    ...(r.note ? { note: r.note } : {}), ...(r.tags?.length ? { tags: [...r.tags] } : {}),
-  }
-  return r.origin.db === localId && r.origin.seq === r.seq ? run : { ...run, origin: r.origin }
 }

@@ -69,6 +69,15 @@ describe('diviner-local verbs', () => {
     expect(only.stdout).toBe('loss\n9\n8\n7\n')
   })
 
+  it('metrics and leaderboard: an entry\'s step is the first column of metrics and never a metric column', async () => {
+    const stepped = join(tmp.dir, 'stepped')
+    writeFiles(tmp.dir, { 'stepped.config.ts': gridConfig('stepped', 1, 'echo "METRICS: step=10,loss=3"; echo "METRICS: step=20,loss=2"') })
+    expect((await cli(['run', '--db', stepped, join(tmp.dir, 'stepped.config.ts')])).code).toBe(0)
+    expect((await cli(['metrics', '--db', stepped, 'stepped:1'])).stdout).toBe('step\tloss\n10\t3\n20\t2\n')
+    expect(JSON.parse((await cli(['metrics', '--db', stepped, '--json', 'stepped:1'])).stdout)).toEqual({ run: 'stepped:1', metrics: ['loss'], steps: [10, 20], entries: [[3], [2]] })
+    expect((await cli(['leaderboard', '--db', stepped, '-metrics', '.*', 'stepped'])).stdout.split('\n')[0]).toMatch(/^study\s+loss\s+mode\s+x$/)
+  })
+
   it('leaderboard: successful trials ranked by the objective, -n, -values, -objective, -expand', async () => {
     const out = await cli(['leaderboard', '--db', db, 'grid', '-n', '2'])
     expect(out.code).toBe(0)
