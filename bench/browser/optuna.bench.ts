@@ -33,7 +33,8 @@ import { rounds, spread } from '../stats.js'
 let served: ServedPage
 let baseUrl: string
 const GENERATOR = fileURLToPath(new URL('../../scripts/optuna-journal.mjs', import.meta.url))
-const SIZES = [1000, 10_000] as const
+/** The journals' sizes in trials (BENCH_OPTUNA_SIZES=1000 measures one). */
+const SIZES = (process.env.BENCH_OPTUNA_SIZES ?? '1000,10000').split(',').map(Number)
 /** Selectors of a drawn study page (leaderboard tab). */
 const DRAWN = ['[data-board][data-ready=true]', 'figure[data-picture=objective-history][data-ready=true]', 'figure[data-picture=learning-curves][data-ready=true]']
 /** Set BENCH_OPTUNA_BOARD_ONLY=1 to wait on the board alone (when the pictures are not built yet). */
