@@ -27,6 +27,7 @@ import { readdirSync } from 'node:fs'
 import { chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { chromiumArgs, chromiumPath } from '../../test/chromium.js'
+import { printProfile } from '../node/page-profile.js'
 import { servePage, type ServedPage } from '../page-server.js'
 import { rounds, spread } from '../stats.js'
 
@@ -39,12 +40,14 @@ const SIZES = (process.env.BENCH_OPTUNA_SIZES ?? '1000,10000').split(',').map(Nu
 const DRAWN = ['[data-board][data-ready=true]', 'figure[data-picture=objective-history][data-ready=true]', 'figure[data-picture=learning-curves][data-ready=true]']
 /** Set BENCH_OPTUNA_BOARD_ONLY=1 to wait on the board alone (when the pictures are not built yet). */
 const waitOn = process.env.BENCH_OPTUNA_BOARD_ONLY ? DRAWN.slice(0, 1) : DRAWN
+/** Set BENCH_OPTUNA_PROFILE=1 to print the main thread's CPU profile of opening the study (an unminified build). */
+const profiling = process.env.BENCH_OPTUNA_PROFILE !== undefined
 
 let dir: string
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'diviner-optuna-bench-'))
-  served = await servePage()
+  served = await servePage(!profiling)
   baseUrl = served.url
 }, 300_000)
 
@@ -153,10 +156,13 @@ async function measure(trials: number, file: string): Promise<Record<string, num
     expect(summaryText).toMatch(/Optuna journal/)
 
     // (b) open the study's leaderboard → board and pictures drawn.
+    const cdp = profiling ? await context.newCDPSession(page) : undefined
+    if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start') }
     const openedAt = await page.evaluate((hash) => { const t = performance.now(); location.hash = hash; return t }, `#/study/${encodeURIComponent(study)}?tab=leaderboard`)
     const drawnAt = await until(page, drawn, waitOn)
     await page.waitForTimeout(200) // tasks finishing the frame
     const tasksB = await takeLongTasks(page)
+    if (cdp) await printProfile(cdp, `opening the study of ${trials} trials`)
     const framesB = await takeLongFrames(page)
     const memory = rendererMemoryMb(profileDir)
     const heap = await page.evaluate(() => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize)

@@ -1,6 +1,6 @@
 /**
  * The command line's figures (issue 13), each a median with min and max over
- * repeats, against a floor measured in the same run:
+ * the rounds (bench/stats.ts), against a floor measured in the same round:
  * - runner_trials_per_s: trials a second that `diviner-local run` gets
  *   through at parallelism 4 with a black box that exits at once (its start-up
  *   taken off), against spawning the same black boxes from Node at the same
@@ -26,15 +26,8 @@ import { int } from '../../src/db/model/values.js'
 import { RunState } from '../../src/db/model/run.js'
 import { chromiumArgs, requireChromium } from '../../test/chromium.js'
 import { BIN, cli, start } from '../../test/unit/cli/cli.js'
+import { ratio, rounds, spread } from '../stats.js'
 
-const REPEATS = 3
-
-/** Median, min and max of `xs`, rounded to 3 significant digits, under `name`, `name_min`, `name_max`. */
-function summary(name: string, xs: readonly number[]): Record<string, number> {
-  const s = [...xs].sort((a, b) => a - b)
-  const r = (x: number) => Number(x.toPrecision(3))
-  return { [name]: r(s[Math.floor(s.length / 2)] as number), [`${name}_min`]: r(s[0] as number), [`${name}_max`]: r(s.at(-1) as number) }
-}
 
 function temp(): string {
   return mkdtempSync(join(tmpdir(), 'diviner-bench-'))
@@ -58,7 +51,7 @@ async function runnerFigures(): Promise<Record<string, number>> {
   const TRIALS = 200
   const rates: number[] = []
   const floors: number[] = []
-  for (let i = 0; i < REPEATS; i++) {
+  for (let i = 0; i < rounds(); i++) {
     const dir = temp()
     writeFileSync(join(dir, 'c.config.ts'), `import { gridSearch, minimize, range, runConfig, study } from 'diviner-local/config'
 export default study({ name: 'fast', params: { x: range(0, ${TRIALS}) }, objective: minimize('loss'), oracle: gridSearch, run: () => runConfig({ script: 'true' }) })
@@ -76,8 +69,7 @@ export default study({ name: 'fast', params: { x: range(0, ${TRIALS}) }, objecti
     floors.push(TRIALS / (await spawnFloor(TRIALS, 4)))
     rmSync(dir, { recursive: true, force: true })
   }
-  const ratio = rates.map((r, i) => r / (floors[i] as number))
-  return { ...summary('runner_trials_per_s', rates), ...summary('runner_spawn_floor_per_s', floors), ...summary('runner_vs_spawn_floor', ratio), runner_trials: TRIALS }
+  return { ...spread('runner_trials_per_s', rates), ...spread('runner_spawn_floor_per_s', floors), ...ratio('runner_vs_spawn_floor', rates, floors), runner_trials: TRIALS }
 }
 
 async function journalFigures(): Promise<Record<string, number>> {
@@ -85,7 +77,7 @@ async function journalFigures(): Promise<Record<string, number>> {
   const POINTS = 1000
   const ours: number[] = []
   const floor: number[] = []
-  for (let i = 0; i < REPEATS; i++) {
+  for (let i = 0; i < rounds(); i++) {
     const dir = temp()
     const db = new JournalDatabase(join(dir, 'data'), { onProblem: () => undefined })
     await db.createTable()
@@ -104,8 +96,8 @@ async function journalFigures(): Promise<Record<string, number>> {
     rmSync(dir, { recursive: true, force: true })
   }
   return {
-    ...summary('journal_points_per_s', ours), ...summary('journal_floor_points_per_s', floor),
-    ...summary('journal_vs_appendfile', ours.map((x, i) => x / (floor[i] as number))), journal_points: RUNS * POINTS,
+    ...spread('journal_points_per_s', ours), ...spread('journal_floor_points_per_s', floor),
+    ...ratio('journal_vs_appendfile', ours, floor), journal_points: RUNS * POINTS,
   }
 }
 

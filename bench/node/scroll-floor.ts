@@ -12,6 +12,8 @@ import type { Page } from 'playwright-core'
 
 /** Builds the bare copy of the runs table, scrolls it for `ms`, removes it; each frame's work and interval. */
 export async function scrollFloor(page: Page, ms = 3000): Promise<{ work: number[]; intervals: number[] }> {
+  // The copy takes its cells' texts from rows on show: the rows scrolled to last may still be coming.
+  await page.waitForFunction(() => document.querySelector('[role=table][aria-label=Runs] .body [role=row]:not(.placeholder)') !== null, undefined, { timeout: 60_000 })
   return page.evaluate(async (ms) => {
     const real = document.querySelector('[role=table][aria-label=Runs]') as HTMLElement
     const body = real.querySelector('.body') as HTMLElement
