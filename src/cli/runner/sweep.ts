@@ -103,8 +103,8 @@ class Session {
       const tried: Run[] = []
       let trials = 0
       while (!signal.aborted && (budget === undefined || trials < budget)) {
-        // One value set at a time, each planned after the runs before it are in the journal, so
-        // nothing is planned twice (a second runner on the same study sees these runs too).
+        // One value set at a time, planned given the journal's runs and those this round planned
+        // (`tried`, which covers runs still being inserted), so nothing is planned twice.
         const release = await this.slots.take()
         const next = signal.aborted ? [] : await this.plan(s, 1, tried)
         if (next.length === 0) {
@@ -123,7 +123,6 @@ class Session {
           const begun = this.begin(s, p, slot)
           const tracked: Promise<void> = begun.finally(() => running.delete(tracked))
           running.add(tracked)
-          await begun.started
         }
       }
       await Promise.all(running)
@@ -157,17 +156,12 @@ class Session {
     throw new DivinerError('invalid', `study ${s.study.name}: its oracle "${oracle.name}" cannot propose runs here; use gridSearch or randomSearch`)
   }
 
-  /**
-   * Inserts the run (holding the slot `release` frees), then executes it;
-   * `started` resolves once the run is in the journal.
-   */
-  private begin(s: RunnableStudy, p: PlannedRun, release: () => void): Promise<void> & { started: Promise<void> } {
-    let inserted!: () => void
-    const started = new Promise<void>((resolve) => { inserted = resolve })
-    const work = this.runOne(s, p, inserted).finally(() => { inserted(); release() })
+  /** Inserts the run (holding the slot `release` frees), then executes it. */
+  private begin(s: RunnableStudy, p: PlannedRun, release: () => void): Promise<void> {
+    const work = this.runOne(s, p).finally(release)
     const tracked: Promise<unknown> = work.catch(() => undefined).finally(() => this.executing.delete(tracked))
     this.executing.add(tracked)
-    return Object.assign(work, { started })
+    return work
   }
 
   /** Re-runs a value set and replicate: a new run, once a slot is free. */
@@ -175,13 +169,12 @@ class Session {
     await this.begin(s, p, await this.slots.take())
   }
 
-  private async runOne(s: RunnableStudy, p: PlannedRun, inserted: () => void): Promise<void> {
+  private async runOne(s: RunnableStudy, p: PlannedRun): Promise<void> {
     const { signal, progress } = this.options
     if (signal.aborted) return
     const seq = await this.db.nextSeq(s.study.name)
     const planned = s.plan(p.values, { replicate: p.replicate, seq })
     const run = await this.db.insertRun({ study: s.study.name, values: p.values, replicate: p.replicate, seq, config: planned.config })
-    inserted()
     this.runs++
     progress.started(run)
     const outcome = await this.withSystem(planned, () => execute({

@@ -45,6 +45,8 @@ export class JournalDatabase implements Database, Annotating {
   private readonly loggerFlushMs: number
   private readonly changes = new EventTarget()
   private readonly ownFiles = new Set<string>()
+  /** Seqs `nextSeq` handed this process and no run holds yet, by study (the counter is past them already). */
+  private readonly reserved = new Map<string, Set<number>>()
   private origin: string | undefined
   private writer: JournalWriter | undefined
   private reader: JournalReader | undefined
@@ -143,7 +145,11 @@ export class JournalDatabase implements Database, Annotating {
     await this.id()
     this.refresh()
     this.study(study)
-    return this.reserveSeqs(study, (counter) => counter + 1)
+    const seq = await this.reserveSeqs(study, (counter) => counter + 1)
+    let mine = this.reserved.get(study)
+    if (!mine) this.reserved.set(study, mine = new Set())
+    mine.add(seq)
+    return seq
   }
 
   /**
@@ -169,7 +175,8 @@ export class JournalDatabase implements Database, Annotating {
     let seq = requested
     if (seq > 0) {
       if (this.state.runAt(run.study, seq)) throw new DivinerError('conflict', `run ${run.study}:${seq} already exists`)
-      await this.reserveSeqs(run.study, (counter) => Math.max(counter, seq))
+      // A seq this process's nextSeq handed out is past the counter already: no lock needed.
+      if (!this.reserved.get(run.study)?.delete(seq)) await this.reserveSeqs(run.study, (counter) => Math.max(counter, seq))
     } else {
       seq = await this.reserveSeqs(run.study, (counter) => counter + 1)
     }

@@ -4,7 +4,7 @@
  * only under a lock (proper-lockfile: a lock directory whose holder refreshes
  * its time; a holder that died is taken over once its lock is 10 s stale).
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { closeSync, constants, openSync, readFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import lockfile from 'proper-lockfile'
 import { DivinerError } from '../model/errors.js'
@@ -17,8 +17,13 @@ const LOCK_OPTIONS = {
   realpath: false,
   stale: LOCK_STALE_MS,
   update: LOCK_STALE_MS / 2,
-  retries: { retries: 2000, minTimeout: 1, maxTimeout: 50, factor: 1.3, randomize: true },
+  // Waits up to about 20 s, past LOCK_STALE_MS (a dead holder's lock is taken over by then). Few
+  // retries: the retry library computes every wait up front, on each lock.
+  retries: { retries: 400, minTimeout: 1, maxTimeout: 50, factor: 1.3, randomize: true },
 }
+
+/** A counter file's width: longer than any seq written before (`${n}\n`), so writing in place covers it. */
+const COUNTER_WIDTH = 20
 
 /** The counter file of a study (its name hex-encoded: any study name is a safe file name). */
 export function counterPath(dir: string, study: string): string {
@@ -35,13 +40,20 @@ function readCounter(path: string): number {
   }
 }
 
+/**
+ * Writes the counter in place, padded to a fixed width: one write of a few
+ * bytes at the file's start replaces the whole value (no temporary file and
+ * rename for each seq, which cost more than the rest of a run's bookkeeping).
+ */
 function writeCounter(path: string, n: number): void {
-  const tmp = `${path}.${process.pid}.tmp`
+  let fd: number | undefined
   try {
-    writeFileSync(tmp, `${n}\n`)
-    renameSync(tmp, path)
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT, 0o644)
+    writeSync(fd, `${String(n).padStart(COUNTER_WIDTH, ' ')}\n`, 0)
   } catch (e) {
     throw fileError(e, path, 'could not write a seq counter')
+  } finally {
+    if (fd !== undefined) closeSync(fd)
   }
 }
 
