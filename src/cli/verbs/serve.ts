@@ -4,7 +4,7 @@
  * runs, metrics and log lines appear as runners append them, and stay in the
  * page's own database after the server is gone.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -33,9 +33,21 @@ has pulled stays in the page after the server stops.`,
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const DIST = join(ROOT, 'dist')
 
+/** The page's sources: a build older than any of them is built again (a clone updated by `git pull`). */
+const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json']
+
+/** The latest modification time among `path` and the files below it, ms (0 when it is missing). */
+function newest(path: string): number {
+  let stat
+  try { stat = statSync(path) } catch { return 0 }
+  if (!stat.isDirectory()) return stat.mtimeMs
+  return readdirSync(path).reduce((m, name) => Math.max(m, newest(join(path, name))), stat.mtimeMs)
+}
+
 async function builtPage(): Promise<string> {
-  if (existsSync(join(DIST, 'index.html'))) return DIST
-  process.stderr.write('diviner-local: building the page (once; this takes a minute)\n')
+  const index = join(DIST, 'index.html')
+  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...SOURCES.map((p) => newest(join(ROOT, p))))) return DIST
+  process.stderr.write('diviner-local: building the page (when its sources change; this takes a minute)\n')
   const { build } = await import('vite')
   await build({ root: ROOT, mode: 'production', logLevel: 'warn', build: { outDir: DIST, emptyOutDir: true } })
   return DIST
