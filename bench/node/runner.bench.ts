@@ -28,7 +28,6 @@ import { chromiumArgs, requireChromium } from '../../test/chromium.js'
 import { BIN, cli, start } from '../../test/unit/cli/cli.js'
 import { ratio, rounds, spread } from '../stats.js'
 
-
 function temp(): string {
   return mkdtempSync(join(tmpdir(), 'diviner-bench-'))
 }
