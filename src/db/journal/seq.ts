@@ -17,8 +17,8 @@ const LOCK_OPTIONS = {
   realpath: false,
   stale: LOCK_STALE_MS,
   update: LOCK_STALE_MS / 2,
-  // Waits 20 s or more (400 waits of up to 50 ms, randomized up to twice that), past LOCK_STALE_MS, when a dead
-  // holder's lock is taken over. No more retries than that: the retry library computes every wait up front, on each lock.
+  // Waits about 20 s in all (400 waits, each at most 50 ms), past LOCK_STALE_MS, when a dead holder's lock is
+  // taken over. No more retries than that: the retry library computes every wait up front, on each lock.
   retries: { retries: 400, minTimeout: 1, maxTimeout: 50, factor: 1.3, randomize: true },
 }
 
