@@ -48,7 +48,13 @@ export function recordProblems(page: Page, problems: string[]): void {
     if (msg.type() === 'error') problems.push(`console${msg.worker() ? ' (worker)' : ''}: ${msg.text()} ${msg.location().url}`.trimEnd())
   })
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`))
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText ?? ''
+    // A request the browser cancelled because the page went away (a reload or navigation ending the
+    // worker that made it) is nobody's failure; a server that fails answers with another error or a status.
+    if (why === 'net::ERR_ABORTED') return
+    problems.push(`request failed: ${r.url()} ${why}`)
+  })
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`)
   })
