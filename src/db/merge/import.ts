@@ -60,6 +60,8 @@ const FOREIGN_BATCH: BatchLimits = { secondRuns: 200, runs: 2000, chars: Infinit
 export async function importDump(db: MergeTarget, source: DumpSource, options: ImportOptions = {}): Promise<ImportSummary> {
   // The store readies its import (opens, recovers, locks) while the file's kind is told and its reader loaded.
   const begun = db.beginMerge()
+  // Its failure is met below, once the file is sniffed; until then it must not count as unhandled.
+  begun.catch(() => undefined)
   let sniffed: Awaited<ReturnType<typeof sniffOptuna>>
   let reader: RecordReader
   try {

@@ -191,4 +191,28 @@ describe('recovery of an interrupted import', () => {
     expect([snap.runs.length, snap.imports, snap.undo]).toEqual([RUNS + 1, 0, 0])
     expect((await db.listRuns('big', RunState.Any)).length).toBe(RUNS)
   })
+
+  it('fails with the store\'s own error when the store cannot begin (an earlier undo needs room), leaving no promise unhandled', async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (e: unknown) => { unhandled.push(e) }
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const full = new DivinerError('quota', 'the browser refused to store more data')
+      // The store fails at once, while the file (a stream that takes a while to start) is still being sniffed.
+      const target = { beginMerge: () => Promise.reject(full) }
+      const bytes = gz(jsonl(bigDump({ runs: 3 }).map((l) => JSON.stringify(l))))
+      const source = new ReadableStream<Uint8Array>({
+        async pull(c) {
+          await new Promise((r) => setTimeout(r, 30))
+          c.enqueue(bytes)
+          c.close()
+        },
+      }, { highWaterMark: 0 })
+      await expect(importDump(target, source)).rejects.toBe(full)
+      await new Promise((r) => setTimeout(r, 30))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
 })
