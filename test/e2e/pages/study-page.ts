@@ -161,7 +161,13 @@ export class StudyScreen {
   async waitForCount(shown: number, total?: number): Promise<void> {
     const n = (x: number) => x.toLocaleString('en')
     const text = total === undefined ? new RegExp(`^${n(shown)} of [\\d,]+ runs$`) : `${n(shown)} of ${n(total)} runs`
-    await this.page.getByText(text, { exact: true }).waitFor()
+    try {
+      await this.page.getByText(text, { exact: true }).waitFor()
+    } catch (e) {
+      // Say what the screen showed instead, so that a failure explains itself.
+      const shown = await this.page.locator('main').innerText({ timeout: 1000 }).catch(() => '(no main element)')
+      throw new Error(`the runs table never showed ${String(text)}; the screen showed:\n${shown.slice(0, 2000)}`, { cause: e })
+    }
   }
 
   /** Clicks a column header to sort by it (again to reverse). */
