@@ -4,8 +4,8 @@
  */
 import type { Database, StudyInfo } from '../db/model/database.js'
 import { notExist } from '../db/model/errors.js'
-import type { Run } from '../db/model/run.js'
-import { stateName } from '../db/model/run.js'
+import type { Metrics, Run } from '../db/model/run.js'
+import { isMetricName, lastStep, stateName } from '../db/model/run.js'
 import type { Value, Values } from '../db/model/values.js'
 import { usageError } from './args.js'
 
@@ -85,12 +85,23 @@ export function jsonValues(values: Values): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, jsonValue(v)]))
 }
 
-/** A run as the `--json` output of the read verbs shows it (without its metric history unless asked). */
+/** The metrics of an entry without its step (STEP_KEY), which is no metric. */
+export function metricsOnly(m: Metrics): Metrics {
+  return Object.fromEntries(Object.entries(m).filter(([k]) => isMetricName(k)))
+}
+
+/**
+ * A run as the `--json` output of the read verbs shows it: its last metrics
+ * (and `step`, that entry's step, when the run reports steps), without its
+ * metric history unless asked.
+ */
 export function jsonRun(run: Run, history = false): Record<string, unknown> {
+  const step = lastStep(run.metrics)
   return {
     run: `${run.study}:${run.seq}`, id: run.id, study: run.study, seq: run.seq, state: stateName(run.state), status: run.status,
     values: jsonValues(run.values), replicate: run.replicate, created: run.created.toISOString(), updated: run.updated.toISOString(),
-    runtime_ms: run.runtime, retries: run.retries, metrics: run.metrics.at(-1) ?? {},
+    runtime_ms: run.runtime, retries: run.retries, metrics: metricsOnly(run.metrics.at(-1) ?? {}),
+    ...(step !== undefined ? { step } : {}),
     ...(history ? { history: run.metrics, config: run.config } : {}),
     ...(run.origin ? { origin: run.origin } : {}),
   }

@@ -2,7 +2,7 @@
  * `diviner-local info`: everything about studies and runs, as Diviner's
  * `info` prints it (`-v`: every metrics entry, the script and the log too).
  */
-import { stateName, type Run } from '../../db/model/run.js'
+import { entrySteps, lastStep, stateName, type Run } from '../../db/model/run.js'
 import { formatObjective, type Study } from '../../db/model/study.js'
 import { formatParam } from '../../db/model/params.js'
 import { formatValue } from '../../db/model/values.js'
@@ -11,7 +11,7 @@ import type { StudyInfo } from '../../db/model/database.js'
 import { DB_FLAG, usageError, type Usage } from '../args.js'
 import { EXIT } from '../exit.js'
 import { openJournal } from '../journal.js'
-import { isRunName, jsonRun, jsonValues, parseRunName } from '../names.js'
+import { isRunName, jsonRun, jsonValues, metricsOnly, parseRunName } from '../names.js'
 import { alignColumns, formatDecimal, formatDuration, print, printJson } from '../output.js'
 import type { Verb } from '../verb.js'
 
@@ -37,7 +37,8 @@ function studyText(s: StudyInfo): string {
   return lines.join('\n')
 }
 
-function metricsLines(m: Readonly<Record<string, number>>, indent: string): string[] {
+function metricsLines(entry: Readonly<Record<string, number>>, indent: string): string[] {
+  const m = metricsOnly(entry)
   return Object.keys(m).sort().map((k) => `${indent}${k}:\t${formatDecimal(m[k] as number)}`)
 }
 
@@ -49,11 +50,14 @@ function runText(run: Run, verbose: boolean): string {
   if (run.origin) lines.push(`\torigin:\t${run.origin.db}:${run.origin.seq}`)
   lines.push('\tvalues:')
   for (const k of Object.keys(run.values).sort()) lines.push(`\t\t${k}:\t${formatValue(run.values[k] as never)}`)
+  // A step is where an entry lies on the x-axis, not a metric: said beside the entry.
   if (verbose) {
-    run.metrics.forEach((m, i) => { lines.push(`\tmetrics[${i}]:`, ...metricsLines(m, '\t\t')) })
+    const { steps, stepped } = entrySteps(run.metrics)
+    run.metrics.forEach((m, i) => { lines.push(`\tmetrics[${i}]${stepped ? ` (step ${steps[i] as number})` : ''}:`, ...metricsLines(m, '\t\t')) })
     lines.push('\tscript:', ...(run.config.script ?? '').split('\n').map((l) => `\t\t${l}`))
   } else {
-    lines.push('\tmetrics:', ...metricsLines(runTrial(run).metrics, '\t\t'))
+    const step = lastStep(run.metrics)
+    lines.push(`\tmetrics${step !== undefined ? ` (step ${step})` : ''}:`, ...metricsLines(runTrial(run).metrics, '\t\t'))
   }
   return lines.join('\n')
 }

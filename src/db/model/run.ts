@@ -47,6 +47,19 @@ export function entrySteps(history: readonly Metrics[]): { steps: number[]; step
   return { steps, stepped: last !== undefined }
 }
 
+/**
+ * The step of a history's last entry as `entrySteps` places it (the last
+ * finite `step` reported), or undefined when no entry has one.
+ */
+export function lastStep(history: readonly Metrics[]): number | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const m = history[i] as Metrics
+    const s = Object.hasOwn(m, STEP_KEY) ? m[STEP_KEY] : undefined
+    if (s !== undefined && Number.isFinite(s)) return s
+  }
+  return undefined
+}
+
 /** Informational description of how the run was launched. */
 export interface RunConfig {
   readonly script?: string

@@ -76,6 +76,10 @@ describe('diviner-local verbs', () => {
     expect((await cli(['metrics', '--db', stepped, 'stepped:1'])).stdout).toBe('step\tloss\n10\t3\n20\t2\n')
     expect(JSON.parse((await cli(['metrics', '--db', stepped, '--json', 'stepped:1'])).stdout)).toEqual({ run: 'stepped:1', metrics: ['loss'], steps: [10, 20], entries: [[3], [2]] })
     expect((await cli(['leaderboard', '--db', stepped, '-metrics', '.*', 'stepped'])).stdout.split('\n')[0]).toMatch(/^study\s+loss\s+mode\s+x$/)
+    // info says where the last entry lies instead of listing the step among the metrics.
+    expect((await cli(['info', '--db', stepped, 'stepped:1'])).stdout).toMatch(/\n\s+metrics \(step 20\):\n\s+loss:\s+2\n(?!\s+step)/)
+    expect((await cli(['info', '-v', '--db', stepped, 'stepped:1'])).stdout).toMatch(/metrics\[0\] \(step 10\):\n\s+loss:\s+3\n\s+metrics\[1\] \(step 20\):\n\s+loss:\s+2\n/)
+    expect(JSON.parse((await cli(['list', '--db', stepped, '-runs', '--json'])).stdout).runs[0]).toMatchObject({ metrics: { loss: 2 }, step: 20 })
   })
 
   it('leaderboard: successful trials ranked by the objective, -n, -values, -objective, -expand', async () => {
