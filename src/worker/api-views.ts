@@ -4,6 +4,7 @@
  * leaderboards, the analysis pictures, memoized per version of a study's rows).
  */
 import type { RowTable, RunQuery, RunWindow } from '../db/analysis/run-window.js'
+import type { RowNotes } from '../db/analysis/run-filter.js'
 import { analysisPicture, curveCandidates, curvesPicture, MAX_CURVES, historyPicture, type CurveChoice, type CurvesPicture, type HistoryPicture } from '../db/analysis/study.js'
 import type { StudyAnalysis } from '../db/analysis/pictures.js'
 import type { HistoryAxis } from '../db/analysis/series.js'
@@ -124,7 +125,7 @@ export function viewCalls(call: Call) {
         const objectives = studyObjectives(info)
         const rows = await pictureRows(d, info, signal)
         const ranked = memoByRows(rows, `board ${formatObjective(objective)} ${options.running === true}`, (r) => trialBoard(objective, r, options.running))
-        const filtered = options.filter ? filterBoard(ranked, options.filter, rows.version.columns()) : ranked
+        const filtered = options.filter ? filterBoard(ranked, options.filter, rows.version.columns(), await notesBySeq(d, info, signal)) : ranked
         const board = options.pareto && objectives.length > 1 ? { ...filtered, trials: paretoSet(filtered.trials, objectives), lacking: 0 } : filtered
         return { ...withTrialNumbers(options.limit ? { ...board, trials: board.trials.slice(0, options.limit) } : board, rows.rows), objectives }
       }),
@@ -141,7 +142,7 @@ export function viewCalls(call: Call) {
         const [x, y] = [pick(options.x, 0), pick(options.y, 1)]
         const rows = await pictureRows(d, info, signal)
         const ranked = memoByRows(rows, `board ${formatObjective(info.objective)} ${options.running === true}`, (r) => trialBoard(info.objective, r, options.running))
-        const board = options.filter ? filterBoard(ranked, options.filter, rows.version.columns()) : ranked
+        const board = options.filter ? filterBoard(ranked, options.filter, rows.version.columns(), await notesBySeq(d, info, signal)) : ranked
         return paretoPicture(board.trials, objectives, x, y)
       }),
 
@@ -167,7 +168,7 @@ export function viewCalls(call: Call) {
         const objective = parseObjective(options.objective, info.objective)
         const rows = await pictureRows(d, info, signal)
         const ranked = memoByRows(rows, `board ${formatObjective(objective)} ${options.running === true}`, (r) => trialBoard(objective, r, options.running))
-        const board = options.filter ? filterBoard(ranked, options.filter, rows.version.columns()) : ranked
+        const board = options.filter ? filterBoard(ranked, options.filter, rows.version.columns(), await notesBySeq(d, info, signal)) : ranked
         const asked = curveCandidates(board.trials, objective, options)
         const chosen = asked.slice(0, MAX_CURVES)
         const histories: Metrics[][] = []
@@ -207,6 +208,11 @@ async function annotatedTable<T>(d: DexieDatabase, study: string, paramNames: re
     if (notes) t.annotate(notes)
     return work(t)
   }, signal)
+}
+
+/** The note and tags of the study's annotated runs, by seq (what a leaderboard filter reads of a trial's runs). */
+function notesBySeq(d: DexieDatabase, info: Study, signal: AbortSignal | undefined): Promise<ReadonlyMap<number, RowNotes>> {
+  return annotatedTable(d, info.name, Object.keys(info.params), (t) => t.notesBySeq(), signal)
 }
 
 /** A study's run rows at one version, and that version's query table (which identifies the version). */

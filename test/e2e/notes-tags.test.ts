@@ -59,6 +59,17 @@ describe('notes and tags', () => {
     await app.study.screenshot('test-results/notes-runs-table.png')
   })
 
+  test('the leaderboard\'s filter finds trials by their runs\' tags and notes too', async () => {
+    await app.study.open('noted', { tab: 'leaderboard', filter: "tag = 'good'" })
+    await app.study.board.waitFor()
+    await expect.poll(async () => (await app.study.boardRows()).map((r) => r[1])).toEqual(['noted:3', 'noted:2'])
+    await app.page.screenshot({ path: 'test-results/notes-board-filter.png' })
+    await app.page.getByLabel('Filter', { exact: true }).fill('baseline')
+    await expect.poll(async () => (await app.study.boardRows()).map((r) => r[1])).toEqual(['noted:2'])
+    await app.page.getByLabel('Filter', { exact: true }).fill("note like '%epoch%'")
+    await expect.poll(async () => (await app.study.boardRows()).map((r) => r[1])).toEqual(['noted:2'])
+  })
+
   test('nothing went wrong on the way', () => {
     expect(app.problems).toEqual([])
   })

@@ -154,6 +154,21 @@ export class RowTable {
   }
 
   private notes: ReadonlyMap<string, RowNotes> | undefined
+  private bySeq: ReadonlyMap<number, RowNotes> | undefined
+
+  /** The note and tags of the annotated runs (as `annotate` gave them), by seq: what a trial filter reads of its runs. */
+  notesBySeq(): ReadonlyMap<number, RowNotes> {
+    if (this.bySeq) return this.bySeq
+    const out = new Map<number, RowNotes>()
+    if (this.notes?.size) {
+      for (const row of this.rows) {
+        const n = this.notes.get(row.id)
+        if (n) out.set(row.seq, n)
+      }
+    }
+    if (this.notes) this.bySeq = out
+    return out
+  }
 
   private notesAt(): ((i: number) => RowNotes | undefined) | undefined {
     const notes = this.notes

@@ -12,6 +12,7 @@ import { leaderboard, type Leaderboard, type LeaderboardTrial, type RankedRow } 
 import { compileFilter, type FilterNames, type FilterRow } from './filter-eval.js'
 import { parseFilter } from './filter-lang.js'
 import { formatValue } from '../model/values.js'
+import type { RowNotes } from './run-filter.js'
 
 /** The runs a trial-level view is made of: successful ones, and running ones when `running`. */
 export function trialStates(running = false): number {
@@ -98,29 +99,48 @@ function indexOfSeq(rows: readonly Pick<RankedRow, 'seq'>[], seq: number): numbe
 
 /**
  * `board` with only the trials `filter` keeps (filter-lang.ts), each read as
- * a run of its values and mean metrics (running when pending): a leaderboard
- * filters trials, not the runs they average. `lacking` counts what is left.
- * Blank keeps all; a bad filter throws `invalid` (field `filter`).
+ * a run of its values and mean metrics (running when pending), with the tags
+ * of all its runs and their notes (`notes`, by seq): a leaderboard filters
+ * trials, not the runs they average. `lacking` counts what is left. Blank
+ * keeps all; a bad filter throws `invalid` (field `filter`).
  */
-export function filterBoard(board: TrialBoard, filter: string, names: FilterNames): TrialBoard {
+export function filterBoard(board: TrialBoard, filter: string, names: FilterNames, notes: ReadonlyMap<number, RowNotes> = new Map()): TrialBoard {
   const node = parseFilter(filter)
   if (node === undefined) return board
   const test = compileFilter(node, names)
-  const trials = board.trials.filter((t) => test(trialRow(t), trialText(t)))
+  const trials = board.trials.filter((t) => {
+    const n = trialNotes(t, notes)
+    return test(trialRow(t, n), trialText(t, n))
+  })
   return { ...board, trials, lacking: trials.filter((t) => !Object.hasOwn(t.metrics, board.objective.metric)).length }
 }
 
-/** A trial as a filter reads it: its values and mean metrics, its first run's seq. */
-function trialRow(t: LeaderboardTrial): FilterRow {
+/** The tags of a trial's runs (each once) and their notes, one after another; undefined when none has any. */
+function trialNotes(t: LeaderboardTrial, notes: ReadonlyMap<number, RowNotes>): RowNotes | undefined {
+  if (notes.size === 0) return undefined
+  const tags = new Set<string>()
+  const texts: string[] = []
+  for (const r of t.runs) {
+    const n = notes.get(r.seq)
+    if (!n) continue
+    for (const tag of n.tags ?? []) tags.add(tag)
+    if (n.note) texts.push(n.note)
+  }
+  return tags.size || texts.length ? { tags: [...tags], note: texts.join('\n') } : undefined
+}
+
+/** A trial as a filter reads it: its values and mean metrics, its first run's seq, its runs' tags and notes. */
+function trialRow(t: LeaderboardTrial, notes: RowNotes | undefined): FilterRow {
   return {
     seq: t.runs[0]?.seq ?? 0, values: t.values, last: t.metrics, state: t.pending ? RunState.Pending : RunState.Success,
-    status: '', replicate: t.replicates[0] ?? 0, retries: 0, runtime: 0, config: {},
+    status: '', replicate: t.replicates[0] ?? 0, retries: 0, runtime: 0, config: {}, ...notes,
   }
 }
 
-/** What free text in a filter looks for in a trial: its runs' seqs and its `name=value` pairs, lower-cased. */
-function trialText(t: LeaderboardTrial): string {
+/** What free text in a filter looks for in a trial: its runs' seqs, its `name=value` pairs, tags and notes, lower-cased. */
+function trialText(t: LeaderboardTrial, notes: RowNotes | undefined): string {
   let s = t.runs.map((r) => `:${r.seq}`).join('\t')
   for (const k in t.values) s += `\t${k}=${formatValue(t.values[k] as NonNullable<LeaderboardTrial['values'][string]>)}`
+  if (notes) s += `\t${(notes.tags ?? []).join('\t')}\t${notes.note ?? ''}`
   return s.toLowerCase()
 }

@@ -4,7 +4,7 @@
  * mean, and every trial-level view of a study agreeing with the board.
  */
 import { describe, expect, it } from 'vitest'
-import { trialBoard, trialRows, trialStates } from '../../../src/db/analysis/trial-board.js'
+import { filterBoard, trialBoard, trialRows, trialStates } from '../../../src/db/analysis/trial-board.js'
 import { analysisPicture, chooseCurveRuns, historyPicture } from '../../../src/db/analysis/study.js'
 import { displayState, RunState } from '../../../src/db/model/run.js'
 import { trials } from '../../../src/db/model/trial.js'
@@ -26,6 +26,19 @@ const rows = [
 ]
 
 describe('trial board', () => {
+  it('a filter reads a trial\'s runs\' tags and notes: by tag, by note, and as free text', () => {
+    const board = trialBoard(maximize('acc'), rows, true)
+    const names = { values: ['lr'], metrics: ['acc'] }
+    const notes = new Map([[1, { tags: ['baseline'], note: '' }], [5, { tags: ['good'], note: 'Diverged after epoch 3' }]])
+    const kept = (filter: string) => filterBoard(board, filter, names, notes).trials.map((t) => t.values)
+    expect(kept("tag = 'good'")).toEqual([B])
+    expect(kept("tag != 'good'")).toEqual([A])
+    expect(kept("note like '%epoch%'")).toEqual([B])
+    expect(kept('baseline')).toEqual([A])
+    // Without the runs' notes, nothing has a tag.
+    expect(filterBoard(board, "tag = 'good'", names).trials).toEqual([])
+  })
+
   it('ranks trials of successful runs only, counting what it left out by why', () => {
     const board = trialBoard(maximize('acc'), rows)
     expect(board.trials.map((t) => [t.values, t.metrics['acc'], t.replicates, t.pending])).toEqual([[A, 0.9, [0], false], [B, 0.8, [0], false]])
