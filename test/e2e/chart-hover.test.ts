@@ -1,7 +1,7 @@
 /**
  * Charts name what the pointer is over and open it: hovering a point of the
- * objective history, a learning curve or a slice names the run, its trial
- * and its values; clicking it opens the run. Learning curves go beyond 20
+ * objective history, a learning curve, a slice or a line of the parallel
+ * coordinates names the run, its trial and its values; clicking it opens the run. Learning curves go beyond 20
  * trials on request, downsampled, with the cap said.
  */
 import { describe, expect, test } from 'vitest'
@@ -116,6 +116,18 @@ describe('charts', () => {
     // Ranked by acc, which grows with lr: trial #k is the run of the k-th largest lr.
     expect(Number(/^#(\d+)/.exec(text)?.[1])).toBe(TRIALS + 1 - seq)
     await app.page.screenshot({ path: 'test-results/chart-hover-slice.png' })
+    expect(await clickOpensRun(x, y)).toBe(`sweep:${seq}`)
+  })
+
+  test('hovering a line of the parallel coordinates names its trial; a click opens its run', async () => {
+    await app.study.open('sweep', { tab: 'analysis' })
+    await app.study.pictureReady('parallel-coordinates')
+    const { text, x, y } = await findDot('figure[data-picture="parallel-coordinates"] canvas.overlay')
+    expect(text).toMatch(/^#(\d+) sweep:(\d+) lr=0\.\d+ acc [\d.]+$/)
+    const seq = Number(/sweep:(\d+)/.exec(text)?.[1])
+    expect(Number(/^#(\d+)/.exec(text)?.[1])).toBe(TRIALS + 1 - seq)
+    expect(text).toContain(`lr=${LRS[seq - 1]}`)
+    await app.page.screenshot({ path: 'test-results/chart-hover-parallel.png' })
     expect(await clickOpensRun(x, y)).toBe(`sweep:${seq}`)
   })
 

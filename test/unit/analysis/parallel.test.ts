@@ -1,7 +1,7 @@
 /** The geometry of parallel coordinates: axis placement, brushes made by a drag, and which trials a brush keeps. */
 import { describe, expect, it } from 'vitest'
 import type { Axis, ParallelCoordinates } from '../../../src/worker/api.js'
-import { axisAt, brushOfDrag, categoryY, keptRows, placeAxes } from '../../../src/ui/study/analysis/parallel.js'
+import { axisAt, brushOfDrag, categoryY, keptRows, lineAt, placeAxes } from '../../../src/ui/study/analysis/parallel.js'
 
 const frame = { left: 100, right: 400, top: 40, bottom: 340 }
 const lr: Axis = { kind: 'numeric', key: 'v.lr', label: 'lr', min: 0.001, max: 0.1, log: true }
@@ -43,5 +43,22 @@ describe('parallel coordinates geometry', () => {
     expect([...keptRows(parallel, { 'v.opt': ['s"adam"', 's"rmsprop"'], 'm.acc': [0.85, 1] })]).toEqual([0, 0, 1, 1])
     expect([...keptRows(parallel, { 'v.lr': [0.005, 1] })]).toEqual([0, 1, 1, 0])
     expect([...keptRows(parallel, { 'v.unknown': [0, 1] })]).toEqual([0, 0, 0, 0])
+  })
+
+  it('finds the line under the pointer between two axes (the nearest within reach), skipping lines a brush hides or that are not drawn there', () => {
+    const parallel: ParallelCoordinates = {
+      axes: [lr, opt, acc],
+      columns: [Float64Array.from([0.001, 0.01, 0.1, NaN]), Float64Array.from([0, 1, 2, 1]), Float64Array.from([0.6, 0.8, 0.9, 0.95])],
+      drawn: Uint32Array.from([3, 2, 0, 1]),
+      total: 4,
+    }
+    // Halfway between lr (x 100) and opt (x 250): row 0 at (340 + 290) / 2 = 315, row 1 at 190, row 2 at 65.
+    expect(lineAt(parallel, placed, 175, 192)).toBe(3)
+    expect(lineAt(parallel, placed, 175, 312)).toBe(2)
+    expect(lineAt(parallel, placed, 175, 250)).toBeUndefined()
+    expect(lineAt(parallel, placed, 175, 192, Uint8Array.from([1, 0, 1, 1]))).toBeUndefined()
+    // Row 3 has no lr: it is found only where it is drawn, from opt (190) to acc (70).
+    expect(lineAt(parallel, placed, 325, 131)).toBe(0)
+    expect(lineAt(parallel, placed, 450, 100)).toBeUndefined()
   })
 })

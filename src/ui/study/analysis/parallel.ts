@@ -99,3 +99,28 @@ export function keptRows(parallel: ParallelCoordinates, brush: Brush): Uint8Arra
   }
   return kept
 }
+
+/**
+ * The drawn line (an index into `parallel.drawn`) passing within `reach`
+ * pixels of the point (`x`, `y`), measured vertically between the two axes
+ * around `x` (the nearest line wins), or undefined. With `kept`, lines the
+ * brush hides are skipped; a line with no number on either axis there is not
+ * drawn there and is not found.
+ */
+export function lineAt(parallel: ParallelCoordinates, placed: readonly PlacedAxis[], x: number, y: number, kept?: Uint8Array, reach = 5): number | undefined {
+  const j = placed.findIndex((a, k) => k + 1 < placed.length && x >= a.x && x <= (placed[k + 1] as PlacedAxis).x)
+  if (j < 0) return undefined
+  const [a, b] = [placed[j] as PlacedAxis, placed[j + 1] as PlacedAxis]
+  const [ca, cb] = [parallel.columns[j] as Float64Array, parallel.columns[j + 1] as Float64Array]
+  const t = b.x === a.x ? 0 : (x - a.x) / (b.x - a.x)
+  let best: number | undefined
+  let gap = reach
+  parallel.drawn.forEach((row, k) => {
+    if (kept && !kept[row]) return
+    const [na, nb] = [ca[row] as number, cb[row] as number]
+    if (!Number.isFinite(na) || !Number.isFinite(nb)) return
+    const d = Math.abs(a.y(na) + (b.y(nb) - a.y(na)) * t - y)
+    if (d <= gap) { gap = d; best = k }
+  })
+  return best
+}
