@@ -6,7 +6,8 @@
  */
 import { studiesEquivalent } from '../../db/model/study.js'
 import { DivinerError } from '../../db/model/errors.js'
-import { gridPlan, random, type PlannedRun } from '../../db/model/oracle.js'
+import { random } from '../../db/model/oracle.js'
+import { GridPlanner, type PlannedRun } from '../../db/model/grid-plan.js'
 import { RunState, type Run } from '../../db/model/run.js'
 import type { JournalDatabase } from '../../db/journal/database.js'
 import { valuesKey } from '../../db/model/values.js'
@@ -100,13 +101,13 @@ class Session {
     for (const budget of batches) {
       if (signal.aborted) break
       const running = new Set<Promise<void>>()
-      const tried: Run[] = []
+      const round = new Round(s)
       let trials = 0
       while (!signal.aborted && (budget === undefined || trials < budget)) {
-        // One value set at a time, planned given the journal's runs and those this round planned
-        // (`tried`, which covers runs still being inserted), so nothing is planned twice.
+        // One value set at a time, planned given the journal's runs (another runner's too, so two
+        // runners split a grid) and those this round planned, which cover runs still being inserted.
         const release = await this.slots.take()
-        const next = signal.aborted ? [] : await this.plan(s, 1, tried)
+        const next = signal.aborted ? [] : await this.plan(s, 1, round)
         if (next.length === 0) {
           release()
           if (running.size === 0) break
@@ -114,8 +115,7 @@ class Session {
           continue
         }
         trials++
-        // Tried once per round: a value set that fails is planned again only in a later round.
-        for (const p of next) tried.push({ study: s.study.name, values: p.values, replicate: p.replicate, state: RunState.Pending } as Run)
+        round.planned(next)
         let first = true
         for (const p of next) {
           const slot = first ? release : await this.slots.take()
@@ -140,15 +140,15 @@ class Session {
 
   /**
    * The next runs the oracle proposes given the study's history (pending and
-   * successful runs cover their value sets) and what this round `tried`.
+   * successful runs cover their value sets) and what this `round` planned.
    */
-  private async plan(s: RunnableStudy, n: number | undefined, tried: readonly Run[] = []): Promise<PlannedRun[]> {
-    const runs = [...await this.db.listRuns(s.study.name, RunState.Any), ...tried]
+  private async plan(s: RunnableStudy, n: number | undefined, round = new Round(s)): Promise<PlannedRun[]> {
+    const runs = await this.db.listRuns(s.study.name, RunState.Any)
     const oracle = s.study.oracle ?? { name: 'grid' }
-    if (oracle.name === 'grid') return gridPlan(s.study, runs, n)
+    if (round.grid) return round.grid.see(runs).next(n)
     if (oracle.name === 'random') {
       const seed = typeof oracle.seed === 'number' ? oracle.seed : 0
-      const seen = new Set(runs.map((r) => valuesKey(r.values))).size
+      const seen = new Set([...runs, ...round.tried].map((r) => valuesKey(r.values))).size
       const replicates = s.study.replicates ?? 0
       return random(s.study, seed, n ?? this.options.parallelism, seen).flatMap((values) =>
         Array.from({ length: replicates + 1 }, (_, replicate) => ({ values, replicate })))
@@ -227,5 +227,26 @@ class Session {
       throw new Error(`${t.name}: ${how}${tail.length ? `: ${tail.at(-1)}` : ''}`)
     }
     progress.problem(`dataset ${t.name}: ready`)
+  }
+}
+
+/**
+ * What one round of a study has planned so far: the runs it began (some not
+ * yet in the journal), which cover their value sets for the rest of the
+ * round, so nothing is planned twice. A value set that fails is planned again
+ * only in a later round. A grid study's planner lives as long as the round.
+ */
+class Round {
+  readonly grid: GridPlanner | undefined
+  readonly tried: PlannedRun[] = []
+
+  constructor(private readonly s: RunnableStudy) {
+    this.grid = (s.study.oracle?.name ?? 'grid') === 'grid' ? new GridPlanner(s.study) : undefined
+  }
+
+  /** Notes runs begun this round. */
+  planned(runs: readonly PlannedRun[]): void {
+    this.tried.push(...runs)
+    this.grid?.see(runs.map((p) => ({ study: this.s.study.name, values: p.values, replicate: p.replicate, state: RunState.Pending })))
   }
 }

@@ -6,19 +6,18 @@
  */
 import { invalid } from './errors.js'
 import { paramIndexOf, paramSize, paramValueAt, type Param, type Params } from './params.js'
-import { RunState, type Run } from './run.js'
 import type { Study } from './study.js'
-import { replicateSetAdd, replicateSetComplete, replicateSetHas, type ReplicateSet } from './trial.js'
-import { float, int, valuesKey, type IntValue, type Value, type Values } from './values.js'
+import { float, int, type IntValue, type Value, type Values } from './values.js'
 import { mulberry32 } from './prng.js'
 
 /** The most value sets `grid` lists when not given a limit `n`. */
 export const MAX_GRID_LIST = 1_000_000
 
 /** One param of a grid: a digit whose base is the param's number of values. */
-interface Axis { readonly name: string; readonly param: Param; readonly size: bigint }
+export interface Axis { readonly name: string; readonly param: Param; readonly size: bigint }
 
-function axes(params: Params): Axis[] {
+/** The grid of `params`: their axes by sorted name. Throws `invalid` naming a param that is a float range. */
+export function axes(params: Params): Axis[] {
   return Object.keys(params).sort().map((name) => {
     const param = params[name] as Param
     return { name, param, size: paramSize(param, name) }
@@ -34,7 +33,7 @@ export function gridSize(params: Params): bigint {
 }
 
 /** The position of `values` in the grid, or undefined when a param's value is missing or not valid for it. */
-function gridIndex(grid: readonly Axis[], values: Values): bigint | undefined {
+export function gridIndex(grid: readonly Axis[], values: Values): bigint | undefined {
   let index = 0n
   for (const a of grid) {
     const v = Object.hasOwn(values, a.name) ? values[a.name] : undefined
@@ -46,7 +45,7 @@ function gridIndex(grid: readonly Axis[], values: Values): bigint | undefined {
 }
 
 /** The value set at `index` in the grid: the last param varies fastest. */
-function gridPoint(grid: readonly Axis[], index: bigint): Values {
+export function gridPoint(grid: readonly Axis[], index: bigint): Values {
   const digits: bigint[] = []
   for (let i = grid.length - 1; i >= 0; i--) {
     const size = (grid[i] as Axis).size
@@ -63,7 +62,8 @@ function checkCount(study: Study, what: string, n: number): number {
   return n
 }
 
-function gridLimit(study: Study, remaining: bigint, n: number | undefined): number {
+/** How many value sets to list of the `remaining`: `n` (checked), else all (unless too many to list: `invalid`). */
+export function gridLimit(study: Study, remaining: bigint, n: number | undefined): number {
   if (n !== undefined) return checkCount(study, 'n', n)
   if (remaining > BigInt(MAX_GRID_LIST)) {
     throw invalid(`study "${study.name}": ${remaining} value sets remain in its grid, too many to list; ask for at most n`, 'n')
@@ -92,38 +92,6 @@ export function grid(study: Study, tried: readonly Values[], n?: number): Values
     if (!done.has(i)) out.push(gridPoint(g, i))
   }
   return out
-}
-
-/** One run to start: a value set, and which replicate of it to run. */
-export interface PlannedRun { readonly values: Values; readonly replicate: number }
-
-/** For each value set among the study's pending or successful runs: the replicates they cover. */
-function coverage(study: Study, runs: readonly Run[]): Map<string, { values: Values; set: ReplicateSet }> {
-  const covered = new Map<string, { values: Values; set: ReplicateSet }>()
-  for (const run of runs) {
-    if (run.study !== study.name || (run.state & (RunState.Pending | RunState.Success)) === 0) continue
-    const key = valuesKey(run.values)
-    const set = covered.get(key)?.set ?? 0n
-    covered.set(key, { values: run.values, set: replicateSetAdd(set, run.replicate) })
-  }
-  return covered
-}
-
-/**
- * What a grid study should run next, as Diviner's runner does it: the grid's
- * value sets whose replicates 0..study.replicates are not all covered by a
- * pending or successful run (at most `n` value sets), each with every
- * replicate still missing. A failed run covers nothing, so it is planned again.
- */
-export function gridPlan(study: Study, runs: readonly Run[], n?: number): PlannedRun[] {
-  const replicates = study.replicates ?? 0
-  const covered = coverage(study, runs)
-  const complete = [...covered.values()].filter((c) => replicateSetComplete(c.set, replicates)).map((c) => c.values)
-  return grid(study, complete, n).flatMap((values) => {
-    const set = covered.get(valuesKey(values))?.set ?? 0n
-    const missing = Array.from({ length: replicates + 1 }, (_, r) => r).filter((r) => !replicateSetHas(set, r))
-    return missing.map((replicate) => ({ values, replicate }))
-  })
 }
 
 /** A 32-bit generator state from a seed and a point's index (both safe integers), well mixed. */

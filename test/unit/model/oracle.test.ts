@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DivinerError } from '../../../src/db/model/errors.js'
-import { grid, gridPlan, gridSize, MAX_GRID_LIST, propose, random } from '../../../src/db/model/oracle.js'
+import { grid, gridSize, MAX_GRID_LIST, propose, random } from '../../../src/db/model/oracle.js'
+import { gridPlan } from '../../../src/db/model/grid-plan.js'
 import { discrete, isValidValue, range, type Param } from '../../../src/db/model/params.js'
 import { RunState } from '../../../src/db/model/run.js'
 import { float, formatValue, int, str, valuesKey, type Values } from '../../../src/db/model/values.js'
