@@ -9,7 +9,7 @@ import { analysisPicture, curveCandidates, curvesPicture, MAX_CURVES, historyPic
 import type { StudyAnalysis } from '../db/analysis/pictures.js'
 import type { HistoryAxis } from '../db/analysis/series.js'
 import { parseObjective, studyOverview, type StudyOverview } from '../db/analysis/leaderboard.js'
-import { filterBoard, trialBoard, withTrialNumbers, type TrialBoard } from '../db/analysis/trial-board.js'
+import { filterBoard, trialBoard, trialNumbersOf, withTrialNumbers, type TrialBoard } from '../db/analysis/trial-board.js'
 import { optunaTrialNumber, studyObjectives } from '../db/model/foreign.js'
 import { paretoPicture, paretoSet, type ParetoPicture } from '../db/analysis/pareto.js'
 import { notExist } from '../db/model/errors.js'
@@ -127,7 +127,8 @@ export function viewCalls(call: Call) {
         const ranked = memoByRows(rows, `board ${formatObjective(objective)} ${options.running === true}`, (r) => trialBoard(objective, r, options.running))
         const filtered = options.filter ? filterBoard(ranked, options.filter, rows.version.columns(), await notesBySeq(d, info, signal)) : ranked
         const board = options.pareto && objectives.length > 1 ? { ...filtered, trials: paretoSet(filtered.trials, objectives), lacking: 0 } : filtered
-        return { ...withTrialNumbers(options.limit ? { ...board, trials: board.trials.slice(0, options.limit) } : board, rows.rows), objectives }
+        const numbers = memoByRows(rows, 'trial numbers', trialNumbersOf)
+        return { ...withTrialNumbers(options.limit ? { ...board, trials: board.trials.slice(0, options.limit) } : board, numbers), objectives }
       }),
 
     /**

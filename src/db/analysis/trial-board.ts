@@ -66,35 +66,28 @@ export function trialBoard(objective: Objective, rows: readonly RankedRow[], run
   return { ...leaderboard(objective, chosen.rows), running, left: chosen.left }
 }
 
-/**
- * `board` with Optuna's trial number of each of its runs imported from Optuna
- * (none when no run was), read from `rows`, the study's rows sorted by seq.
- */
-export function withTrialNumbers(board: TrialBoard, rows: readonly Pick<RankedRow, 'seq' | 'config'>[]): TrialBoard {
-  const numbers: Record<number, number> = {}
+/** Optuna's trial number of each of `rows` imported from Optuna, by seq (empty when none was). */
+export function trialNumbersOf(rows: readonly Pick<RankedRow, 'seq' | 'config'>[]): ReadonlyMap<number, number> {
+  const out = new Map<number, number>()
+  for (const row of rows) {
+    const n = optunaTrialNumber(row.config)
+    if (n !== undefined) out.set(row.seq, n)
+  }
+  return out
+}
+
+/** `board` with Optuna's trial number (from `numbers`, by seq: `trialNumbersOf`) of each of its runs that has one. */
+export function withTrialNumbers(board: TrialBoard, numbers: ReadonlyMap<number, number>): TrialBoard {
+  if (numbers.size === 0) return board
+  const out: Record<number, number> = {}
   let any = false
   for (const t of board.trials) {
     for (const r of t.runs) {
-      const row = rows[indexOfSeq(rows, r.seq)]
-      const n = row && optunaTrialNumber(row.config)
-      if (n !== undefined) { numbers[r.seq] = n; any = true }
+      const n = numbers.get(r.seq)
+      if (n !== undefined) { out[r.seq] = n; any = true }
     }
   }
-  return any ? { ...board, numbers } : board
-}
-
-/** The index of run `seq` in rows sorted by seq (binary search), or -1. */
-function indexOfSeq(rows: readonly Pick<RankedRow, 'seq'>[], seq: number): number {
-  let lo = 0
-  let hi = rows.length - 1
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1
-    const s = (rows[mid] as Pick<RankedRow, 'seq'>).seq
-    if (s === seq) return mid
-    if (s < seq) lo = mid + 1
-    else hi = mid - 1
-  }
-  return -1
+  return any ? { ...board, numbers: out } : board
 }
 
 /**
