@@ -12,12 +12,16 @@ import { RowTable } from '../analysis/run-window.js'
 
 /** One study's rows as cached. */
 export class StudyRows {
-  /** Rows in their stored state, by id. */
-  readonly byId = new Map<string, RunRow>()
-  /** The same rows by seq; undefined when it must be rebuilt. */
+  /**
+   * Rows in their stored state, by id; undefined until a row is put after a
+   * load in seq order (a study read whole is only read, often: no need to
+   * index 100,000 ids for that).
+   */
+  private ids: Map<string, RunRow> | undefined = new Map()
+  /** The same rows by seq; undefined when it must be rebuilt (then `ids` is defined). */
   private sorted: RunRow[] | undefined = []
-  /** Ids of pending rows (which turn to failure as their keepalive ages). */
-  readonly pending = new Set<string>()
+  /** Pending rows by id (they turn to failure as their keepalive ages). */
+  private readonly pending = new Map<string, RunRow>()
   /** Bumped on every change. */
   version = 0
   private reported: { key: string; rows: RunRow[] } | undefined
@@ -25,23 +29,36 @@ export class StudyRows {
 
   /** Puts every row of a study not holding any yet, in their stored state. */
   load(rows: readonly RunRow[]): void {
-    let ordered = true
+    let ordered = this.byId().size === 0
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as RunRow
-      this.byId.set(row.id, row)
-      if (row.state === RunState.Pending) this.pending.add(row.id)
+      if (row.state === RunState.Pending) this.pending.set(row.id, row)
       if (i > 0 && (rows[i - 1] as RunRow).seq >= row.seq) ordered = false
     }
-    this.sorted = ordered ? rows.slice() : undefined
+    if (ordered) {
+      this.sorted = rows.slice()
+      this.ids = undefined
+    } else {
+      const ids = this.byId()
+      for (const row of rows) ids.set(row.id, row)
+      this.sorted = undefined
+    }
     this.version++
+  }
+
+  /** The rows by id, indexed on first need. */
+  private byId(): Map<string, RunRow> {
+    this.ids ??= new Map((this.sorted as RunRow[]).map((r) => [r.id, r]))
+    return this.ids
   }
 
   /** Puts a row in its stored state, new or replacing the row of its id (keeping the seq order when it can, else rebuilding it on demand). */
   put(row: RunRow): void {
     this.sinceCompaction++
-    const old = this.byId.get(row.id)
-    this.byId.set(row.id, row)
-    if (row.state === RunState.Pending) this.pending.add(row.id)
+    const ids = this.byId()
+    const old = ids.get(row.id)
+    ids.set(row.id, row)
+    if (row.state === RunState.Pending) this.pending.set(row.id, row)
     else this.pending.delete(row.id)
     this.version++
     const sorted = this.sorted
@@ -66,15 +83,14 @@ export class StudyRows {
 
   /** The rows by seq in their stored state (shared: callers must not change them). */
   bySeq(): RunRow[] {
-    this.sorted ??= [...this.byId.values()].sort((a, b) => a.seq - b.seq)
+    this.sorted ??= [...this.byId().values()].sort((a, b) => a.seq - b.seq)
     return this.sorted
   }
 
   /** The rows by seq in their reported state at `now` (shared: callers must not change them). */
   rows(now: number): RunRow[] {
     const stale: string[] = []
-    for (const id of this.pending) {
-      const row = this.byId.get(id) as RunRow
+    for (const [id, row] of this.pending) {
       if (now - row.updated.getTime() > STALE_AFTER_MS) stale.push(id)
     }
     // Once stale, a pending row stays stale until it is written (which bumps the version).
