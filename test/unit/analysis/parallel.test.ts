@@ -8,6 +8,16 @@ const lr: Axis = { kind: 'numeric', key: 'v.lr', label: 'lr', min: 0.001, max: 0
 const opt: Axis = { kind: 'categorical', key: 'v.opt', label: 'opt', labels: ['sgd', 'adam', 'rmsprop'], keys: ['s"sgd"', 's"adam"', 's"rmsprop"'] }
 const acc: Axis = { kind: 'numeric', key: 'm.acc', label: 'acc', min: 0.5, max: 1, log: false }
 
+/** Four trials over lr, opt and acc (the last without an lr), drawn in the order `drawn`. */
+function fourTrials(drawn: number[]): ParallelCoordinates {
+  return {
+    axes: [lr, opt, acc],
+    columns: [Float64Array.from([0.001, 0.01, 0.1, NaN]), Float64Array.from([0, 1, 2, 1]), Float64Array.from([0.6, 0.8, 0.9, 0.95])],
+    drawn: Uint32Array.from(drawn),
+    total: 4,
+  }
+}
+
 describe('parallel coordinates geometry', () => {
   const placed = placeAxes([lr, opt, acc], frame)
 
@@ -32,12 +42,7 @@ describe('parallel coordinates geometry', () => {
   })
 
   it('a brush keeps the trials inside every brushed axis', () => {
-    const parallel: ParallelCoordinates = {
-      axes: [lr, opt, acc],
-      columns: [Float64Array.from([0.001, 0.01, 0.1, NaN]), Float64Array.from([0, 1, 2, 1]), Float64Array.from([0.6, 0.8, 0.9, 0.95])],
-      drawn: Uint32Array.from([0, 1, 2, 3]),
-      total: 4,
-    }
+    const parallel = fourTrials([0, 1, 2, 3])
     expect([...keptRows(parallel, {})]).toEqual([1, 1, 1, 1])
     expect([...keptRows(parallel, { 'v.opt': ['s"adam"', 's"rmsprop"'] })]).toEqual([0, 1, 1, 1])
     expect([...keptRows(parallel, { 'v.opt': ['s"adam"', 's"rmsprop"'], 'm.acc': [0.85, 1] })]).toEqual([0, 0, 1, 1])
@@ -46,12 +51,7 @@ describe('parallel coordinates geometry', () => {
   })
 
   it('finds the line under the pointer between two axes (the nearest within reach), skipping lines a brush hides or that are not drawn there', () => {
-    const parallel: ParallelCoordinates = {
-      axes: [lr, opt, acc],
-      columns: [Float64Array.from([0.001, 0.01, 0.1, NaN]), Float64Array.from([0, 1, 2, 1]), Float64Array.from([0.6, 0.8, 0.9, 0.95])],
-      drawn: Uint32Array.from([3, 2, 0, 1]),
-      total: 4,
-    }
+    const parallel = fourTrials([3, 2, 0, 1])
     // Halfway between lr (x 100) and opt (x 250): row 0 at (340 + 290) / 2 = 315, row 1 at 190, row 2 at 65.
     expect(lineAt(parallel, placed, 175, 192)).toBe(3)
     expect(lineAt(parallel, placed, 175, 312)).toBe(2)
