@@ -18,7 +18,11 @@ export async function scrollFloor(page: Page, ms = 3000): Promise<{ work: number
     const real = document.querySelector('[role=table][aria-label=Runs]') as HTMLElement
     const body = real.querySelector('.body') as HTMLElement
     const slots = [...body.children] as HTMLElement[]
-    const sample = slots.filter((s) => s.querySelector('[role=row]:not(.placeholder)'))
+    const shown = () => slots.filter((s) => s.querySelector('[role=row]:not(.placeholder)'))
+    // Rows on show may give way to placeholders for a moment (a window asked for again): wait for some.
+    for (const until = performance.now() + 60_000; shown().length === 0 && performance.now() < until;) await new Promise(requestAnimationFrame)
+    const sample = shown()
+    if (sample.length === 0) throw new Error('the runs table showed no row for a minute')
     const rowHeight = (slots[0] as HTMLElement).getBoundingClientRect().height
     // The texts of the real rows' cells, cycled through as the copy scrolls.
     const texts = sample.map((s) => [...s.querySelectorAll('[role=cell]')].map((c) => c.textContent ?? ''))
