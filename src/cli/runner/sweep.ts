@@ -148,7 +148,7 @@ class Session {
     if (round.grid) return round.grid.see(runs).next(n)
     if (oracle.name === 'random') {
       const seed = typeof oracle.seed === 'number' ? oracle.seed : 0
-      const seen = new Set([...runs, ...round.tried].map((r) => valuesKey(r.values))).size
+      const seen = round.seen(runs)
       const replicates = s.study.replicates ?? 0
       return random(s.study, seed, n ?? this.options.parallelism, seen).flatMap((values) =>
         Array.from({ length: replicates + 1 }, (_, replicate) => ({ values, replicate })))
@@ -234,11 +234,15 @@ class Session {
  * What one round of a study has planned so far: the runs it began (some not
  * yet in the journal), which cover their value sets for the rest of the
  * round, so nothing is planned twice. A value set that fails is planned again
- * only in a later round. A grid study's planner lives as long as the round.
+ * only in a later round. What planning learns of the study's runs (a grid's
+ * coverage, a random oracle's value sets seen) is kept for the round, so the
+ * next plan costs what changed, not the whole history.
  */
 class Round {
   readonly grid: GridPlanner | undefined
-  readonly tried: PlannedRun[] = []
+  /** The distinct value sets of the runs seen and planned (where a random oracle's sequence goes on), and the runs seen. */
+  private readonly keys = new Set<string>()
+  private readonly counted = new Set<string>()
 
   constructor(private readonly s: RunnableStudy) {
     this.grid = (s.study.oracle?.name ?? 'grid') === 'grid' ? new GridPlanner(s.study) : undefined
@@ -246,7 +250,17 @@ class Round {
 
   /** Notes runs begun this round. */
   planned(runs: readonly PlannedRun[]): void {
-    this.tried.push(...runs)
+    for (const p of runs) this.keys.add(valuesKey(p.values))
     this.grid?.see(runs.map((p) => ({ study: this.s.study.name, values: p.values, replicate: p.replicate, state: RunState.Pending })))
+  }
+
+  /** How many distinct value sets the study's `runs` and this round's planned runs hold (each run's counted once a round). */
+  seen(runs: readonly Run[]): number {
+    for (const r of runs) {
+      if (this.counted.has(r.id)) continue
+      this.counted.add(r.id)
+      this.keys.add(valuesKey(r.values))
+    }
+    return this.keys.size
   }
 }

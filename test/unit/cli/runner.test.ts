@@ -11,6 +11,7 @@ import { JournalDatabase } from '../../../src/db/journal/database.js'
 import { RunState } from '../../../src/db/model/run.js'
 import { exportDump } from '../../../src/db/dump/export.js'
 import { discrete } from '../../../src/db/model/params.js'
+import { random } from '../../../src/db/model/oracle.js'
 import { minimize } from '../../../src/db/model/study.js'
 import { float, str } from '../../../src/db/model/values.js'
 import { DexieDatabase } from '../../../src/db/store/dexie-database.js'
@@ -237,5 +238,29 @@ describe('two runners on one study', () => {
     expect(runs.every((r) => r.state === RunState.Success && r.metrics.length === 3)).toBe(true)
     // Every value set ran (some perhaps twice, when both planned it at the same moment).
     expect(new Set(runs.map((r) => String(r.values['x']?.value))).size).toBe(12)
+  })
+})
+
+describe('a random oracle', () => {
+  it('proposes its seeded sequence; a later run continues it after the value sets already tried', async () => {
+    const { dir, db } = sandbox()
+    writeFiles(dir, {
+      'r.config.ts': `import { float, minimize, randomSearch, range, runConfig, study } from 'diviner-local/config'
+export default study({
+  name: 'rand',
+  params: { x: range(float(0), float(1)) },
+  objective: minimize('loss'),
+  oracle: randomSearch(7),
+  run: (values) => runConfig({ script: 'echo "METRICS: loss=$X"', env: { X: String(values.x) } }),
+})
+`,
+    })
+    expect((await cli(['run', '--db', db, '-trials', '5', '-parallelism', '2', join(dir, 'r.config.ts')])).code).toBe(0)
+    expect((await cli(['run', '--db', db, '-trials', '3', join(dir, 'r.config.ts')])).code).toBe(0)
+    const runs = await (await open(db)).listRuns('rand', RunState.Any)
+    const study = await (await open(db)).lookupStudy('rand')
+    const xs = (vs: readonly { x?: unknown }[]) => vs.map((v) => (v.x as { value: number }).value).sort((a, b) => a - b)
+    expect(runs.every((r) => r.state === RunState.Success)).toBe(true)
+    expect(xs(runs.map((r) => r.values))).toEqual(xs(random(study, 7, 8)))
   })
 })
