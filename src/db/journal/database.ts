@@ -19,7 +19,7 @@ import { newJournalName, prepareDirectory } from './files.js'
 import { JournalExportView } from './export-view.js'
 import { beginJournalMerge } from './merge.js'
 import { JournalReader } from './reader.js'
-import { withCounter } from './seq.js'
+import { Seqs } from './seq.js'
 import { JournalState, type JournalProblem, type JournalRun, type JournalStudy } from './state.js'
 import { reportedState, studyInfo, toRun, toRunRow } from './values.js'
 import { JournalWriter } from './writer.js'
@@ -45,8 +45,7 @@ export class JournalDatabase implements Database, Annotating {
   private readonly loggerFlushMs: number
   private readonly changes = new EventTarget()
   private readonly ownFiles = new Set<string>()
-  /** Seqs `nextSeq` handed this process and no run holds yet, by study (the counter is past them already). */
-  private readonly reserved = new Map<string, Set<number>>()
+  private readonly seqs: Seqs
   private origin: string | undefined
   private writer: JournalWriter | undefined
   private reader: JournalReader | undefined
@@ -55,6 +54,13 @@ export class JournalDatabase implements Database, Annotating {
     this.now = options.now ?? Date.now
     this.followPollMs = options.followPollMs ?? 250
     this.loggerFlushMs = options.loggerFlushMs ?? 250
+    this.seqs = new Seqs(dir, (study) => {
+      this.refresh()
+      return Math.max(this.state.studies.get(study)?.counter ?? 0, this.state.maxSeq(study))
+    }, (study, seq) => {
+      const s = this.state.studies.get(study)
+      if (s) s.counter = Math.max(s.counter, seq)
+    })
   }
 
   private report = (p: JournalProblem): void => {
@@ -145,25 +151,7 @@ export class JournalDatabase implements Database, Annotating {
     await this.id()
     this.refresh()
     this.study(study)
-    const seq = await this.reserveSeqs(study, (counter) => counter + 1)
-    let mine = this.reserved.get(study)
-    if (!mine) this.reserved.set(study, mine = new Set())
-    mine.add(seq)
-    return seq
-  }
-
-  /**
-   * Advances the study's counter under its lock: `next` gets the last seq
-   * handed out anywhere in the directory and returns the new last one.
-   */
-  reserveSeqs(study: string, next: (counter: number) => number): Promise<number> {
-    return withCounter(this.dir, study, (counter) => {
-      this.refresh()
-      const s = this.state.studies.get(study)
-      const value = next(Math.max(counter, s?.counter ?? 0, this.state.maxSeq(study)))
-      if (s) s.counter = Math.max(s.counter, value)
-      return value
-    })
+    return this.seqs.next(study)
   }
 
   async insertRun(run: NewRun, signal?: AbortSignal): Promise<Run> {
@@ -172,14 +160,8 @@ export class JournalDatabase implements Database, Annotating {
     const localId = await this.id()
     this.refresh()
     const study = this.study(run.study)
-    let seq = requested
-    if (seq > 0) {
-      if (this.state.runAt(run.study, seq)) throw new DivinerError('conflict', `run ${run.study}:${seq} already exists`)
-      // A seq this process's nextSeq handed out is past the counter already: no lock needed.
-      if (!this.reserved.get(run.study)?.delete(seq)) await this.reserveSeqs(run.study, (counter) => Math.max(counter, seq))
-    } else {
-      seq = await this.reserveSeqs(run.study, (counter) => counter + 1)
-    }
+    if (requested > 0 && this.state.runAt(run.study, requested)) throw new DivinerError('conflict', `run ${run.study}:${requested} already exists`)
+    const seq = await this.seqs.claim(run.study, requested)
     const now = this.now()
     this.state.apply({
       type: 'run',

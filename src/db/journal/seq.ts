@@ -86,3 +86,41 @@ export function withCounter(dir: string, study: string, work: (counter: number) 
   void next.finally(() => { if (queues.get(path) === next) queues.delete(path) }).catch(() => undefined)
   return next
 }
+
+/**
+ * The seqs one process hands out in a directory, above every seq any process
+ * handed out or recorded (`last(study)`: what this process knows of the
+ * study). A seq `next` handed out is past the counter already, so inserting
+ * the run that takes it needs no lock.
+ */
+export class Seqs {
+  /** Seqs `next` handed this process and no run holds yet, by study. */
+  private readonly reserved = new Map<string, Set<number>>()
+
+  constructor(private readonly dir: string, private readonly last: (study: string) => number, private readonly raise: (study: string, seq: number) => void) {}
+
+  /** A new seq of the study, reserved for a run this process inserts later. */
+  async next(study: string): Promise<number> {
+    const seq = await this.advance(study, (counter) => counter + 1)
+    let mine = this.reserved.get(study)
+    if (!mine) this.reserved.set(study, mine = new Set())
+    mine.add(seq)
+    return seq
+  }
+
+  /** The seq a run inserted now takes: `requested` (past the counter afterwards), or, when 0, a new one. */
+  async claim(study: string, requested: number): Promise<number> {
+    if (requested <= 0) return this.advance(study, (counter) => counter + 1)
+    if (!this.reserved.get(study)?.delete(requested)) await this.advance(study, (counter) => Math.max(counter, requested))
+    return requested
+  }
+
+  /** Advances the study's counter under its lock: `to` gets the last seq handed out anywhere and returns the new last one. */
+  private advance(study: string, to: (counter: number) => number): Promise<number> {
+    return withCounter(this.dir, study, (counter) => {
+      const value = to(Math.max(counter, this.last(study)))
+      this.raise(study, value)
+      return value
+    })
+  }
+}
