@@ -107,29 +107,24 @@ describe('charts', () => {
     expect(await clickOpensRun(x, y)).toBe(`sweep:${seq}`)
   })
 
-  test('hovering a dot of a slice names its trial; a click opens its run', async () => {
-    await app.study.open('sweep', { tab: 'analysis' })
-    await app.study.pictureReady('slices')
-    const { text, x, y } = await findDot('figure[data-picture="slices"] canvas')
-    expect(text).toMatch(/^#(\d+) sweep:(\d+) lr=0\.\d+ acc [\d.]+$/)
-    const seq = Number(/sweep:(\d+)/.exec(text)?.[1])
-    // Ranked by acc, which grows with lr: trial #k is the run of the k-th largest lr.
-    expect(Number(/^#(\d+)/.exec(text)?.[1])).toBe(TRIALS + 1 - seq)
-    await app.page.screenshot({ path: 'test-results/chart-hover-slice.png' })
-    expect(await clickOpensRun(x, y)).toBe(`sweep:${seq}`)
-  })
-
-  test('hovering a line of the parallel coordinates names its trial; a click opens its run', async () => {
-    await app.study.open('sweep', { tab: 'analysis' })
-    await app.study.pictureReady('parallel-coordinates')
-    const { text, x, y } = await findDot('figure[data-picture="parallel-coordinates"] canvas.overlay')
-    expect(text).toMatch(/^#(\d+) sweep:(\d+) lr=0\.\d+ acc [\d.]+$/)
-    const seq = Number(/sweep:(\d+)/.exec(text)?.[1])
-    expect(Number(/^#(\d+)/.exec(text)?.[1])).toBe(TRIALS + 1 - seq)
-    expect(text).toContain(`lr=${LRS[seq - 1]}`)
-    await app.page.screenshot({ path: 'test-results/chart-hover-parallel.png' })
-    expect(await clickOpensRun(x, y)).toBe(`sweep:${seq}`)
-  })
+  // A slice's dots and the parallel coordinates' lines name the trial the same way.
+  for (const [what, picture, canvas, shot] of [
+    ['a dot of a slice', 'slices', 'canvas', 'slice'],
+    ['a line of the parallel coordinates', 'parallel-coordinates', 'canvas.overlay', 'parallel'],
+  ] as const) {
+    test(`hovering ${what} names its trial; a click opens its run`, async () => {
+      await app.study.open('sweep', { tab: 'analysis' })
+      await app.study.pictureReady(picture)
+      const { text, x, y } = await findDot(`figure[data-picture="${picture}"] ${canvas}`)
+      expect(text).toMatch(/^#(\d+) sweep:(\d+) lr=0\.\d+ acc [\d.]+$/)
+      const seq = Number(/sweep:(\d+)/.exec(text)?.[1])
+      // Ranked by acc, which grows with lr: trial #k is the run of the k-th largest lr.
+      expect(Number(/^#(\d+)/.exec(text)?.[1])).toBe(TRIALS + 1 - seq)
+      expect(text).toContain(`lr=${LRS[seq - 1]}`)
+      await app.page.screenshot({ path: `test-results/chart-hover-${shot}.png` })
+      expect(await clickOpensRun(x, y)).toBe(`sweep:${seq}`)
+    })
+  }
 
   test('nothing went wrong on the way', () => {
     expect(app.problems).toEqual([])

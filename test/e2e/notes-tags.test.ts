@@ -63,7 +63,7 @@ describe('notes and tags', () => {
     await app.study.open('noted', { tab: 'leaderboard', filter: "tag = 'good'" })
     await app.study.board.waitFor()
     await expect.poll(async () => (await app.study.boardRows()).map((r) => r[1])).toEqual(['noted:3', 'noted:2'])
-    await app.page.screenshot({ path: 'test-results/notes-board-filter.png' })
+    await app.page.screenshot({ path: 'test-results/notes-board-filter.png', fullPage: true })
     await app.page.getByLabel('Filter', { exact: true }).fill('baseline')
     await expect.poll(async () => (await app.study.boardRows()).map((r) => r[1])).toEqual(['noted:2'])
     await app.page.getByLabel('Filter', { exact: true }).fill("note like '%epoch%'")
