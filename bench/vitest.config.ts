@@ -1,11 +1,15 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
-import { chromiumArgs, chromiumPath } from '../test/chromium.js'
+import { chromium, chromiumArgs, chromiumPath } from '../test/chromium.js'
 import { startWorkerHeapSampler, stopWorkerHeapSampler } from './commands.js'
 import { generateOptunaJournal } from './browser/optuna-commands.js'
 
 // Benchmarks: they measure and write figures; they assert nothing about speed.
+
+// Said before any suite starts, instead of Playwright's advice to download a browser of its own.
+if (chromiumPath === undefined) console.error(`The browser suites cannot run. ${chromium.problem}`)
+
 export default defineConfig({
   root: new URL('..', import.meta.url).pathname,
   plugins: [svelte()],

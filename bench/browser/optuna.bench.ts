@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url'
 import { readdirSync } from 'node:fs'
 import { chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { chromiumArgs, chromiumPath } from '../../test/chromium.js'
+import { chromiumArgs, requireChromium } from '../../test/chromium.js'
 import { printProfile } from '../node/page-profile.js'
 import { servePage, type ServedPage } from '../page-server.js'
 import { rounds, spread } from '../stats.js'
@@ -128,7 +128,7 @@ async function measure(trials: number, file: string): Promise<Record<string, num
   const study = `bench-journal-${trials}`
   const profileDir = mkdtempSync(join(dir, 'profile-'))
   const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: chromiumPath, args: [...chromiumArgs, '--enable-precise-memory-info'], headless: true, viewport: { width: 1600, height: 1000 },
+    executablePath: requireChromium(), args: [...chromiumArgs, '--enable-precise-memory-info'], headless: true, viewport: { width: 1600, height: 1000 },
   })
   await context.addInitScript(INSTRUMENT)
   const page = context.pages()[0] ?? await context.newPage()

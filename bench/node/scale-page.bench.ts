@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { chromiumArgs, chromiumPath } from '../../test/chromium.js'
+import { chromiumArgs, requireChromium } from '../../test/chromium.js'
 import { servePage, type ServedPage } from '../page-server.js'
 import { SCALE_STUDY } from '../scale-data.js'
 import { scaleDump } from '../scale-dump.js'
@@ -37,7 +37,7 @@ let profile: string
 let importMs = 0
 
 const launch = (): Promise<BrowserContext> => chromium.launchPersistentContext(profile, {
-  executablePath: chromiumPath, args: chromiumArgs, headless: true, viewport: { width: 1600, height: 1000 },
+  executablePath: requireChromium(), args: chromiumArgs, headless: true, viewport: { width: 1600, height: 1000 },
 })
 
 const firstPage = async (context: BrowserContext): Promise<Page> => context.pages()[0] ?? (await context.newPage())

@@ -8,8 +8,8 @@
  * between runs that have equal ones). Pure.
  */
 import type { Metrics, RunConfig, RunOrigin, RunRow } from '../model/run.js'
-import type { Value, Values } from '../model/values.js'
-import { decodeValueSets, encodeValueSets, packStrings, unpackStrings, type PackedStrings, type ValueSetColumns } from './value-columns.js'
+import type { Values } from '../model/values.js'
+import { decodeValueSets, encodeValueSets, exactValuesKey, packStrings, unpackStrings, type PackedStrings, type ValueSetColumns, type ValueSetPool } from './value-columns.js'
 
 /** What a row is made of: the fields of a stored run record (schema.ts) that a row shows. */
 export interface RowSource {
@@ -123,22 +123,6 @@ function jsonExact(x: unknown, depth = 0): boolean {
   return Object.getOwnPropertySymbols(x).length === 0
 }
 
-/** A key equal for two values exactly when they are the same value (kind, -0 and NaN included). */
-function exactValueKey(v: Value): string {
-  switch (v.kind) {
-    case 'float': return Object.is(v.value, -0) ? 'f-0' : `f${String(v.value)}`
-    case 'int': return `i${v.value}`
-    case 'string': return `s${JSON.stringify(v.value)}`
-    case 'bool': return v.value ? 'T' : 'F'
-    case 'list': return `[${v.value.map(exactValueKey).join(',')}]`
-    case 'dict': return `{${Object.keys(v.value).map((k) => `${JSON.stringify(k)}:${exactValueKey(v.value[k] as Value)}`).join(',')}}`
-  }
-}
-
-function exactValuesKey(values: Values): string {
-  return Object.keys(values).map((k) => `${JSON.stringify(k)}:${exactValueKey(values[k] as Value)}`).join(',')
-}
-
 /** The rows of `recs` (all of one study) in columns. */
 export function encodeRows(recs: readonly RowSource[]): RowColumns {
   const n = recs.length
@@ -191,14 +175,15 @@ export function rowSeq(cols: RowColumns, i: number): number {
 /**
  * The rows of `study` in columns (those `keep` keeps, by seq; all by default),
  * as `toRow` makes them of their records on the database `localId`; and
- * where each one is in the columns.
+ * where each one is in the columns. Value sets come through `pool` when
+ * given (see ValueSetPool).
  */
-export function decodeRows(cols: RowColumns, study: string, localId: string, keep?: (seq: number) => boolean): { rows: RunRow[]; at: number[] } {
+export function decodeRows(cols: RowColumns, study: string, localId: string, keep?: (seq: number) => boolean, pool?: ValueSetPool): { rows: RunRow[]; at: number[] } {
   const configs = unpackStrings(cols.config.json).map((text) => JSON.parse(text) as RunConfig)
   const ids = unpackStrings(cols.ids)
   const statuses = unpackStrings(cols.status.values)
   const dbs = unpackStrings(cols.originDb.values)
-  const sets = decodeValueSets(cols.values.sets)
+  const sets = decodeValueSets(cols.values.sets, pool)
   const last: Metrics[] = []
   decodeMetrics(cols.last, 0, cols.count, 0, last)
   const rows: RunRow[] = []

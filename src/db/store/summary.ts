@@ -29,6 +29,7 @@ import type { DexieConnection } from './connection.js'
 import type { RunRow } from '../model/run.js'
 import { encodeHistories, historyReader } from './history-columns.js'
 import { decodeRows, encodeRows, rowSeq, type RowColumns } from './row-columns.js'
+import { ValueSetPool } from './value-columns.js'
 import type { HistorySegmentRecord, MetricChunkRecord, RunRecord, SegmentRecord, SummaryHeadRecord } from './schema.js'
 
 /** Runs per segment at most, when segments are written from many runs. */
@@ -180,11 +181,12 @@ export async function loadSummary(conn: DexieConnection, study: string, historie
   for (const rec of read.delta) seen.add(rec.seq)
   const rowParts: RunRow[][] = []
   const histParts: (() => Metrics[])[][] = []
+  const pool = new ValueSetPool()
   for (let k = read.segs.length - 1; k >= 0; k--) {
     const seg = read.segs[k] as SegmentRecord
     const hs = read.hist?.[k]
     if (read.hist && hs?.n !== seg.n) return undefined
-    const decoded = decodeRows(seg.rows, study, localId, (seq) => seen.add(seq))
+    const decoded = decodeRows(seg.rows, study, localId, (seq) => seen.add(seq), pool)
     rowParts.push(decoded.rows)
     if (hs) {
       const history = historyReader(hs.histories)

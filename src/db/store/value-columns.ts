@@ -143,13 +143,70 @@ function valueAt(col: ValueColumn, i: number, strings: Value[] | undefined): Val
   }
 }
 
-/** The value sets, in order. */
-export function decodeValueSets(cols: ValueSetColumns): Values[] {
+/** A key equal for two values exactly when they are the same value (kind, -0 and NaN included). */
+export function exactValueKey(v: Value): string {
+  switch (v.kind) {
+    case 'float': return Object.is(v.value, -0) ? 'f-0' : `f${String(v.value)}`
+    case 'int': return `i${v.value}`
+    case 'string': return `s${JSON.stringify(v.value)}`
+    case 'bool': return v.value ? 'T' : 'F'
+    case 'list': return `[${v.value.map(exactValueKey).join(',')}]`
+    case 'dict': return `{${Object.keys(v.value).map((k) => `${JSON.stringify(k)}:${exactValueKey(v.value[k] as Value)}`).join(',')}}`
+  }
+}
+
+/** A key equal for two value sets exactly when they hold the same names in the same order with the same values. */
+export function exactValuesKey(values: Values): string {
+  return Object.keys(values).map((k) => `${JSON.stringify(k)}:${exactValueKey(values[k] as Value)}`).join(',')
+}
+
+/**
+ * Value sets decoded so far, by their exact content: decoding several
+ * segments' columns through one pool gives one object per distinct value set,
+ * as rows written by one writer share theirs (a study's replicates usually
+ * sit in different segments). What reads a whole study keys its value sets
+ * once per object, so this spares it a key per run.
+ */
+export class ValueSetPool {
+  private readonly sets = new Map<string, Values>()
+
+  /** The pooled set of this key, or the one `make` makes (then pooled). */
+  get(key: string, make: () => Values): Values {
+    let set = this.sets.get(key)
+    if (set === undefined) {
+      set = make()
+      this.sets.set(key, set)
+    }
+    return set
+  }
+}
+
+/** Each column's exact key of set `i`'s value, made cheaply from the column (dictionaries keyed once). */
+function columnKeys(cols: ValueSetColumns, strings: (Value[] | undefined)[]): ((i: number) => string)[] {
+  return cols.columns.map((col, n) => {
+    switch (col.kind) {
+      case 'float': return (i) => { const v = col.values[i] as number; return Object.is(v, -0) ? 'f-0' : `f${v}` }
+      case 'int': return (i) => `i${col.values[i] as bigint}`
+      case 'bool': return (i) => (col.values[i] === 1 ? 'T' : 'F')
+      case 'string': {
+        const keys = (strings[n] as Value[]).map(exactValueKey)
+        return (i) => keys[col.index[i] as number] as string
+      }
+      case 'few': {
+        const keys = col.dict.map(exactValueKey)
+        return (i) => keys[col.index[i] as number] as string
+      }
+      case 'any': return (i) => exactValueKey(col.values[i] as Value)
+    }
+  })
+}
+
+/** The value sets, in order; through `pool`, each exactly equal set already pooled is that very object. */
+export function decodeValueSets(cols: ValueSetColumns, pool?: ValueSetPool): Values[] {
   const names = unpackStrings(cols.names)
   // A string is decoded once, and its value shared by the sets that have it.
   const strings = cols.columns.map((c) => (c.kind === 'string' ? unpackStrings(c.dict).map((value): Value => ({ kind: 'string', value })) : undefined))
-  const out: Values[] = new Array<Values>(cols.count)
-  for (let i = 0; i < cols.count; i++) {
+  const decode = (i: number): Values => {
     const sh = cols.shape[i] as number
     const set: Record<string, Value> = {}
     for (let k = sh === 0 ? 0 : (cols.shapeEnds[sh - 1] as number); k < (cols.shapeEnds[sh] as number); k++) {
@@ -159,7 +216,25 @@ export function decodeValueSets(cols: ValueSetColumns): Values[] {
       if (name === '__proto__') Object.defineProperty(set, name, { value: v, writable: true, enumerable: true, configurable: true })
       else set[name] = v
     }
-    out[i] = set
+    return set
+  }
+  const out: Values[] = new Array<Values>(cols.count)
+  if (pool === undefined) {
+    for (let i = 0; i < cols.count; i++) out[i] = decode(i)
+    return out
+  }
+  const keyOf = columnKeys(cols, strings)
+  // Shape `sh`'s names as one key (JSON: no raw control characters), and its column numbers.
+  const shapes: { key: string; columns: number[] }[] = []
+  for (let sh = 0, from = 0; sh < cols.shapeEnds.length; from = cols.shapeEnds[sh] as number, sh++) {
+    const columns = Array.from(cols.shapeNames.subarray(from, cols.shapeEnds[sh]))
+    shapes.push({ key: JSON.stringify(columns.map((n) => names[n])), columns })
+  }
+  for (let i = 0; i < cols.count; i++) {
+    const shape = shapes[cols.shape[i] as number] as { key: string; columns: number[] }
+    let key = shape.key
+    for (const n of shape.columns) key += `\u0000${(keyOf[n] as (i: number) => string)(i)}`
+    out[i] = pool.get(key, () => decode(i))
   }
   return out
 }
