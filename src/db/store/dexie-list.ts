@@ -21,9 +21,9 @@ export async function listStudyRuns(conn: DexieConnection, upkeep: SummaryUpkeep
   const summary = await loadSummary(conn, study, true)
   const out: Run[] = []
   if (summary) {
-    const histories = summary.histories ?? []
+    const history = summary.histories as (i: number) => Metrics[]
     summary.rows.forEach((row, i) => {
-      if (keep(row.state, row.updated.getTime())) out.push(rowRun(row, histories[i] as () => Metrics[], now))
+      if (keep(row.state, row.updated.getTime())) out.push(rowRun(row, history, i, now))
     })
     summary.delta.forEach((rec, i) => {
       if (keep(rec.state, rec.updated)) out.push(recordRun(rec, localId, summary.deltaHistories?.[i] ?? rec.mTail, now))

@@ -44,23 +44,24 @@ export function recordRun(rec: RunRecord, localId: string, history: readonly Met
 
 /**
  * The public view of a run from its row (as a summary holds it: origin shown
- * as `toRow` shows it) and its whole history, decoded when first read (the
- * row's last entry is noted for `runTrial`, which then decodes nothing).
+ * as `toRow` shows it) and its whole history, `history(i)`, decoded when
+ * first read (the row's last entry is noted for `runTrial`, which then
+ * decodes nothing).
  */
-export function rowRun(row: RunRow, history: () => readonly Metrics[], now: number): Run {
+export function rowRun(row: RunRow, history: (i: number) => readonly Metrics[], i: number, now: number): Run {
   let metrics: readonly Metrics[] | undefined
   const state = reportedState({ state: row.state, updated: row.updated.getTime() }, now)
   const run: Run = row.origin
     ? {
       id: row.id, study: row.study, seq: row.seq, values: row.values, replicate: row.replicate, state, status: row.status, config: row.config,
       created: row.created, updated: row.updated, runtime: row.runtime, retries: row.retries,
-      get metrics() { return (metrics ??= history()) },
+      get metrics() { return (metrics ??= history(i)) },
       origin: row.origin,
     }
     : {
       id: row.id, study: row.study, seq: row.seq, values: row.values, replicate: row.replicate, state, status: row.status, config: row.config,
       created: row.created, updated: row.updated, runtime: row.runtime, retries: row.retries,
-      get metrics() { return (metrics ??= history()) },
+      get metrics() { return (metrics ??= history(i)) },
     }
   knownLastEntries.set(run, row.last)
   return run

@@ -49,8 +49,8 @@ export interface LoadedSummary {
   readonly head: SummaryHeadRecord
   /** Rows of the runs not in `delta`, in no particular order. */
   readonly rows: RunRow[]
-  /** When asked for: each row's whole history, decoded when called. */
-  readonly histories: (() => Metrics[])[] | undefined
+  /** When asked for: row `i`'s whole history, decoded afresh on each call. */
+  readonly histories: ((i: number) => Metrics[]) | undefined
   /** Records of the study's runs written after `head.rev`, with their histories when asked for. */
   readonly delta: RunRecord[]
   readonly deltaHistories: Metrics[][] | undefined
@@ -179,24 +179,31 @@ export async function loadSummary(conn: DexieConnection, study: string, historie
   // A run is in the segment written last that holds it (later segments hold later revs), unless written since.
   const seen = new SeqSet(maxSeq(read.segs, read.delta))
   for (const rec of read.delta) seen.add(rec.seq)
-  const rowParts: RunRow[][] = []
-  const histParts: (() => Metrics[])[][] = []
+  const parts: { rows: RunRow[]; at: number[]; history: ((i: number) => Metrics[]) | undefined }[] = []
   const pool = new ValueSetPool()
   for (let k = read.segs.length - 1; k >= 0; k--) {
     const seg = read.segs[k] as SegmentRecord
     const hs = read.hist?.[k]
     if (read.hist && hs?.n !== seg.n) return undefined
     const decoded = decodeRows(seg.rows, study, localId, (seq) => seen.add(seq), pool)
-    rowParts.push(decoded.rows)
-    if (hs) {
-      const history = historyReader(hs.histories)
-      histParts.push(decoded.at.map((i) => () => history(i)))
-    }
+    parts.push({ ...decoded, history: hs && historyReader(hs.histories) })
   }
   // In segment order (for a study written in seq order, seq order).
-  const rows = rowParts.reverse().flat()
-  const readers = read.hist ? histParts.reverse().flat() : undefined
-  return { head: read.head, rows, histories: readers, delta: read.delta, deltaHistories: read.deltaHistories }
+  parts.reverse()
+  const rows = parts.flatMap((p) => p.rows)
+  return { head: read.head, rows, histories: read.hist && historiesByRow(parts), delta: read.delta, deltaHistories: read.deltaHistories }
+}
+
+/** Row `i`'s history (rows numbered across `parts`, in order), without a closure per row. */
+function historiesByRow(parts: readonly { rows: readonly RunRow[]; at: readonly number[]; history: ((i: number) => Metrics[]) | undefined }[]): (i: number) => Metrics[] {
+  const n = parts.reduce((sum, p) => sum + p.rows.length, 0)
+  const part = new Uint32Array(n)
+  const at = new Uint32Array(n)
+  let i = 0
+  parts.forEach((p, k) => {
+    for (const a of p.at) { part[i] = k; at[i++] = a }
+  })
+  return (row) => (parts[part[row] as number]?.history as (i: number) => Metrics[])(at[row] as number)
 }
 
 /**
