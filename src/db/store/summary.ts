@@ -166,36 +166,39 @@ export async function loadSummary(conn: DexieConnection, study: string, historie
   const d = conn.dexie
   const localId = await conn.id()
   const tables = histories ? [d.summaryHeads, d.segments, d.historySegments, d.runs, d.metricChunks] : [d.summaryHeads, d.segments, d.runs]
-  const read = await conn.guard(() => d.transaction('r', tables, async () => {
+  // The rows are decoded while the histories (the bulk of the bytes) are still being read.
+  const pool = new ValueSetPool()
+  const loaded = await conn.guard(() => d.transaction('r', tables, async () => {
     const head = await d.summaryHeads.get(study)
     if (!head) return undefined
-    const segs = await d.segments.where('[study+n]').between(...all(study)).toArray()
-    const hist = histories ? await d.historySegments.where('[study+n]').between(...all(study)).toArray() : undefined
+    const segsRead = d.segments.where('[study+n]').between(...all(study)).toArray()
+    const histRead = histories ? d.historySegments.where('[study+n]').between(...all(study)).toArray() : undefined
+    // Awaited below; a failure before then aborts the transaction, which rejects them too.
+    void segsRead.catch(() => undefined)
+    void histRead?.catch(() => undefined)
     const delta = await since(conn, study, head.rev).toArray()
     const deltaHistories = histories ? await historiesOf(conn, delta) : undefined
-    return { head, segs, hist, delta, deltaHistories }
+    const segs = await segsRead
+    // A run is in the segment written last that holds it (later segments hold later revs), unless written since.
+    const seen = new SeqSet(maxSeq(segs, delta))
+    for (const rec of delta) seen.add(rec.seq)
+    const parts: { rows: RunRow[]; at: number[] }[] = []
+    for (let k = segs.length - 1; k >= 0; k--) parts.push(decodeRows((segs[k] as SegmentRecord).rows, study, localId, (seq) => seen.add(seq), pool))
+    // In segment order (for a study written in seq order, seq order).
+    parts.reverse()
+    const hist = await histRead
+    return { head, segs, hist, parts, delta, deltaHistories }
   }))
-  if (!read) return undefined
-  // A run is in the segment written last that holds it (later segments hold later revs), unless written since.
-  const seen = new SeqSet(maxSeq(read.segs, read.delta))
-  for (const rec of read.delta) seen.add(rec.seq)
-  const parts: { rows: RunRow[]; at: number[]; history: ((i: number) => Metrics[]) | undefined }[] = []
-  const pool = new ValueSetPool()
-  for (let k = read.segs.length - 1; k >= 0; k--) {
-    const seg = read.segs[k] as SegmentRecord
-    const hs = read.hist?.[k]
-    if (read.hist && hs?.n !== seg.n) return undefined
-    const decoded = decodeRows(seg.rows, study, localId, (seq) => seen.add(seq), pool)
-    parts.push({ ...decoded, history: hs && historyReader(hs.histories) })
-  }
-  // In segment order (for a study written in seq order, seq order).
-  parts.reverse()
+  if (!loaded) return undefined
+  const { head, segs, hist, parts, delta, deltaHistories } = loaded
+  if (hist && (hist.length !== segs.length || hist.some((h, k) => h.n !== segs[k]?.n))) return undefined
   const rows = parts.flatMap((p) => p.rows)
-  return { head: read.head, rows, histories: read.hist && historiesByRow(parts), delta: read.delta, deltaHistories: read.deltaHistories }
+  const withHistories = hist && parts.map((p, k) => ({ ...p, history: historyReader((hist[k] as HistorySegmentRecord).histories) }))
+  return { head, rows, histories: withHistories && historiesByRow(withHistories), delta, deltaHistories }
 }
 
 /** Row `i`'s history (rows numbered across `parts`, in order), without a closure per row. */
-function historiesByRow(parts: readonly { rows: readonly RunRow[]; at: readonly number[]; history: ((i: number) => Metrics[]) | undefined }[]): (i: number) => Metrics[] {
+function historiesByRow(parts: readonly { rows: readonly RunRow[]; at: readonly number[]; history: (i: number) => Metrics[] }[]): (i: number) => Metrics[] {
   const n = parts.reduce((sum, p) => sum + p.rows.length, 0)
   const part = new Uint32Array(n)
   const at = new Uint32Array(n)
@@ -203,7 +206,7 @@ function historiesByRow(parts: readonly { rows: readonly RunRow[]; at: readonly 
   parts.forEach((p, k) => {
     for (const a of p.at) { part[i] = k; at[i++] = a }
   })
-  return (row) => (parts[part[row] as number]?.history as (i: number) => Metrics[])(at[row] as number)
+  return (row) => (parts[part[row] as number] as (typeof parts)[number]).history(at[row] as number)
 }
 
 /**
