@@ -80,7 +80,7 @@ export function replicateSetComplete(set: ReplicateSet, replicates: number): boo
 
 /**
  * The last metrics entries of runs whose history is decoded only when first
- * read (a store hands such runs out: see store/dexie-views.ts `rowRun`), so
+ * read (a store hands such runs out: see store/dexie-views.ts `rowRuns`), so
  * that `runTrial` need not decode it. For each run, equal to
  * `run.metrics.at(-1) ?? {}`.
  */

@@ -8,7 +8,7 @@
  */
 import { RunState, type Metrics, type Run } from '../model/run.js'
 import type { DexieConnection } from './connection.js'
-import { recordRun, reportedState, rowRun } from './dexie-views.js'
+import { recordRun, reportedState, rowRuns } from './dexie-views.js'
 import { buildSummary, loadSummary } from './summary.js'
 import type { SummaryUpkeep } from './summary-upkeep.js'
 
@@ -21,9 +21,9 @@ export async function listStudyRuns(conn: DexieConnection, upkeep: SummaryUpkeep
   const summary = await loadSummary(conn, study, true)
   const out: Run[] = []
   if (summary) {
-    const history = summary.histories as (i: number) => Metrics[]
+    const rowRun = rowRuns(summary.histories as (i: number) => Metrics[], now)
     summary.rows.forEach((row, i) => {
-      if (keep(row.state, row.updated.getTime())) out.push(rowRun(row, history, i, now))
+      if (keep(row.state, row.updated.getTime())) out.push(rowRun(row, i))
     })
     summary.delta.forEach((rec, i) => {
       if (keep(rec.state, rec.updated)) out.push(recordRun(rec, localId, summary.deltaHistories?.[i] ?? rec.mTail, now))

@@ -43,28 +43,35 @@ export function recordRun(rec: RunRecord, localId: string, history: readonly Met
 }
 
 /**
- * The public view of a run from its row (as a summary holds it: origin shown
- * as `toRow` shows it) and its whole history, `history(i)`, decoded when
- * first read (the row's last entry is noted for `runTrial`, which then
- * decodes nothing).
+ * Makes the public views of runs from their rows (as a summary holds them:
+ * origin shown as `toRow` shows it), row `i`'s whole history being
+ * `history(i)`, decoded when first read and then kept (the row's last entry
+ * is noted for `runTrial`, which then decodes nothing). The rows given must
+ * have distinct seqs.
  */
-export function rowRun(row: RunRow, history: (i: number) => readonly Metrics[], i: number, now: number): Run {
-  let metrics: readonly Metrics[] | undefined
-  const state = reportedState({ state: row.state, updated: row.updated.getTime() }, now)
-  const run: Run = row.origin
-    ? {
+export function rowRuns(history: (i: number) => readonly Metrics[], now: number): (row: RunRow, i: number) => Run {
+  const rowOfSeq = new Map<number, number>()
+  const decoded: (readonly Metrics[] | undefined)[] = []
+  // One accessor for all the runs of a listing, so that they share one shape (a getter per run would not).
+  const metrics: PropertyDescriptor = {
+    enumerable: true, configurable: true,
+    get(this: Run) {
+      const i = rowOfSeq.get(this.seq) as number
+      return (decoded[i] ??= history(i))
+    },
+  }
+  return (row, i) => {
+    const state = reportedState({ state: row.state, updated: row.updated.getTime() }, now)
+    const run = {
       id: row.id, study: row.study, seq: row.seq, values: row.values, replicate: row.replicate, state, status: row.status, config: row.config,
       created: row.created, updated: row.updated, runtime: row.runtime, retries: row.retries,
-      get metrics() { return (metrics ??= history(i)) },
-      origin: row.origin,
     }
-    : {
-      id: row.id, study: row.study, seq: row.seq, values: row.values, replicate: row.replicate, state, status: row.status, config: row.config,
-      created: row.created, updated: row.updated, runtime: row.runtime, retries: row.retries,
-      get metrics() { return (metrics ??= history(i)) },
-    }
-  knownLastEntries.set(run, row.last)
-  return run
+    Object.defineProperty(run, 'metrics', metrics)
+    if (row.origin) Object.assign(run, { origin: row.origin })
+    rowOfSeq.set(row.seq, i)
+    knownLastEntries.set(run as Run, row.last)
+    return run as Run
+  }
 }
 
 function isQuotaError(e: unknown): boolean {

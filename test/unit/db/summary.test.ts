@@ -146,4 +146,24 @@ describe('a study summary', () => {
     expect(await trials(db, study, RunState.Any)).toEqual(await trials({ listRuns: () => Promise.resolve(runs) }, study, RunState.Any))
     db.close()
   })
+  it("hands out runs whose histories are each their own, kept once read, and copied whole across a worker's boundary", async () => {
+    const db = await freshDb('summary')
+    await db.createStudyIfNotExist(STUDY)
+    for (let i = 0; i < 4; i++) {
+      const r = await db.insertRun({ study: 's', values: { x: int(1 + (i % 3)) } })
+      for (let k = 0; k <= i; k++) await db.appendRunMetrics('s', r.seq, { loss: 10 * i + k })
+    }
+    await compactSummary(db, 's')
+    const got = await fresh(db)
+    expect(got.fromSummary).toBe(true)
+    const runs = [...got.runs].reverse()
+    expect(runs.map((r) => r.metrics.map((m) => m.loss))).toEqual([[30, 31, 32, 33], [20, 21, 22], [10, 11], [0]])
+    const run = runs[1] as Run
+    expect(run.metrics).toBe(run.metrics)
+    expect(Object.keys(run)).toContain('metrics')
+    const copy = structuredClone(run)
+    expect(Object.getOwnPropertyDescriptor(copy, 'metrics')?.value).toEqual([{ loss: 20 }, { loss: 21 }, { loss: 22 }])
+    expect(copy).toEqual(run)
+    db.close()
+  })
 })
