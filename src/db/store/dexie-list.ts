@@ -9,7 +9,8 @@
 import { RunState, type Metrics, type Run } from '../model/run.js'
 import type { DexieConnection } from './connection.js'
 import { recordRun, reportedState, rowRuns } from './dexie-views.js'
-import { buildSummary, loadSummary } from './summary.js'
+import { buildSummary } from './summary.js'
+import { loadSummary } from './summary-load.js'
 import type { SummaryUpkeep } from './summary-upkeep.js'
 
 /** The study's runs whose reported state is in `states` and updated at or after `since`, by seq (the study exists). */

@@ -30,7 +30,8 @@ import type { DexieConnection } from './connection.js'
 import type { RunRow } from '../model/run.js'
 import type { RunRecord } from './schema.js'
 import { StudyRows, type StudyRowsView } from './study-rows.js'
-import { buildSummary, loadSummary } from './summary.js'
+import { buildSummary } from './summary.js'
+import { loadSummary } from './summary-load.js'
 import type { SummaryUpkeep } from './summary-upkeep.js'
 
 /** Runs re-read at most per change; beyond it the cache starts afresh. */

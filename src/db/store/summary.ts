@@ -21,15 +21,14 @@
  * connection and the row cache call in the background. A study of an older
  * database, with no head, is summarised by `buildSummary` the first time it
  * is read whole. An import's rollback drops the summaries of the studies it
- * touched (they are built again): see dexie-import.ts.
+ * touched (they are built again): see dexie-import.ts. Reading one back is
+ * summary-load.ts's.
  */
 import { Dexie } from 'dexie'
 import type { Metrics } from '../model/run.js'
 import type { DexieConnection } from './connection.js'
-import type { RunRow } from '../model/run.js'
-import { encodeHistories, historyReader } from './history-columns.js'
-import { decodeRows, encodeRows, rowSeq, type RowColumns } from './row-columns.js'
-import { ValueSetPool } from './value-columns.js'
+import { encodeHistories } from './history-columns.js'
+import { encodeRows, rowSeq, type RowColumns } from './row-columns.js'
 import type { HistorySegmentRecord, MetricChunkRecord, RunRecord, SegmentRecord, SummaryHeadRecord } from './schema.js'
 
 /** Runs per segment at most, when segments are written from many runs. */
@@ -40,21 +39,6 @@ const SEGMENT_VALUES = 1 << 20
 const BATCH_CATCH_UP = 2000
 /** Records read per transaction while building a summary. */
 const BUILD_PAGE = 5000
-
-/**
- * The study's runs from its summary: the records of those written since its
- * head, and the rows of the others, each at its latest rev in the segments.
- */
-export interface LoadedSummary {
-  readonly head: SummaryHeadRecord
-  /** Rows of the runs not in `delta`, in no particular order. */
-  readonly rows: RunRow[]
-  /** When asked for: row `i`'s whole history, decoded afresh on each call. */
-  readonly histories: ((i: number) => Metrics[]) | undefined
-  /** Records of the study's runs written after `head.rev`, with their histories when asked for. */
-  readonly delta: RunRecord[]
-  readonly deltaHistories: Metrics[][] | undefined
-}
 
 /** Seqs seen: a bit per seq (seqs of one study are small numbers), or a set for very large ones. */
 export class SeqSet {
@@ -158,58 +142,6 @@ export async function putSegments(conn: DexieConnection, head: SummaryHeadRecord
 }
 
 /**
- * The study's runs from its summary, in one read transaction, or undefined
- * when it has none (or it is damaged). With `histories`, every run's whole
- * metric history too.
- */
-export async function loadSummary(conn: DexieConnection, study: string, histories: boolean): Promise<LoadedSummary | undefined> {
-  const d = conn.dexie
-  const localId = await conn.id()
-  const tables = histories ? [d.summaryHeads, d.segments, d.historySegments, d.runs, d.metricChunks] : [d.summaryHeads, d.segments, d.runs]
-  // The rows are decoded while the histories (the bulk of the bytes) are still being read.
-  const pool = new ValueSetPool()
-  const loaded = await conn.guard(() => d.transaction('r', tables, async () => {
-    const head = await d.summaryHeads.get(study)
-    if (!head) return undefined
-    const segsRead = d.segments.where('[study+n]').between(...all(study)).toArray()
-    const histRead = histories ? d.historySegments.where('[study+n]').between(...all(study)).toArray() : undefined
-    // Awaited below; a failure before then aborts the transaction, which rejects them too.
-    void segsRead.catch(() => undefined)
-    void histRead?.catch(() => undefined)
-    const delta = await since(conn, study, head.rev).toArray()
-    const deltaHistories = histories ? await historiesOf(conn, delta) : undefined
-    const segs = await segsRead
-    // A run is in the segment written last that holds it (later segments hold later revs), unless written since.
-    const seen = new SeqSet(maxSeq(segs, delta))
-    for (const rec of delta) seen.add(rec.seq)
-    const parts: { rows: RunRow[]; at: number[] }[] = []
-    for (let k = segs.length - 1; k >= 0; k--) parts.push(decodeRows((segs[k] as SegmentRecord).rows, study, localId, (seq) => seen.add(seq), pool))
-    // In segment order (for a study written in seq order, seq order).
-    parts.reverse()
-    const hist = await histRead
-    return { head, segs, hist, parts, delta, deltaHistories }
-  }))
-  if (!loaded) return undefined
-  const { head, segs, hist, parts, delta, deltaHistories } = loaded
-  if (hist && (hist.length !== segs.length || hist.some((h, k) => h.n !== segs[k]?.n))) return undefined
-  const rows = parts.flatMap((p) => p.rows)
-  const withHistories = hist && parts.map((p, k) => ({ ...p, history: historyReader((hist[k] as HistorySegmentRecord).histories) }))
-  return { head, rows, histories: withHistories && historiesByRow(withHistories), delta, deltaHistories }
-}
-
-/** Row `i`'s history (rows numbered across `parts`, in order), without a closure per row. */
-function historiesByRow(parts: readonly { rows: readonly RunRow[]; at: readonly number[]; history: (i: number) => Metrics[] }[]): (i: number) => Metrics[] {
-  const n = parts.reduce((sum, p) => sum + p.rows.length, 0)
-  const part = new Uint32Array(n)
-  const at = new Uint32Array(n)
-  let i = 0
-  parts.forEach((p, k) => {
-    for (const a of p.at) { part[i] = k; at[i++] = a }
-  })
-  return (row) => (parts[part[row] as number] as (typeof parts)[number]).history(at[row] as number)
-}
-
-/**
  * The empty summary of a study being created (it has no runs), to store in
  * the transaction creating it; `rev` is the rev the study record takes.
  */
@@ -283,6 +215,7 @@ export async function buildSummary(conn: DexieConnection, study: string, onPage?
   }
 }
 
+/** The database's rev and epoch (which a rollback bumps) as they are now. */
 export async function revAndEpoch(conn: DexieConnection): Promise<{ rev: number; epoch: number }> {
   const rev = await conn.dexie.meta.get('rev')
   const epoch = await conn.dexie.meta.get('epoch')
