@@ -16,6 +16,7 @@ import { notExist } from '../db/model/errors.js'
 import { RunState, type Metrics, type RunRow } from '../db/model/run.js'
 import { formatObjective, type Objective, type Study } from '../db/model/study.js'
 import type { DexieDatabase } from '../db/store/dexie-database.js'
+import { KEPT_TRIALS } from '../db/store/kept-boards.js'
 import type { Call } from './api-dumps.js'
 
 /** Options of the study pictures. */
@@ -123,6 +124,11 @@ export function viewCalls(call: Call) {
         const info = await d.lookupStudy(study, signal)
         const objective = parseObjective(options.objective, info.objective)
         const objectives = studyObjectives(info)
+        // The best few of the default board: as an import kept it, while that is still exact (no rows read).
+        if (!options.running && !options.filter && !options.pareto && options.limit && options.limit <= KEPT_TRIALS) {
+          const kept = await d.keptBoard(study, objective, signal)
+          if (kept) return { ...firstTrials(kept, options.limit), objectives }
+        }
         const rows = await pictureRows(d, info, signal)
         const ranked = memoByRows(rows, `board ${formatObjective(objective)} ${options.running === true}`, (r) => trialBoard(objective, r, options.running))
         const filtered = options.filter ? filterBoard(ranked, options.filter, rows.version.columns(), await notesBySeq(d, info, signal)) : ranked
@@ -209,6 +215,13 @@ async function annotatedTable<T>(d: DexieDatabase, study: string, paramNames: re
     if (notes) t.annotate(notes)
     return work(t)
   }, signal)
+}
+
+/** `board` (Optuna's trial numbers included) cut to its best `limit` trials, as `leaderboard` sends them. */
+function firstTrials(board: TrialBoard, limit: number): TrialBoard {
+  const { numbers, ...rest } = board
+  const cut = { ...rest, trials: board.trials.slice(0, limit) }
+  return numbers ? withTrialNumbers(cut, new Map(Object.entries(numbers).map(([seq, n]) => [Number(seq), n]))) : cut
 }
 
 /** The note and tags of the study's annotated runs, by seq (what a leaderboard filter reads of a trial's runs). */

@@ -12,7 +12,9 @@ import { checkSignal, DivinerError, notExist } from '../model/errors.js'
 import { newId } from '../model/ids.js'
 import { loggerStream, logStream, waitForChange } from '../model/log-stream.js'
 import { RunState, type LogEntry, type Metrics, type NewRun, type Run, type RunRow } from '../model/run.js'
-import { validateStudy, type Study } from '../model/study.js'
+import { validateStudy, type Objective, type Study } from '../model/study.js'
+import type { TrialBoard } from '../analysis/trial-board.js'
+import { KEEP_FROM_RUNS, keptBoard } from './kept-boards.js'
 import { DexieExportView } from './dexie-export.js'
 import { beginDexieMerge, recoverImports } from './dexie-import.js'
 import { readLogEntries, type DexieLogCursor } from './dexie-log.js'
@@ -36,12 +38,15 @@ export interface DexieDatabaseOptions {
   readonly followPollMs?: number
   /** How long a logger buffers text before writing it, ms. */
   readonly loggerFlushMs?: number
+  /** Runs a study has at least for an import to keep its leaderboard (kept-boards.ts; tests lower it). */
+  readonly keepBoardsFrom?: number
 }
 
 /** The Database on Dexie. One instance is one connection; several may share a database. */
 export class DexieDatabase extends DexieConnection implements Database, Annotating {
   private readonly followPollMs: number
   private readonly loggerFlushMs: number
+  private readonly keepBoardsFrom: number
   /** This connection's cache of run rows (what listRunRows and tables read). */
   readonly rowCache: RowCache
   /** This connection's background work on study summaries (summary.ts). */
@@ -53,6 +58,7 @@ export class DexieDatabase extends DexieConnection implements Database, Annotati
     this.rowCache = new RowCache(this, this.summaries)
     this.followPollMs = options.followPollMs ?? 250
     this.loggerFlushMs = options.loggerFlushMs ?? 250
+    this.keepBoardsFrom = options.keepBoardsFrom ?? KEEP_FROM_RUNS
   }
 
   /** Closes the connection. */
@@ -279,6 +285,16 @@ export class DexieDatabase extends DexieConnection implements Database, Annotati
     return this.rowCache.with(study, (s) => work(s.tableAt(this.clock(), paramNames)))
   }
 
+  /**
+   * The study's default leaderboard by `objective` (its best KEPT_TRIALS
+   * trials) as an import kept it, while still exactly what ranking its rows
+   * would give; else undefined (kept-boards.ts).
+   */
+  keptBoard(study: string, objective: Objective, signal?: AbortSignal): Promise<TrialBoard | undefined> {
+    checkSignal(signal)
+    return keptBoard(this, study, objective)
+  }
+
   log(study: string, seq: number, options: LogOptions = {}): ReadableStream<string> {
     return logStream(this, study, seq, { next: 0, nextChunk: 0 }, options)
   }
@@ -308,7 +324,7 @@ export class DexieDatabase extends DexieConnection implements Database, Annotati
 
   /** Starts an import into this database (see dexie-import.ts). */
   beginMerge(): Promise<MergeSession> {
-    return beginDexieMerge(this, this.rowCache)
+    return beginDexieMerge(this, this.rowCache, this.keepBoardsFrom)
   }
 
   /** A view to export this database from (see dexie-export.ts). */

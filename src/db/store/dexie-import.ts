@@ -20,6 +20,7 @@ import { DexieBatch, type KnownRuns } from './dexie-batch.js'
 import type { DexieConnection } from './connection.js'
 import { toRow, type RowCache } from './row-cache.js'
 import { dropSummaries } from './summary.js'
+import { KEEP_FROM_RUNS, keepBoards } from './kept-boards.js'
 import { sweep } from './dexie-tombstones.js'
 
 /** Imports in progress in this JavaScript realm (where Web Locks are missing). */
@@ -38,7 +39,7 @@ function webLocks(): LockManager | undefined {
  * full disk) is undone first, and this one holds a lock (a Web Lock, or a mark
  * in this realm) so that no other connection undoes it while it runs.
  */
-export async function beginDexieMerge(db: DexieConnection, rowCache: RowCache): Promise<MergeSession> {
+export async function beginDexieMerge(db: DexieConnection, rowCache: RowCache, keepBoardsFrom = KEEP_FROM_RUNS): Promise<MergeSession> {
   const localId = await db.id() // opens the database on first use
   await recoverImports(db)
   const importId = newId()
@@ -51,7 +52,7 @@ export async function beginDexieMerge(db: DexieConnection, rowCache: RowCache): 
     liveImports.add(importId)
     release = () => liveImports.delete(importId)
   }
-  return new DexieMergeSession(db, rowCache, importId, localId, release)
+  return new DexieMergeSession(db, rowCache, importId, localId, release, keepBoardsFrom)
 }
 
 class DexieMergeSession implements MergeSession {
@@ -62,8 +63,10 @@ class DexieMergeSession implements MergeSession {
   private readonly tombstoneKeys = new Set<string>()
   /** The ids of every run in the database, while known (see `KnownRuns`). */
   private known: KnownRuns | undefined = { ids: new Set(), rev: -1 }
+  /** Run records this import wrote, by study. */
+  private readonly written = new Map<string, number>()
 
-  constructor(private readonly db: DexieConnection, private readonly rowCache: RowCache, private readonly importId: string, readonly localId: string, private readonly release: () => void) {}
+  constructor(private readonly db: DexieConnection, private readonly rowCache: RowCache, private readonly importId: string, readonly localId: string, private readonly release: () => void, private readonly keepBoardsFrom: number) {}
 
   async apply(names: readonly string[], ids: readonly string[], merge: (batch: MergeBatch) => void): Promise<void> {
     const d = this.db.dexie
@@ -87,6 +90,7 @@ class DexieMergeSession implements MergeSession {
       for (const rec of tx.written) this.known.ids.add(rec.id)
     }
     this.batches++
+    for (const rec of tx.written) this.written.set(rec.study, (this.written.get(rec.study) ?? 0) + 1)
     // The batch is in. This connection's row cache takes its rows, so listing them reads nothing back (a
     // rollback bumps the epoch, which empties the cache).
     const rows = tx.written.map((rec) => ({ row: toRow(rec, this.localId), rev: rec.rev }))
@@ -106,7 +110,10 @@ class DexieMergeSession implements MergeSession {
     this.release()
     // Committed: what its tombstones cover goes now (a sweep cut short is done again at the next opening or import).
     if (this.tombstoneKeys.size) await sweep(this.db, [...this.tombstoneKeys])
-    // Committed: large studies it brought are snapshot for the next page (in the background).
+    // Committed: the boards of big studies it brought many runs of are kept for their first screen (a cache:
+    // not keeping one fails nothing), and their summaries compacted in the background.
+    const big = [...changed].filter((s) => (this.written.get(s) ?? 0) * 10 >= this.keepBoardsFrom)
+    if (big.length) await keepBoards(this.db, this.rowCache, big, this.keepBoardsFrom).catch(() => undefined)
     this.rowCache.settle(changed).catch(() => undefined)
   }
 

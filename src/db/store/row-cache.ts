@@ -80,8 +80,11 @@ export class RowCache {
     this.studies.clear()
   }
 
-  /** Runs `work` with the study's rows current, after every earlier request. */
-  with<T>(study: string, work: (rows: StudyRowsView) => T): Promise<T> {
+  /**
+   * Runs `work` with the study's rows current, after every earlier request;
+   * `at` is the database's rev and rollback epoch they hold every write up to.
+   */
+  with<T>(study: string, work: (rows: StudyRowsView, at: { readonly rev: number; readonly epoch: number }) => T): Promise<T> {
     const next = this.queue.then(async () => {
       await this.sync()
       let s = this.studies.get(study)
@@ -93,7 +96,7 @@ export class RowCache {
       }
       this.studies.set(study, s)
       if (this.studies.size > MAX_STUDIES) this.studies.delete(this.studies.keys().next().value as string)
-      return work(s)
+      return work(s, { rev: this.rev, epoch: this.epoch })
     })
     this.queue = next.catch(() => undefined)
     return next

@@ -10,6 +10,7 @@ import { Dexie, type Table } from 'dexie'
 import type { LogEntry, Metrics, RunConfig, RunState } from '../model/run.js'
 import type { RunNotes, StudyNotes, Tombstone } from '../dump/records.js'
 export type { LogEntry } from '../model/run.js'
+import type { TrialBoard } from '../analysis/trial-board.js'
 import type { Objective, OracleSpec } from '../model/study.js'
 import type { Params } from '../model/params.js'
 import type { Values } from '../model/values.js'
@@ -199,6 +200,23 @@ export interface PushStateRecord {
   rev: number
 }
 
+/**
+ * A study's default leaderboard kept for its first screen (kept-boards.ts):
+ * its best trials as ranked when the study's rows were current to database
+ * rev `rev` (rollback epoch `epoch`), good until `validUntil` (ms; a pending
+ * run goes stale then).
+ */
+export interface KeptBoardRecord {
+  study: string
+  /** What it ranks by: `keptBoardKey(objective)`. */
+  key: string
+  rev: number
+  epoch: number
+  validUntil: number
+  /** The board, its trials cut to the best `KEPT_TRIALS`, with their Optuna trial numbers. */
+  board: TrialBoard
+}
+
 /** The Dexie database: tables and their indexes, by schema version. */
 export class DivinerDexie extends Dexie {
   meta!: Table<MetaRecord, string>
@@ -215,6 +233,7 @@ export class DivinerDexie extends Dexie {
   segments!: Table<SegmentRecord, [string, number]>
   historySegments!: Table<HistorySegmentRecord, [string, number]>
   tombstones!: Table<TombstoneRecord, string>
+  keptBoards!: Table<KeptBoardRecord, string>
 
   constructor(name: string) {
     super(name, { cache: 'disabled' })
@@ -250,5 +269,7 @@ export class DivinerDexie extends Dexie {
     this.version(6).stores({ runs: 'id, &[study+seq], rev, [study+rev], annotated' })
     // Version 7 keeps the tombstones of deleted studies and runs, so that a merge does not bring them back (new: nothing to migrate).
     this.version(7).stores({ tombstones: 'key, rev' })
+    // Version 8 keeps big studies' default leaderboards for their first screen (a cache: nothing to migrate).
+    this.version(8).stores({ keptBoards: 'study' })
   }
 }

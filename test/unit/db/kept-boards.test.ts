@@ -1,0 +1,125 @@
+/**
+ * Kept leaderboards (src/db/store/kept-boards.ts): a big import keeps its
+ * study's default board, and the worker API gives it out while, and only
+ * while, it is exactly what ranking the study's rows would give, whatever
+ * was written, deleted, rolled back or gone stale since.
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { trialBoard, trialNumbersOf, withTrialNumbers, type TrialBoard } from '../../../src/db/analysis/trial-board.js'
+import { importDump } from '../../../src/db/merge/import.js'
+import { RunState } from '../../../src/db/model/run.js'
+import { minimize } from '../../../src/db/model/study.js'
+import { int } from '../../../src/db/model/values.js'
+import { DexieDatabase } from '../../../src/db/store/dexie-database.js'
+import { keptBoard, KEPT_TRIALS } from '../../../src/db/store/kept-boards.js'
+import { compactSummary } from '../../../src/db/store/summary-compact.js'
+import { createApi } from '../../../src/worker/api.js'
+import { Clock, gzLines, headerLine, metricsLine, runLine, studyLine } from '../dump/helpers.js'
+
+const OBJECTIVE = minimize('loss')
+/** Boards are kept from this many runs here (a real page: thousands). */
+const FROM = 12
+const STATES = ['success', 'success', 'failure', 'pending'] as const
+
+let n = 0
+async function open(clock: Clock, name = `kept-${++n}-${Math.random().toString(36).slice(2)}`, keepBoardsFrom = FROM): Promise<DexieDatabase> {
+  const db = new DexieDatabase(name, { now: clock.now, keepBoardsFrom })
+  await db.createTable()
+  return db
+}
+
+/** A dump of `count` runs of study `s` (ids from `first`), of three value sets, some with Optuna trial numbers; `bad` ends it with a broken line. */
+function dump(first: number, count: number, updated: number, bad = false): Blob {
+  const lines: unknown[] = [headerLine(), studyLine('s')]
+  for (let i = first; i < first + count; i++) {
+    const id = `imp-${i}`
+    const state = STATES[i % STATES.length]
+    const config = i % 3 === 0 ? { script: 'train.py', optuna: { number: i } } : { script: 'train.py' }
+    lines.push(runLine(id, 's', 1000 + i, { values: { x: { int: String(1 + (i % 3)) } }, replicate: i % 5, state, metrics: 2, config, updated: new Date(updated).toISOString() }))
+    lines.push(metricsLine(id, 0, [{ loss: 10 + i }, { loss: (i * 7) % 13 }]))
+  }
+  if (bad) lines.push({ t: 'run' })
+  return new Blob([gzLines(lines) as Uint8Array<ArrayBuffer>])
+}
+
+/** The study's board as ranking its rows gives it, read by a fresh connection that keeps nothing: the best `limit`. */
+async function ranked(db: DexieDatabase, clock: Clock, limit = KEPT_TRIALS): Promise<TrialBoard> {
+  const other = await open(clock, db.dexie.name, Infinity)
+  try {
+    const rows = await other.listRunRows('s')
+    const board = trialBoard(OBJECTIVE, rows)
+    return withTrialNumbers({ ...board, trials: board.trials.slice(0, limit) }, trialNumbersOf(rows))
+  } finally {
+    other.close()
+  }
+}
+
+const op = fc.oneof(
+  fc.record({ kind: fc.constant('import' as const), count: fc.integer({ min: 1, max: 30 }), bad: fc.boolean() }),
+  fc.record({ kind: fc.constant('insert' as const), x: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ kind: fc.constant('append' as const), target: fc.nat(60), loss: fc.integer({ min: -5, max: 40 }) }),
+  fc.record({ kind: fc.constant('update' as const), target: fc.nat(60), state: fc.constantFrom(RunState.Pending, RunState.Success, RunState.Failure) }),
+  fc.record({ kind: fc.constant('delete' as const), target: fc.nat(60) }),
+  fc.record({ kind: fc.constant('wait' as const), ms: fc.constantFrom(1000, 61_000, 200_000) }),
+  fc.record({ kind: fc.constant('compact' as const) }),
+)
+
+describe('kept leaderboards', () => {
+  it('an import of a big study keeps its board; the API gives it out, the same as ranking the rows', async () => {
+    const clock = new Clock()
+    const db = await open(clock)
+    await importDump(db, dump(0, 40, clock.t))
+    const kept = await keptBoard(db, 's', OBJECTIVE)
+    expect(kept).toBeDefined()
+    expect(kept).toEqual(await ranked(db, clock))
+    expect(kept?.numbers).toBeDefined()
+    const api = createApi(db)
+    for (const limit of [1, 5, KEPT_TRIALS]) {
+      const { objectives, ...board } = await api.leaderboard('s', { limit })
+      expect(objectives).toEqual([OBJECTIVE])
+      expect(board).toEqual(await ranked(db, clock, limit))
+    }
+    // A small import into it (fewer runs than a tenth of the threshold) keeps nothing anew: the board is no longer current.
+    await importDump(db, dump(40, 1, clock.t))
+    expect(await keptBoard(db, 's', OBJECTIVE)).toBeUndefined()
+    // Another objective is not the kept board's.
+    expect(await keptBoard(db, 's', minimize('other'))).toBeUndefined()
+    db.close()
+  })
+
+  it('is given out only while it is exact, whatever happens after it was kept', async () => {
+    let given = 0
+    await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 8 }), async (ops) => {
+      const clock = new Clock()
+      const db = await open(clock)
+      await importDump(db, dump(0, 24, clock.t))
+      const api = createApi(db)
+      let imported = 24
+      for (const o of ops) {
+        clock.tick()
+        const seqs = (await db.listRunRows('s')).map((r) => r.seq)
+        const target = (t: number) => seqs[t % Math.max(1, seqs.length)]
+        if (o.kind === 'import') {
+          await importDump(db, dump(imported, o.count, clock.t, o.bad)).catch(() => undefined)
+          imported += o.count
+        } else if (o.kind === 'insert') await db.insertRun({ study: 's', values: { x: int(o.x) } })
+        else if (o.kind === 'append' && target(o.target) !== undefined) await db.appendRunMetrics('s', target(o.target) as number, { loss: o.loss })
+        else if (o.kind === 'update' && target(o.target) !== undefined) await db.updateRun('s', target(o.target) as number, o.state, 'u', 1, 0)
+        else if (o.kind === 'delete' && target(o.target) !== undefined) await db.deleteRun('s', target(o.target) as number)
+        else if (o.kind === 'wait') clock.tick(o.ms)
+        else if (o.kind === 'compact') await compactSummary(db, 's', 1, -Infinity)
+        const kept = await keptBoard(db, 's', OBJECTIVE)
+        if (kept) {
+          given++
+          expect(kept).toEqual(await ranked(db, clock))
+        }
+        const { objectives: _, ...board } = await api.leaderboard('s', { limit: 7 })
+        expect(board).toEqual(await ranked(db, clock, 7))
+      }
+      db.close()
+    }), { numRuns: 25 })
+    // Not a vacuous pass: kept boards were given out along the way.
+    expect(given).toBeGreaterThan(0)
+  }, 240_000)
+})
