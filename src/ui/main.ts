@@ -23,8 +23,10 @@ const worker = new Worker(new URL('../worker/index.ts', import.meta.url), { type
 const { api, db } = connect(worker)
 globalThis.diviner = consoleApi(db)
 // A study opened by its address: the worker reads it while the screen's code loads.
-const opened = parseHash(location.hash).route
-if (opened.name === 'study' || opened.name === 'run' || opened.name === 'compare') void api.warmStudy(opened.study).catch(() => undefined)
+const { route: opened, query: openedQuery } = parseHash(location.hash)
+if (opened.name === 'study' || opened.name === 'run' || opened.name === 'compare') {
+  void api.warmStudy(opened.study, opened.name === 'study' && openedQuery.get('tab') === 'leaderboard').catch(() => undefined)
+}
 
 const problems = new Problems()
 const props = {

@@ -62,14 +62,17 @@ export function viewCalls(call: Call) {
     /**
      * Readies the study for a page about to show it: its rows read and its
      * default leaderboard ranked (the page asks for them once its screen's
-     * code has loaded, and finds them done). A study that does not exist is
-     * no error here.
+     * code has loaded, and finds them done). When the page shows the
+     * leaderboard first (`board`) and the study's board is kept, nothing more:
+     * the board is sent from it, with the worker free to answer at once. A
+     * study that does not exist is no error here.
      */
-    warmStudy: (study: string, signal?: AbortSignal) =>
+    warmStudy: (study: string, board = false, signal?: AbortSignal) =>
       call(signal, async (d): Promise<void> => {
         const info = await d.lookupStudy(study, signal).catch(() => undefined)
         if (!info) return
         const objective = parseObjective(undefined, info.objective)
+        if (board && (await d.keptBoard(study, objective, signal))) return
         const rows = await pictureRows(d, info, signal)
         memoByRows(rows, `board ${formatObjective(objective)} false`, (r) => trialBoard(objective, r, false))
       }),
