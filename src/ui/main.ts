@@ -19,6 +19,8 @@ import { Importer } from './transfer/importer.svelte.js'
 /** The IndexedDB database the worker keeps (src/worker/index.ts); names the saved export checkpoint. */
 const DATABASE = 'diviner'
 
+// Loads ICU's locale data off the main thread before the charts' code wants it (see the file).
+new Worker(new URL('./shell/intl-warm.ts', import.meta.url), { type: 'module', name: 'intl-warm' })
 const worker = new Worker(new URL('../worker/index.ts', import.meta.url), { type: 'module', name: 'diviner-db' })
 const { api, db } = connect(worker)
 globalThis.diviner = consoleApi(db)

@@ -13,11 +13,3 @@ import { openAnnouncingDatabase } from './database.js'
 export const DATABASE_NAME = 'diviner'
 
 Comlink.expose(createApi(openAnnouncingDatabase(DATABASE_NAME, new ChangeBroadcaster())))
-
-// A renderer's first Intl formatter loads ICU's locale data, 30–90 ms here; the data is
-// shared by the page's threads, so loading it here, while the database opens, spares the
-// page a long task when its charts' library makes its formatters.
-setTimeout(() => {
-  new Intl.NumberFormat(navigator.language).format(0.5)
-  new Intl.DateTimeFormat().resolvedOptions()
-})
