@@ -43,13 +43,15 @@ export interface ImportOptions {
  * When a batch is full: after this many runs, text or entries. The first
  * batch is what the reader's first chunk holds, applied before reading on (so
  * a page lists the study as soon as the file is opened); the second holds at
- * most `secondRuns` runs.
+ * most `secondRuns` runs; with `grows`, each next one twice as many as the
+ * one before, up to `runs` (progress comes often at first, and a large import
+ * pays for few transactions).
  */
-interface BatchLimits { readonly secondRuns: number; readonly runs: number; readonly chars: number; readonly entries: number }
+interface BatchLimits { readonly secondRuns: number; readonly runs: number; readonly grows: boolean; readonly chars: number; readonly entries: number }
 
-const DUMP_BATCH: BatchLimits = { secondRuns: 200, runs: 500, chars: 8 * 1024 * 1024, entries: Infinity }
+const DUMP_BATCH: BatchLimits = { secondRuns: 200, runs: 2000, grows: true, chars: 16 * 1024 * 1024, entries: Infinity }
 /** Another tool's file: its runs come as records in memory (no line text), so fewer, larger transactions. */
-const FOREIGN_BATCH: BatchLimits = { secondRuns: 200, runs: 2000, chars: Infinity, entries: 256 * 1024 }
+const FOREIGN_BATCH: BatchLimits = { secondRuns: 200, runs: 2000, grows: false, chars: Infinity, entries: 256 * 1024 }
 
 /**
  * Imports a file (a dump, gzip or plain JSON Lines; an Optuna journal; an
@@ -155,7 +157,8 @@ async function applyAll(reader: RecordReader, merger: Merger, options: ImportOpt
     runs = chars = entries = 0
     flushed++
   }
-  const full = () => runs >= (flushed <= 1 ? limits.secondRuns : limits.runs) || chars >= limits.chars || entries >= limits.entries
+  const runLimit = () => flushed <= 1 ? limits.secondRuns : limits.grows ? Math.min(limits.runs, limits.secondRuns * 2 ** (flushed - 1)) : limits.runs
+  const full = () => runs >= runLimit() || chars >= limits.chars || entries >= limits.entries
   const breathe = taskBreaks()
   try {
     for await (const items of reader.records) {

@@ -14,16 +14,17 @@ import {
 } from './schema.js'
 
 /**
- * The ids of every run in the database, as an import knows them to save reading
- * runs that are not there (on a first import, none are): read by its first
- * batch (none, or all of at most `KNOWN_RUNS_MAX`), plus the runs each batch
- * writes, as long as the change counter `rev` is where the import's last batch
- * left it (nothing else wrote a run since: every write of a run takes a rev; a
- * rollback elsewhere only puts back or removes runs, so the ids stay a superset).
+ * The ids of every run and the keys of every tombstone in the database, as an
+ * import knows them to save reading records that are not there (on a first
+ * import, none are): read by its first batch (none, or all when there are at
+ * most `KNOWN_MAX`), plus those each batch writes, as long as the change
+ * counter `rev` is where the import's last batch left it (nothing else wrote
+ * since: every write of a run or a tombstone takes a rev; a rollback elsewhere
+ * only puts back or removes records, so the keys stay a superset).
  */
-export interface KnownRuns { readonly ids: Set<string>; rev: number }
+export interface KnownRuns { readonly ids: Set<string>; readonly tombstones: Set<string>; rev: number }
 
-const KNOWN_RUNS_MAX = 50_000
+const KNOWN_MAX = 50_000
 
 /** The records one batch reads and writes, and its undo record. */
 export class DexieBatch implements MergeBatch {
@@ -54,17 +55,21 @@ export class DexieBatch implements MergeBatch {
   constructor(private readonly db: DexieConnection, private readonly importId: string, private readonly batch: number) {}
 
   /**
-   * Reads the studies and runs the batch names; resolves to the run ids known
-   * after it (undefined once unknown). Runs not among known ids are not read:
-   * they are not there.
+   * Reads the studies, runs and tombstones the batch names; resolves to the keys
+   * known after it (undefined once unknown). Runs and tombstones not among known
+   * keys are not read: they are not there.
    */
   async load(names: readonly string[], ids: readonly string[], known: KnownRuns | undefined): Promise<KnownRuns | undefined> {
     const d = this.db.dexie
     const studies = d.studies.bulkGet([...names])
     if (known && known.rev < 0) {
-      // The first batch: every id, when there are few runs.
-      const count = await d.runs.count()
-      known = count === 0 ? known : count <= KNOWN_RUNS_MAX ? { ids: new Set(await d.runs.toCollection().primaryKeys()), rev: -1 } : undefined
+      // The first batch: every run id and tombstone key, when there are few.
+      const [runs, tombstones] = [await d.runs.count(), await d.tombstones.count()]
+      if (runs > KNOWN_MAX || tombstones > KNOWN_MAX) known = undefined
+      else if (runs > 0 || tombstones > 0) {
+        const tombstoneKeys = tombstones ? await d.tombstones.toCollection().primaryKeys() : []
+        known = { ids: new Set(runs ? await d.runs.toCollection().primaryKeys() : []), tombstones: new Set(tombstoneKeys as string[]), rev: -1 }
+      }
     } else if (known) {
       // Still known if nothing was written since this import's last batch.
       const rev = await d.meta.get('rev')
@@ -78,8 +83,10 @@ export class DexieBatch implements MergeBatch {
     const got = await studies
     names.forEach((n, i) => { this.studies.set(n, got[i]); this.priorStudies.set(n, got[i]) })
     const keys = [...names.map(studyTombstoneKey), ...ids.map(runTombstoneKey)]
-    const tombs = keys.length ? await d.tombstones.bulkGet(keys) : []
-    keys.forEach((k, i) => this.tombs.set(k, tombs[i]))
+    const look = known ? keys.filter((k) => known.tombstones.has(k)) : keys
+    const tombs = look.length ? await d.tombstones.bulkGet(look) : []
+    for (const k of keys) this.tombs.set(k, undefined)
+    look.forEach((k, i) => this.tombs.set(k, tombs[i]))
     return known
   }
 

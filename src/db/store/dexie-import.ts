@@ -61,8 +61,8 @@ class DexieMergeSession implements MergeSession {
   private epoch = 0
   /** The tombstones this import wrote: what they cover is removed once it commits. */
   private readonly tombstoneKeys = new Set<string>()
-  /** The ids of every run in the database, while known (see `KnownRuns`). */
-  private known: KnownRuns | undefined = { ids: new Set(), rev: -1 }
+  /** The ids of every run and the keys of every tombstone in the database, while known (see `KnownRuns`). */
+  private known: KnownRuns | undefined = { ids: new Set(), tombstones: new Set(), rev: -1 }
   /** Run records this import wrote, by study. */
   private readonly written = new Map<string, number>()
 
@@ -88,6 +88,7 @@ class DexieMergeSession implements MergeSession {
     if (this.known) {
       this.known.rev = tx.firstRev + tx.revs - 1
       for (const rec of tx.written) this.known.ids.add(rec.id)
+      for (const key of tx.tombstoneKeys()) this.known.tombstones.add(key)
     }
     this.batches++
     for (const rec of tx.written) this.written.set(rec.study, (this.written.get(rec.study) ?? 0) + 1)
