@@ -47,6 +47,32 @@ async function populated(overlap: boolean): Promise<DexieDatabase> {
   return db
 }
 
+/**
+ * Starts importing the big dump into `db` from a stream whose part from run
+ * `cutId` on waits until `release` is called; resolves once the first part's
+ * batches are in.
+ */
+async function importWaiting(db: DexieDatabase, cutId: string) {
+  const lines = bigDump()
+  const cut = lines.findIndex((l) => l['id'] === cutId)
+  const parts = [jsonl(lines.slice(0, cut)), jsonl(lines.slice(cut))].map((t) => new TextEncoder().encode(t))
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => { release = resolve })
+  let sent = 0
+  const source = new ReadableStream<Uint8Array>({
+    async pull(c) {
+      if (sent === 1) await gate
+      if (sent < 2) c.enqueue(parts[sent] as Uint8Array)
+      else c.close()
+      sent++
+    },
+  }, { highWaterMark: 0 })
+  let batches = 0
+  const running = importDump(db, source, { onProgress: () => { batches++ } })
+  while (batches === 0) await new Promise((r) => setTimeout(r, 5))
+  return { running, release }
+}
+
 describe('atomic import', () => {
   for (const overlap of [false, true]) {
     it(`rejects a ${RUNS}-run dump whose last line is corrupt and changes nothing (${overlap ? 'some runs already here' : 'empty database'})`, async () => {
@@ -160,23 +186,7 @@ describe('recovery of an interrupted import', () => {
   it('does not undo an import that is still running in another connection', async () => {
     const db = await populated(false)
     // The dump arrives in two parts; the second waits until the test lets it through.
-    const lines = bigDump()
-    const cut = lines.findIndex((l) => l['id'] === 'run-00600')
-    const parts = [jsonl(lines.slice(0, cut)), jsonl(lines.slice(cut))].map((t) => new TextEncoder().encode(t))
-    let release!: () => void
-    const gate = new Promise<void>((resolve) => { release = resolve })
-    let sent = 0
-    const source = new ReadableStream<Uint8Array>({
-      async pull(c) {
-        if (sent === 1) await gate
-        if (sent < 2) c.enqueue(parts[sent] as Uint8Array)
-        else c.close()
-        sent++
-      },
-    }, { highWaterMark: 0 })
-    let batches = 0
-    const running = importDump(db, source, { onProgress: () => { batches++ } })
-    while (batches === 0) await new Promise((r) => setTimeout(r, 5))
+    const { running, release } = await importWaiting(db, 'run-00600')
     // Another connection opens while the import waits for the rest of the dump; it runs
     // recovery, which must leave the live import alone.
     const other = new DexieDatabase(db.dexie.name)
@@ -190,6 +200,21 @@ describe('recovery of an interrupted import', () => {
     const snap = await rawSnapshot(db) as { runs: unknown[]; imports: number; undo: number }
     expect([snap.runs.length, snap.imports, snap.undo]).toEqual([RUNS + 1, 0, 0])
     expect((await db.listRuns('big', RunState.Any)).length).toBe(RUNS)
+  })
+
+  it('a run deleted while an import waits for the rest of the dump is not brought back by it', async () => {
+    const db = await populated(true)
+    const { running, release } = await importWaiting(db, 'run-00300')
+    // The import's later batches must see the tombstone this leaves, though its first batches found none.
+    const gone = (await db.listRuns('big', RunState.Any)).find((r) => r.id === 'run-00400')
+    expect(gone).toBeDefined()
+    await db.deleteRun('big', gone?.seq as number)
+    release()
+    const summary = await running
+    expect(summary.runs).toMatchObject({ added: 600, unchanged: 1 })
+    const runs = await db.listRuns('big', RunState.Any)
+    expect(runs.length).toBe(RUNS - 1)
+    expect(runs.some((r) => r.id === 'run-00400')).toBe(false)
   })
 
   it('fails with the store\'s own error when the store cannot begin (an earlier undo needs room), leaving no promise unhandled', async () => {
