@@ -14,7 +14,7 @@ import {
   expectRefused, freshDb, gz, gzLines, headerLine, jsonl, logLine, metricsLine, rawSnapshot, runLine, studyLine,
 } from './helpers.js'
 
-const RUNS = 1200 // more than two batches of 500 runs
+const RUNS = 1200 // several batches (they grow from 200 runs)
 
 /**
  * The lines of a dump of RUNS runs in study `big`; the first ten have long
