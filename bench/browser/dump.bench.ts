@@ -24,7 +24,7 @@ it(`dump: import and export of ${RUNS} runs × ${ENTRIES} metric entries and a 4
     const worker = new Worker(new URL('./dump-worker.ts', import.meta.url), { type: 'module' })
     return { worker, bench: Comlink.wrap<DumpBenchApi>(worker) }
   }
-  const t = { floor: [] as number[], peer: [] as number[], ours: [] as number[], exp: [] as number[], rawExp: [] as number[] }
+  const t = { floor: [] as number[], readFloor: [] as number[], read: [] as number[], peer: [] as number[], ours: [] as number[], exp: [] as number[], rawExp: [] as number[] }
   let longTasks = 0
   let longest = 0
   let peak = 0
@@ -35,6 +35,7 @@ it(`dump: import and export of ${RUNS} runs × ${ENTRIES} metric entries and a 4
     const { dump, exportMs, rawExportMs } = await setup.bench.prepare(RUNS, ENTRIES)
     const floor = await setup.bench.floor(RUNS, ENTRIES)
     const peer = await setup.bench.peer(floor.peer)
+    const read = await setup.bench.readFloor(dump)
     setup.worker.terminate()
     // Our import runs in a worker of its own, as the page's does, so its heap holds nothing else.
     const importer = start()
@@ -46,7 +47,8 @@ it(`dump: import and export of ${RUNS} runs × ${ENTRIES} metric entries and a 4
     expect(ours.count).toBe(RUNS)
     expect(ours.summary.runs.added).toBe(RUNS)
     expect(peer.count).toBe(RUNS)
-    t.floor.push(floor.ms); t.peer.push(peer.ms); t.ours.push(ours.ms); t.exp.push(exportMs); t.rawExp.push(rawExportMs)
+    expect(read.lines).toBeGreaterThan(RUNS)
+    t.floor.push(floor.ms); t.readFloor.push(read.ms + floor.ms); t.read.push(read.ms); t.peer.push(peer.ms); t.ours.push(ours.ms); t.exp.push(exportMs); t.rawExp.push(rawExportMs)
     longTasks = Math.max(longTasks, tasks)
     longest = Math.max(longest, longestTask)
     peak = Math.max(peak, peakHeap)
@@ -56,6 +58,7 @@ it(`dump: import and export of ${RUNS} runs × ${ENTRIES} metric entries and a 4
   const figures = {
     dump_rounds: rounds(),
     ...ratio('import_10k_vs_floor', t.floor, t.ours),
+    ...ratio('import_10k_vs_read_write_floor', t.readFloor, t.ours),
     ...ratio('import_10k_vs_dexie_export_import', t.peer, t.ours),
     ...ratio('export_10k_vs_floor', t.rawExp, t.exp),
     import_10k_long_tasks: longTasks,
@@ -63,6 +66,8 @@ it(`dump: import and export of ${RUNS} runs × ${ENTRIES} metric entries and a 4
     dump_10k_bytes: dumpBytes,
     ...spread('import_10k_ms', t.ours),
     ...spread('import_10k_floor_ms', t.floor),
+    ...spread('import_10k_read_floor_ms', t.read),
+    ...spread('import_10k_read_write_floor_ms', t.readFloor),
     ...spread('import_10k_dexie_export_import_ms', t.peer),
     import_10k_longest_task_ms: round(longest),
     ...spread('export_10k_ms', t.exp),

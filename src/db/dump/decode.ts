@@ -6,7 +6,7 @@
 import { checkTags, MAX_NOTE } from '../model/annotations.js'
 import { isDivinerError } from '../model/errors.js'
 import type { Param, Params } from '../model/params.js'
-import { RunState, type RunConfig } from '../model/run.js'
+import { RunState, type Metrics, type RunConfig } from '../model/run.js'
 import { validateStudy, type Objective, type OracleSpec, type Study } from '../model/study.js'
 import { nullProtoCopy, type FloatValue, type IntValue } from '../model/values.js'
 import {
@@ -137,8 +137,22 @@ function decodeMetrics(o: Json): DumpRecord {
     type: 'metrics',
     run: nonEmpty(field(o, 'run', 'metrics'), 'metrics.run'),
     from: integer(field(o, 'from', 'metrics'), 'metrics.from', 0),
-    entries: entries.map((e, i) => mapRecordChecked(obj(e, `metrics.entries[${i}]`), (x, k) => decodeFloat(x, `metric ${k}`))),
+    entries: entries.map(metricsEntry),
   }
+}
+
+/**
+ * One metrics entry, its keys in their order: the parsed object itself when
+ * every value is a number (most are; a fresh object of the same shape costs a
+ * million allocations in a large dump), else a copy with "NaN", "Infinity",
+ * "-Infinity" and "-0" made numbers.
+ */
+function metricsEntry(e: unknown, i: number): Metrics {
+  if (!isObject(e)) throw new BadRecord(`metrics.entries[${i}] must be an object`)
+  for (const k of Object.keys(e)) {
+    if (typeof e[k] !== 'number') return mapRecordChecked(e, (x, key) => decodeFloat(x, `metric ${key}`))
+  }
+  return e as Metrics
 }
 
 function decodeLog(o: Json): DumpRecord {

@@ -100,6 +100,28 @@ export function isGzip(head: Uint8Array): boolean {
 }
 
 /**
+ * Which of the lines in `bytes` (whole lines, each ending in a newline) holds
+ * invalid UTF-8, counting from 1; the first line's bytes may begin inside a
+ * character whose first bytes came before them, so its leading continuation
+ * bytes are not judged (it is the answer when no line is found wanting).
+ */
+function invalidLine(bytes: Uint8Array): number {
+  const check = new TextDecoder('utf-8', { fatal: true })
+  let start = 0
+  while (start < 3 && start < bytes.length && ((bytes[start] as number) & 0xc0) === 0x80) start++
+  for (let line = 1; start < bytes.length; line++) {
+    const end = bytes.indexOf(0x0a, start) + 1
+    try {
+      check.decode(bytes.subarray(start, end))
+    } catch {
+      return line
+    }
+    start = end
+  }
+  return 1
+}
+
+/**
  * Splits a byte stream into lines, gunzipping it first when `gzip`. Yields lines
  * in batches (one per input chunk) and reports input bytes consumed. Throws
  * `bad-dump` naming the line for invalid gzip, truncated gzip, invalid UTF-8 or
@@ -136,22 +158,30 @@ export async function* readLines(source: ReadableStream<Uint8Array>, decoding: D
     pending += text.slice(start)
     if (pending.length > MAX_LINE_CHARS) throw badDump(no + 1, `line is longer than ${MAX_LINE_CHARS} characters`)
   }
-  // Bytes are decoded a line at a time (a newline byte never occurs inside a UTF-8
-  // sequence), so that invalid UTF-8 is blamed on the line that holds it.
+  // A chunk's whole lines are decoded in one call (a newline byte never occurs
+  // inside a UTF-8 sequence, so nothing is left pending after the last one), and
+  // what follows them as a streamed piece of the next line. Invalid UTF-8 is
+  // blamed on the line that holds it.
   const decode = (bytes: Uint8Array, final: boolean) => {
-    let start = 0
-    for (;;) {
-      const nl = bytes.indexOf(0x0a, start)
-      const end = nl < 0 ? bytes.length : nl + 1
+    const nl = bytes.lastIndexOf(0x0a)
+    if (nl >= 0) {
+      const lines = bytes.subarray(0, nl + 1)
       let text: string
       try {
-        text = decoder.decode(bytes.subarray(start, end), { stream: nl >= 0 || !final })
+        text = decoder.decode(lines)
+      } catch {
+        throw badDump(no + invalidLine(lines), 'text is not valid UTF-8')
+      }
+      take(text)
+    }
+    if (nl + 1 < bytes.length || final) {
+      let text: string
+      try {
+        text = decoder.decode(bytes.subarray(nl + 1), { stream: !final })
       } catch {
         throw badDump(no + 1, 'text is not valid UTF-8')
       }
       take(text)
-      if (nl < 0) return
-      start = end
     }
   }
   // ISIZE of the last gzip member: a download cut inside the trailer still inflates.

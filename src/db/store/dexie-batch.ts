@@ -199,13 +199,18 @@ export class DexieBatch implements MergeBatch {
         priorTombstones: [...this.newTombs.keys()].map((k) => this.tombs.get(k)).filter((t): t is TombstoneRecord => t !== undefined),
       } : {}),
     }
-    await d.undo.add(undo)
-    if (studies.length) await d.studies.bulkPut(studies)
-    if (runs.length) await d.runs.bulkPut(runs)
+    const summarize = await summarizeBatch(this.db, runs, new Set(this.createdStudies()), this.sealedMetrics, this.firstRev, this.firstRev + this.revs - 1)
+    // Every put is issued before any is awaited, so IndexedDB writes them while the summary is made.
+    const puts: Promise<unknown>[] = [d.undo.add(undo)]
+    if (studies.length) puts.push(d.studies.bulkPut(studies))
+    if (runs.length) puts.push(d.runs.bulkPut(runs))
     this.written = runs
-    if (this.sealedMetrics.length) await d.metricChunks.bulkPut(this.sealedMetrics)
-    if (this.sealedLogs.length) await d.logChunks.bulkPut(this.sealedLogs)
-    if (this.newTombs.size) await d.tombstones.bulkPut([...this.newTombs.values()].map((t) => ({ ...t, rev: rev++ })))
-    await summarizeBatch(this.db, runs, new Set(this.createdStudies()), this.sealedMetrics, this.firstRev, this.firstRev + this.revs - 1)
+    if (this.sealedMetrics.length) puts.push(d.metricChunks.bulkPut(this.sealedMetrics))
+    if (this.sealedLogs.length) puts.push(d.logChunks.bulkPut(this.sealedLogs))
+    if (this.newTombs.size) puts.push(d.tombstones.bulkPut([...this.newTombs.values()].map((t) => ({ ...t, rev: rev++ }))))
+    // Each failure is met below (the transaction aborts); none may count as unhandled meanwhile.
+    for (const put of puts) put.catch(() => undefined)
+    await summarize()
+    for (const put of puts) await put
   }
 }

@@ -76,17 +76,33 @@ class DictBuilder<T> {
 export function encodeMetrics(entries: readonly Metrics[]): MetricsColumn {
   const shapes = new DictBuilder<string[]>()
   const shape = new Uint32Array(entries.length)
-  let n = 0
-  for (const m of entries) n += Object.keys(m).length
-  const values = new Float64Array(n)
+  let values = new Float64Array(entries.length * 4)
   let at = 0
-  entries.forEach((m, i) => {
+  // Entries in a row mostly share their keys: a shape is looked up only when they change.
+  let lastKeys: string[] | undefined
+  let lastShape = 0
+  for (let i = 0; i < entries.length; i++) {
+    const m = entries[i] as Metrics
     const keys = Object.keys(m)
-    shape[i] = shapes.add(JSON.stringify(keys), keys)
+    if (lastKeys === undefined || !sameKeys(keys, lastKeys)) {
+      lastShape = shapes.add(JSON.stringify(keys), keys)
+      lastKeys = keys
+    }
+    shape[i] = lastShape
+    if (at + keys.length > values.length) {
+      const grown = new Float64Array(Math.max(values.length * 2, at + keys.length))
+      grown.set(values)
+      values = grown
+    }
     for (const k of keys) values[at++] = m[k] as number
-  })
-  const constant = shapes.values.length === 1 ? 0 : -1
-  return { shapes: shapes.values, shape: constant === 0 ? 0 : shape, values }
+  }
+  return { shapes: shapes.values, shape: shapes.values.length === 1 ? 0 : shape, values: at === values.length ? values : values.slice(0, at) }
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 /** Sets `o[k] = v` as an own data property, whatever `k` is (`__proto__` included). */

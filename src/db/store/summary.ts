@@ -150,14 +150,17 @@ export function emptyHead(study: string, rev: number): SummaryHeadRecord {
 }
 
 /**
- * Takes the runs an import batch wrote (`written`, at revs `firstRev` …
+ * Takes the runs an import batch writes (`written`, at revs `firstRev` …
  * `lastRev`, with the metric chunks it sealed) into their studies' summaries,
  * in the batch's transaction: one segment per study, with any runs of the
  * study written by others since its head. A study without a head gets one
  * when the batch created it (`created`); one with too many runs to catch up
- * on is left to compaction.
+ * on is left to compaction. Called before the batch's records are put, it
+ * makes only the reads that do not depend on them, and resolves to a function
+ * to call once their puts are issued, which makes the segments (while
+ * IndexedDB is still writing those records) and stores them.
  */
-export async function summarizeBatch(conn: DexieConnection, written: readonly RunRecord[], created: ReadonlySet<string>, sealed: readonly MetricChunkRecord[], firstRev: number, lastRev: number): Promise<void> {
+export async function summarizeBatch(conn: DexieConnection, written: readonly RunRecord[], created: ReadonlySet<string>, sealed: readonly MetricChunkRecord[], firstRev: number, lastRev: number): Promise<() => Promise<void>> {
   const d = conn.dexie
   const byStudy = new Map<string, RunRecord[]>()
   for (const rec of written) {
@@ -165,15 +168,22 @@ export async function summarizeBatch(conn: DexieConnection, written: readonly Ru
     if (list) list.push(rec)
     else byStudy.set(rec.study, [rec])
   }
-  const known = sealed.length ? chunkIndex(sealed) : undefined
+  const plans: { study: string; head: SummaryHeadRecord; all: RunRecord[] }[] = []
   for (const [study, recs] of byStudy) {
     const head = (await d.summaryHeads.get(study)) ?? (created.has(study) ? emptyHead(study, 0) : undefined)
     if (!head) continue
     const between = since(conn, study, head.rev, firstRev)
     if (await between.count() > BATCH_CATCH_UP) continue
-    const all = [...(await between.toArray()), ...recs]
-    const made = segmentsOf(study, head.next, all, await historiesOf(conn, all, known))
-    await putSegments(conn, { study, rev: lastRev, next: head.next + made.rows.length, rows: head.rows + all.length }, made)
+    // Read before the batch's puts: a run the batch writes again is still there at its older rev.
+    const ids = new Set(recs.map((r) => r.id))
+    plans.push({ study, head, all: [...(await between.toArray()).filter((r) => !ids.has(r.id)), ...recs] })
+  }
+  return async () => {
+    const known = sealed.length ? chunkIndex(sealed) : undefined
+    for (const { study, head, all } of plans) {
+      const made = segmentsOf(study, head.next, all, await historiesOf(conn, all, known))
+      await putSegments(conn, { study, rev: lastRev, next: head.next + made.rows.length, rows: head.rows + all.length }, made)
+    }
   }
 }
 
