@@ -210,7 +210,13 @@ export class DexieBatch implements MergeBatch {
     if (this.newTombs.size) puts.push(d.tombstones.bulkPut([...this.newTombs.values()].map((t) => ({ ...t, rev: rev++ }))))
     // Each failure is met below (the transaction aborts); none may count as unhandled meanwhile.
     for (const put of puts) put.catch(() => undefined)
-    await summarize()
+    try {
+      await summarize()
+    } catch (e) {
+      // A put that failed (a full disk) aborted the transaction: its error, not the summary's abort, is the cause.
+      for (const put of puts) await put
+      throw e
+    }
     for (const put of puts) await put
   }
 }
