@@ -25,6 +25,17 @@ function withoutBrowser(name: string) {
   return { test: { name, include: [] } }
 }
 
+/**
+ * V8's explicit compile hint, put first in the chunk that holds uPlot: all its
+ * functions are compiled eagerly, off the page's thread while the chunk
+ * streams in, instead of lazily inside the first chart's draw (which made the
+ * first chart of a visit a 60–140 ms task on a busy two-core machine;
+ * bench/README.md). Only that chunk: hinting every chunk measured no better.
+ */
+function compileHint(chunk: { moduleIds: readonly string[] }): string {
+  return chunk.moduleIds.some((id) => id.includes('/node_modules/uplot/')) ? '//# allFunctionsCalledOnLoad' : ''
+}
+
 export default defineConfig({
   // Relative asset URLs: the built site works from any sub-path of a static host.
   base: './',
@@ -32,7 +43,8 @@ export default defineConfig({
   plugins: [svelte(), precache(fileURLToPath(new URL('./src/ui/sw/sw.js', import.meta.url)))],
   worker: { format: 'es' },
   optimizeDeps: { include: ['dexie', 'comlink', 'fflate', 'fast-check'] },
-  build: { target: 'es2022', sourcemap: true },
+  // postBanner: after minification, which would drop the comment.
+  build: { target: 'es2022', sourcemap: true, rolldownOptions: { output: { postBanner: compileHint } } },
   test: {
     reporters: ['default', ['./test/summary-reporter.ts', summary]],
     projects: [

@@ -29,6 +29,14 @@ describe('build output', () => {
     }
   })
 
+  test("the chunk holding uPlot, and only it, starts with V8's compile hint (its functions compiled while it streams in)", async () => {
+    const chunks = await mainThreadChunks(inject('distDir'))
+    const hinted = chunks.filter(({ code }) => code.startsWith('//# allFunctionsCalledOnLoad\n')).map(({ file }) => file)
+    const uplot = chunks.filter(({ code }) => /u-legend/.test(code) && /u-over/.test(code)).map(({ file }) => file)
+    expect(uplot).toHaveLength(1)
+    expect(hinted).toEqual(uplot)
+  })
+
   test('the worker chunk does hold Dexie (so the check above can see it)', async () => {
     const chunks = await workerChunks(inject('distDir'))
     expect(chunks.some(({ code }) => MARKERS.dexie?.test(code))).toBe(true)

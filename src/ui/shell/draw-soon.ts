@@ -1,6 +1,7 @@
 /**
  * Drawing spread over tasks: the pictures of a screen whose data arrive
- * together are drawn one per task, so no single task draws them all.
+ * together are drawn one per task, each after a rendered frame, so no single
+ * task draws them all or lays out the page for them.
  */
 type Cleanup = () => void
 const queued: { draw: () => Cleanup | void; cleanup?: Cleanup | void; done: boolean }[] = []
@@ -13,7 +14,28 @@ function next(): void {
     channel = new MessageChannel()
     channel.port1.onmessage = pump
   }
-  channel.port2.postMessage(0)
+  const port = channel.port2
+  afterFrame(() => port.postMessage(0))
+}
+
+/**
+ * Calls `then` once the page has rendered a frame, so the draw after it finds
+ * the layout done by the browser's own rendering step rather than forcing it
+ * inside its task (after a tab's DOM has just changed that layout costs as
+ * much as the draw). When no frame comes within 100 ms (a hidden page) it
+ * calls `then` anyway; where there are no frames at all (Node), at once.
+ */
+function afterFrame(then: () => void): void {
+  if (typeof requestAnimationFrame !== 'function') return then()
+  let called = false
+  const once = () => {
+    if (called) return
+    called = true
+    clearTimeout(timer)
+    then()
+  }
+  const timer = setTimeout(once, 100)
+  requestAnimationFrame(once)
 }
 
 function pump(): void {
@@ -31,9 +53,10 @@ function pump(): void {
 }
 
 /**
- * Runs `draw` in a task of its own, after the draws queued before it: the
- * pictures of a tab whose data arrive together are drawn one per task, so no
- * single task draws them all (a main-thread task over 50 ms is felt as jank).
+ * Runs `draw` in a task of its own, after the draws queued before it and after
+ * the page's next rendered frame: the pictures of a tab whose data arrive
+ * together are drawn one per task, so no single task draws them all or lays
+ * out the tab that just changed (a main-thread task over 50 ms is felt as jank).
  * Callers read every reactive value they depend on before calling, so the
  * effect still tracks them. Returns what undoes it: cancels `draw` if it has
  * not run yet, else calls the cleanup `draw` returned.
