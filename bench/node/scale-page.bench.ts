@@ -170,6 +170,7 @@ async function browse(context: BrowserContext): Promise<Record<string, number>> 
   // The analysis tab, counted apart: from the click to its four pictures drawn (the worker summarizes the
   // 20,000 trials; the page draws at most 2,000 lines and points per picture).
   await page.evaluate(() => { (globalThis as unknown as { longTasks: number[] }).longTasks = [] })
+  if (cdp) await cdp.send('Profiler.start')
   await phase(page, 'analysis')
   const tAnalysis = Date.now()
   await page.getByRole('tab', { name: 'Analysis' }).click()
@@ -177,6 +178,7 @@ async function browse(context: BrowserContext): Promise<Record<string, number>> 
     await page.locator(`figure[data-picture=${name}][data-ready=true]`).waitFor({ timeout: 300_000 })
   }
   out.analysis_100k_drawn_ms = Date.now() - tAnalysis
+  if (cdp) await printProfile(cdp, 'analysis')
   const analysisTasks = await longTasks(page)
   out.analysis_100k_long_tasks = analysisTasks.length
   out.analysis_100k_longest_task_ms = Math.max(0, ...analysisTasks)

@@ -126,6 +126,25 @@ describe('charts', () => {
     })
   }
 
+  test("the parallel coordinates' overlay holds the hovered line while hovered, and nothing once the pointer leaves", async () => {
+    await app.study.open('sweep', { tab: 'analysis' })
+    await app.study.pictureReady('parallel-coordinates')
+    const overlay = app.page.locator('figure[data-picture="parallel-coordinates"] canvas.overlay')
+    /** Pixels of the overlay that are not transparent. */
+    const inked = () => overlay.evaluate((c: HTMLCanvasElement) => {
+      const pixels = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray()
+      let n = 0
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) n++
+      return n
+    })
+    expect(await inked()).toBe(0)
+    await findDot('figure[data-picture="parallel-coordinates"] canvas.overlay')
+    await expect.poll(inked).toBeGreaterThan(100)
+    await app.page.mouse.move(1, 1)
+    await expect.poll(() => app.page.getByRole('tooltip').filter({ visible: true }).count()).toBe(0)
+    await expect.poll(inked).toBe(0)
+  })
+
   test('nothing went wrong on the way', () => {
     expect(app.problems).toEqual([])
   })

@@ -25,8 +25,13 @@ export function inkOf(el: Element): Ink {
   return { fg: v('--fg', '#1d2025'), muted: v('--muted', '#5b6270'), rule: v('--rule', '#d9dde3'), accent: v('--accent', '#1f5fbf'), bg: v('--bg', '#fff') }
 }
 
-/** Sizes `canvas` to `width`×`height` CSS pixels at the screen's density; resolves its context, cleared and scaled. */
-export function prepare(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D | null {
+/**
+ * Sizes `canvas` to `width`×`height` CSS pixels at the screen's density,
+ * without drawing on it: the browser allocates a canvas's pixels when it is
+ * first drawn on (about 10 ms for a picture's width), so a canvas that may
+ * stay blank (an overlay) is only sized. Returns its size in device pixels.
+ */
+export function size(canvas: HTMLCanvasElement, width: number, height: number): { w: number; h: number } {
   const dpr = window.devicePixelRatio || 1
   const w = Math.max(1, Math.round(width * dpr))
   const h = Math.max(1, Math.round(height * dpr))
@@ -35,6 +40,13 @@ export function prepare(canvas: HTMLCanvasElement, width: number, height: number
   if (canvas.height !== h) canvas.height = h
   canvas.style.width = `${width}px`
   canvas.style.height = `${height}px`
+  return { w, h }
+}
+
+/** Sizes `canvas` to `width`×`height` CSS pixels at the screen's density; resolves its context, cleared and scaled. */
+export function prepare(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D | null {
+  const dpr = window.devicePixelRatio || 1
+  const { w, h } = size(canvas, width, height)
   const ctx = canvas.getContext('2d')
   if (!ctx) return null
   ctx.setTransform(1, 0, 0, 1, 0, 0)
