@@ -4,6 +4,7 @@
  * time series well but has no categorical or parallel axes, and these
  * pictures are simple enough that a few helpers beat another dependency.
  */
+import { drawSoon } from '../../shell/draw-soon.js'
 import { formatMetric } from '../cells.js'
 
 /** The page's colours, read from its CSS variables so dark mode works. */
@@ -55,6 +56,33 @@ export function prepare(canvas: HTMLCanvasElement, width: number, height: number
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
   ctx.font = '12px system-ui, sans-serif'
   return ctx
+}
+
+/**
+ * Draws on `canvas` at `width`×`height` CSS pixels in a task of its own
+ * (`drawSoon`), `draw` given the context `prepare` resolves. When the canvas
+ * takes a new size its pixels are made first, in a task before the drawing's:
+ * a canvas's pixels are allocated when it is first drawn on (about 10 ms at a
+ * picture's width), so no one task both makes them and draws. Returns what
+ * cancels the drawing not yet done.
+ */
+export function drawCanvasSoon(canvas: HTMLCanvasElement, width: number, height: number, draw: (ctx: CanvasRenderingContext2D) => void): () => void {
+  const paint = () => {
+    const ctx = prepare(canvas, width, height)
+    if (ctx) draw(ctx)
+  }
+  const dpr = window.devicePixelRatio || 1
+  if (canvas.width === Math.max(1, Math.round(width * dpr)) && canvas.height === Math.max(1, Math.round(height * dpr))) return drawSoon(paint)
+  let then: (() => void) | undefined
+  const first = drawSoon(() => {
+    size(canvas, width, height)
+    canvas.getContext('2d')?.clearRect(0, 0, 1, 1)
+    then = drawSoon(paint)
+  })
+  return () => {
+    first()
+    then?.()
+  }
 }
 
 /** A map from data to pixels over [`d0`, `d1`] → [`p0`, `p1`], logarithmic when `log`; `invert` maps back. */
