@@ -33,15 +33,19 @@ export function inkOf(el: Element): Ink {
  * stay blank (an overlay) is only sized. Returns its size in device pixels.
  */
 export function size(canvas: HTMLCanvasElement, width: number, height: number): { w: number; h: number } {
-  const dpr = window.devicePixelRatio || 1
-  const w = Math.max(1, Math.round(width * dpr))
-  const h = Math.max(1, Math.round(height * dpr))
+  const { w, h } = devicePixels(width, height)
   // Resizing reallocates the canvas's pixels: only when the size changed (a redraw on a brush keeps it).
   if (canvas.width !== w) canvas.width = w
   if (canvas.height !== h) canvas.height = h
   canvas.style.width = `${width}px`
   canvas.style.height = `${height}px`
   return { w, h }
+}
+
+/** `width`×`height` CSS pixels in the screen's pixels (at least 1 each). */
+function devicePixels(width: number, height: number): { w: number; h: number } {
+  const dpr = window.devicePixelRatio || 1
+  return { w: Math.max(1, Math.round(width * dpr)), h: Math.max(1, Math.round(height * dpr)) }
 }
 
 /** Sizes `canvas` to `width`×`height` CSS pixels at the screen's density; resolves its context, cleared and scaled. */
@@ -71,8 +75,8 @@ export function drawCanvasSoon(canvas: HTMLCanvasElement, width: number, height:
     const ctx = prepare(canvas, width, height)
     if (ctx) draw(ctx)
   }
-  const dpr = window.devicePixelRatio || 1
-  if (canvas.width === Math.max(1, Math.round(width * dpr)) && canvas.height === Math.max(1, Math.round(height * dpr))) return drawSoon(paint)
+  const { w, h } = devicePixels(width, height)
+  if (canvas.width === w && canvas.height === h) return drawSoon(paint)
   let then: (() => void) | undefined
   const first = drawSoon(() => {
     size(canvas, width, height)
