@@ -51,6 +51,23 @@ function bigDump(): Buffer {
   return gzipSync(lines.join('\n') + '\n')
 }
 
+/**
+ * The rows in the DOM are a run of consecutive positions that covers the
+ * viewport, each in its slot at its own offset, each showing its own run (in
+ * the default order, position i is run i + 1).
+ */
+async function expectRowsInView(): Promise<void> {
+  await expect.poll(async () => {
+    const { positions, misplaced, inView } = await app.study.rowPlacement()
+    const consecutive = positions.every((p, k) => k === 0 || p === (positions[k - 1] as number) + 1)
+    const covers = (positions[0] ?? Infinity) <= inView[0] && (positions.at(-1) ?? -1) >= inView[1]
+    return { consecutive, covers, misplaced }
+  }).toEqual({ consecutive: true, covers: true, misplaced: [] })
+  const ids = await app.study.runIds()
+  const { positions } = await app.study.rowPlacement()
+  expect(ids).toEqual(positions.map((p) => `big:${p + 1}`))
+}
+
 /** Milliseconds from `start` until `done` holds (polled every animation frame in the page). */
 async function timeUntil(start: () => Promise<unknown>, done: () => Promise<boolean>): Promise<number> {
   const t0 = Date.now()
@@ -90,6 +107,7 @@ describe('a study of 100,000 runs', () => {
     timings.medianFrame = Math.round([...frames].sort((a, b) => a - b)[frames.length >> 1] as number)
     await expect.poll(() => app.study.runIds().then((ids) => ids.at(-1))).toBe('big:100000')
     expect(await app.study.domRows()).toBeLessThan(60)
+    await expectRowsInView()
   })
 
   test('redraws a jump anywhere in the list', async () => {
@@ -110,6 +128,12 @@ describe('a study of 100,000 runs', () => {
     // The last jump (k = 40) is back to the top: its rows are drawn too (they were left blank once).
     await expect.poll(() => app.study.runIds().then((ids) => ids[0])).toBe('big:1')
     expect(await app.study.domRows()).toBeLessThan(60)
+    await expectRowsInView()
+    // And a jump into the middle, then a few steps by less than a screen.
+    for (const top of [1_234_567, 1_234_567 + 90, 1_234_567 + 390, 1_234_567 + 30]) {
+      await app.study.runsTable.evaluate((t, y) => { t.scrollTop = y }, top)
+      await expectRowsInView()
+    }
   })
 
   test('sorts, filters and searches', async () => {

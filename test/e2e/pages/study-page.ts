@@ -184,6 +184,27 @@ export class StudyScreen {
         .sort((a, b) => a.i - b.i).map((r) => r.id))
   }
 
+  /**
+   * The run rows in the DOM as placed: the positions they hold (`aria-rowindex`
+   * − 2) in order, those whose slot does not sit at its row's offset, and the
+   * positions the viewport shows, from the scroll position (rows of 30 px).
+   */
+  async rowPlacement(): Promise<{ positions: number[]; misplaced: string[]; inView: [number, number] }> {
+    await this.page.locator('[role=table][aria-label=Runs]:not([aria-busy=true])').waitFor()
+    return this.runsTable.evaluate((table) => {
+      const rows = [...table.querySelectorAll('[role=rowgroup] + [role=rowgroup] [role=row]')] as HTMLElement[]
+      const body = rows[0]?.parentElement?.parentElement
+      const bodyTop = body?.getBoundingClientRect().top ?? 0
+      const placed = rows.map((r) => ({ i: Number(r.getAttribute('aria-rowindex')) - 2, top: (r.parentElement as HTMLElement).getBoundingClientRect().top - bodyTop }))
+      const head = (table.querySelector('[role=rowgroup]') as HTMLElement).offsetHeight
+      return {
+        positions: placed.map((p) => p.i).sort((a, b) => a - b),
+        misplaced: placed.filter((p) => Math.abs(p.top - p.i * 30) > 0.5).map((p) => `${p.i} at ${p.top}px`),
+        inView: [Math.floor(table.scrollTop / 30), Math.ceil((table.scrollTop + table.clientHeight - head) / 30) - 1],
+      }
+    })
+  }
+
   /** How many run rows are in the DOM. */
   domRows(): Promise<number> {
     return this.runsTable.locator('[role=rowgroup] + [role=rowgroup] [role=row]').count()
