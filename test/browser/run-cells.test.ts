@@ -1,5 +1,5 @@
 /**
- * `runCells` in a real page: a row slot given run after run shows each run's
+ * `fillRunCells` in a real page: a row slot given run after run shows each run's
  * cells exactly as a fresh row would, keeps its checkbox first, and remakes
  * its cells when the columns change.
  */
@@ -7,7 +7,7 @@ import { expect, test } from 'vitest'
 import { RunState } from '../../src/db/model/run.js'
 import { float, str } from '../../src/db/model/values.js'
 import { columnsOf } from '../../src/ui/study/runs.js'
-import { runCells } from '../../src/ui/study/run-cells.js'
+import { fillRunCells } from '../../src/ui/study/run-cells.js'
 import { makeRow } from '../unit/ui/rows.js'
 
 const columns = columnsOf({ values: ['lr', 'opt'], metrics: ['loss'] })
@@ -41,9 +41,9 @@ function shown(el: HTMLElement): unknown[] {
 test('a slot refilled with another run shows what a fresh row of that run shows', () => {
   const slot = rowElement()
   const fresh = rowElement()
-  runCells(plain, columns, '#/run/s/7')(slot)
-  runCells(marked, columns, '#/run/s/8')(slot)
-  runCells(marked, columns, '#/run/s/8')(fresh)
+  fillRunCells(slot, plain, columns, '#/run/s/7')
+  fillRunCells(slot, marked, columns, '#/run/s/8')
+  fillRunCells(fresh, marked, columns, '#/run/s/8')
   expect(shown(slot)).toEqual(shown(fresh))
   expect(slot.firstElementChild?.className).toBe('check')
   expect(slot.children).toHaveLength(columns.length + 1)
@@ -52,9 +52,9 @@ test('a slot refilled with another run shows what a fresh row of that run shows'
   expect(shown(slot)[1]).toMatchObject({ text: 'failure', state: 'state failure' })
 
   // And back: the marks go, the numbers' exact texts come back.
-  runCells(plain, columns, '#/run/s/7')(slot)
+  fillRunCells(slot, plain, columns, '#/run/s/7')
   const back = rowElement()
-  runCells(plain, columns, '#/run/s/7')(back)
+  fillRunCells(back, plain, columns, '#/run/s/7')
   expect(shown(slot)).toEqual(shown(back))
   expect(shown(slot)[0]).toMatchObject({ text: 's:7', marks: [] })
   const lr = shown(slot)[columns.findIndex((c) => c.key === 'v.lr')]
@@ -65,9 +65,9 @@ test('a slot refilled with another run shows what a fresh row of that run shows'
 
 test('other columns remake the cells; the checkbox stays first', () => {
   const slot = rowElement()
-  runCells(plain, columns, '#/run/s/7')(slot)
+  fillRunCells(slot, plain, columns, '#/run/s/7')
   const fewer = columnsOf({ values: ['opt'], metrics: [] })
-  runCells(plain, fewer, '#/run/s/7')(slot)
+  fillRunCells(slot, plain, fewer, '#/run/s/7')
   expect(slot.children).toHaveLength(fewer.length + 1)
   expect(slot.firstElementChild?.className).toBe('check')
   expect(shown(slot).at(-1)).toMatchObject({ text: 'adam' })

@@ -6,7 +6,6 @@
  * made once for its columns and refilled with plain DOM writes, only where
  * their text changed.
  */
-import type { Attachment } from 'svelte/attachments'
 import { optunaTrialNumber } from '../../db/model/foreign.js'
 import { displayState } from '../../db/model/run.js'
 import { cellFull, cellText, type Column } from './runs.js'
@@ -37,24 +36,23 @@ interface Cells {
 const made = new WeakMap<HTMLElement, Cells>()
 
 /**
- * An attachment for a row element (`{@attach runCells(…)}`) that holds the
- * cells of run `row` for `columns` after the row's first child (its checkbox,
- * which stays the template's): the run's link to `href` with its marks, its
- * state, and a cell per other column, with the exact text of a shortened
- * number as `data-full`. Given another run, or the same columns again, it
- * rewrites only what differs; given other columns, it makes the cells anew.
+ * Holds in row element `el`, after its first child (its checkbox, which stays
+ * the template's), the cells of run `row` for `columns`: the run's link to
+ * `href` with its marks, its state, and a cell per other column, with the
+ * exact text of a shortened number as `data-full`. Called again with another
+ * run, it rewrites only what differs; with other columns, it makes the cells
+ * anew. (Used as `{@attach (el) => fillRunCells(el, …)}`, it is called again
+ * whenever what it reads changes.)
  */
-export function runCells(row: RunRow, columns: readonly Column[], href: string): Attachment<HTMLElement> {
-  return (el) => {
-    let held = made.get(el)
-    if (held?.columns !== columns) {
-      for (const c of held?.cells ?? []) c.el.remove()
-      held = { columns, cells: columns.map((c) => makeCell(c)) }
-      el.append(...held.cells.map((c) => c.el))
-      made.set(el, held)
-    }
-    for (const cell of held.cells) fill(cell, row, href)
+export function fillRunCells(el: HTMLElement, row: RunRow, columns: readonly Column[], href: string): void {
+  let held = made.get(el)
+  if (held?.columns !== columns) {
+    for (const c of held?.cells ?? []) c.el.remove()
+    held = { columns, cells: columns.map((c) => makeCell(c)) }
+    el.append(...held.cells.map((c) => c.el))
+    made.set(el, held)
   }
+  for (const cell of held.cells) fill(cell, row, href)
 }
 
 function makeCell(column: Column): Cell {
