@@ -16,13 +16,19 @@ export function numericColumn(c: Column): boolean {
   return c.kind === 'metric' || c.kind === 'runtime' || c.kind === 'retries' || c.kind === 'replicate'
 }
 
-/** One cell as made: its element, the text node it writes, and what it last showed. */
+/**
+ * One cell as made: its element, the text node it writes, and what it last
+ * wrote (kept here, as reading it back from the DOM costs more than comparing).
+ */
 interface Cell {
   readonly column: Column
   readonly el: HTMLElement
   /** The element holding the text: the link (id), the state's badge (state), or the cell itself. */
   readonly holder: HTMLElement
   readonly text: Text
+  shown: string
+  /** The link's href (id), the badge's class (state), or the cell's data-full (others). */
+  attribute: string | undefined
   /** The id cell's marks (Optuna's trial number, the note, the tags) as last drawn. */
   marks: string
 }
@@ -64,18 +70,18 @@ function makeCell(column: Column): Cell {
   else if (column.kind === 'state') holder = el.appendChild(document.createElement('span'))
   else if (numericColumn(column)) el.className = 'num'
   holder.append(text)
-  return { column, el, holder, text, marks: '' }
+  return { column, el, holder, text, shown: '', attribute: undefined, marks: '' }
 }
 
 function fill(cell: Cell, row: RunRow, href: string): void {
   const text = cellText(row, cell.column)
-  if (cell.text.data !== text) cell.text.data = text
+  if (cell.shown !== text) cell.text.data = cell.shown = text
   switch (cell.column.kind) {
     case 'id': {
-      if (cell.holder.getAttribute('href') !== href) cell.holder.setAttribute('href', href)
+      if (cell.attribute !== href) cell.holder.setAttribute('href', (cell.attribute = href))
       const trial = optunaTrialNumber(row.config)
       const tags = row.tags ?? []
-      const marks = JSON.stringify([trial, row.note, tags])
+      const marks = trial === undefined && !row.note && tags.length === 0 ? '' : JSON.stringify([trial, row.note, tags])
       if (cell.marks !== marks) {
         cell.marks = marks
         drawMarks(cell.el, trial, row.note, tags)
@@ -84,13 +90,15 @@ function fill(cell: Cell, row: RunRow, href: string): void {
     }
     case 'state': {
       const name = `state ${displayState(row)}`
-      if (cell.holder.className !== name) cell.holder.className = name
+      if (cell.attribute !== name) cell.holder.className = cell.attribute = name
       return
     }
     default: {
       const full = cellFull(row, cell.column)
+      if (cell.attribute === full) return
+      cell.attribute = full
       if (full === undefined) cell.el.removeAttribute('data-full')
-      else if (cell.el.dataset['full'] !== full) cell.el.dataset['full'] = full
+      else cell.el.dataset['full'] = full
     }
   }
 }
