@@ -23,8 +23,13 @@ export function rowId(row: RunRow): string {
   return `${row.study}:${row.seq}`
 }
 
-/** Rows asked for beyond those in view, on each side. */
-const MARGIN = 60
+/**
+ * Rows asked for beyond those in view, on each side. Each request costs the
+ * worker a few IndexedDB reads and the page a message, whatever its size: with
+ * 60, a fast scroll asked every fifth frame, and its slowest frames were
+ * slower (bench/README.md, scrolling).
+ */
+const MARGIN = 180
 
 /** The query parameters that carry a runs table's order (to the run page, for stepping through runs). */
 export const ORDER_PARAMS = ['sort', 'q', 'states', 'brush'] as const
