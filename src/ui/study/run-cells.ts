@@ -26,6 +26,7 @@ interface Cell {
   /** The element holding the text: the link (id), the state's badge (state), or the cell itself. */
   readonly holder: HTMLElement
   readonly text: Text
+  /** The text last written. */
   shown: string
   /** The link's href (id), the badge's class (state), or the cell's data-full (others). */
   attribute: string | undefined
