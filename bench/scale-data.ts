@@ -35,12 +35,14 @@ export function runRecord(i: number, origin: string): RunRecord {
   const LR = [0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 0.0005, 0.0002, 0.0001]
   const OPT = ['adam', 'sgd', 'rmsprop', 'adagrad']
   const BATCH = [16, 24, 32, 48, 64, 96, 128, 192, 256, 512]
+  const DROPOUT = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45]
   const set = i % 20_000
   const replicate = Math.floor(i / 20_000) % 64
   const lr = LR[set % 10] as number
   const layers = Math.floor(set / 10) % 5 + 1
   const opt = OPT[Math.floor(set / 50) % 4] as string
-  const dropout = (Math.floor(set / 200) % 10) * 0.05
+  // From the study's own values: i * 0.05 would give 0.15000000000000002, a value the study does not list.
+  const dropout = DROPOUT[Math.floor(set / 200) % 10] as number
   const batch = BATCH[Math.floor(set / 2000) % 10] as number
   const t0 = Date.UTC(2026, 0, 1) + i * 1000
   // A fixed scramble, so that ranks and sorts have work to do.
