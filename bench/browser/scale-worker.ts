@@ -6,8 +6,9 @@
  * ranked by the very functions the worker uses) against the worker API's
  * `leaderboard` (cold: a fresh connection, as a fresh page's worker; warm:
  * cached rows, after one run changed) and the model's `trials` on the stored
- * study; and, apart, a cold leaderboard of a study without a summary (a
- * database of an older version), which reads every run record.
+ * study (on that connection, whose rows the leaderboards cached; and cold, on
+ * a fresh one); and, apart, a cold leaderboard of a study without a summary
+ * (a database of an older version), which reads every run record.
  */
 import * as Comlink from 'comlink'
 import { openDatabase, type DexieDatabase } from '../../src/db/store/dexie-database.js'
@@ -102,9 +103,14 @@ const api = {
     const study = await db.lookupStudy(SCALE_STUDY)
     const [trialsFloorMs, floorTrials] = await timed(() => trials({ listRuns: () => Promise.resolve(runs) }, study, RunState.Any))
     const [trialsMs, ourTrials] = await timed(() => trials(db, study, RunState.Any))
+    const trialsFromCache = db.rowCache.placedListings
     // Put back what the warm round changed.
     await db.dexie.runs.put(runRecord(6, ORIGIN))
     db.close()
+    // `Trials` on a fresh connection (a fresh page's worker): the rows read from the summary, then the histories.
+    const first = await fresh(n)
+    const [trialsColdMs, coldTrials] = await timed(() => trials(first, study, RunState.Any))
+    first.close()
 
     // Apart: a study without a summary (an older database's), read cold: every run record.
     let unsummarisedMs = NaN
@@ -119,10 +125,10 @@ const api = {
       reader.close()
     }
     return {
-      coldFloorMs, coldMs, warmFloorMs, warmMs, trialsFloorMs, trialsMs, unsummarisedMs, fromSummary,
+      coldFloorMs, coldMs, warmFloorMs, warmMs, trialsFloorMs, trialsMs, trialsColdMs, unsummarisedMs, fromSummary, trialsFromCache,
       boards: [floorBoard.trials.length, cold.trials.length, warm.trials.length],
       best: [floorBoard.trials[0]?.metrics.loss, cold.trials[0]?.metrics.loss, warm.trials[0]?.metrics.loss],
-      trialCounts: [floorTrials.length, ourTrials.length],
+      trialCounts: [floorTrials.length, ourTrials.length, coldTrials.length],
     }
   },
 }

@@ -229,7 +229,7 @@ export class DexieDatabase extends DexieConnection implements Database, Annotati
   async listRuns(study: string, states: RunState, since?: Date, signal?: AbortSignal): Promise<Run[]> {
     checkSignal(signal)
     if (!(await this.guard(() => this.dexie.studies.get(study)))) throw notExist(`no study ${study}`)
-    return listStudyRuns(this, this.summaries, study, states, since)
+    return listStudyRuns(this, this.summaries, this.rowCache, study, states, since)
   }
 
   /** The runs `study:seq` for each of `seqs` (undefined for none), read in one transaction. */

@@ -70,6 +70,8 @@ export class RowCache {
   summaryReads = 0
   /** Rows taken from imports (`adopt`) so far (for tests and benchmarks). */
   adopted = 0
+  /** Listings with whole histories served from these rows and their histories' places so far (see dexie-list.ts; for tests and benchmarks). */
+  placedListings = 0
 
   constructor(db: DexieConnection, private readonly upkeep: SummaryUpkeep) {
     this.db = db
@@ -85,17 +87,31 @@ export class RowCache {
    * `at` is the database's rev and rollback epoch they hold every write up to.
    */
   with<T>(study: string, work: (rows: StudyRowsView, at: { readonly rev: number; readonly epoch: number }) => T): Promise<T> {
+    return this.serve(study, true, (rows, at) => work(rows as StudyRowsView, at))
+  }
+
+  /**
+   * As `with`, when this cache holds the study's rows; else `work` is given
+   * no rows, and nothing of the study is read.
+   */
+  ifCached<T>(study: string, work: (rows: StudyRowsView | undefined, at: { readonly rev: number; readonly epoch: number }) => T): Promise<T> {
+    return this.serve(study, false, work)
+  }
+
+  private serve<T>(study: string, fill: boolean, work: (rows: StudyRowsView | undefined, at: { readonly rev: number; readonly epoch: number }) => T): Promise<T> {
     const next = this.queue.then(async () => {
       await this.sync()
       let s = this.studies.get(study)
       if (s) {
         // Most recently used last.
         this.studies.delete(study)
-      } else {
+      } else if (fill) {
         s = await this.fill(study)
       }
-      this.studies.set(study, s)
-      if (this.studies.size > MAX_STUDIES) this.studies.delete(this.studies.keys().next().value as string)
+      if (s) {
+        this.studies.set(study, s)
+        if (this.studies.size > MAX_STUDIES) this.studies.delete(this.studies.keys().next().value as string)
+      }
       return work(s, { rev: this.rev, epoch: this.epoch })
     })
     this.queue = next.catch(() => undefined)
@@ -228,6 +244,7 @@ export class RowCache {
       const rows = summary.rows
       for (const rec of summary.delta) rows.push(toRow(rec, localId))
       s.load(rows)
+      s.places = summary.places
       if (summary.delta.length >= COMPACT_AFTER) this.compact(study, s)
       return s
     }

@@ -9,6 +9,19 @@ import type { RunRow } from '../model/run.js'
 import { STALE_AFTER_MS } from '../model/database.js'
 import { RunState } from '../model/run.js'
 import { RowTable } from '../analysis/run-window.js'
+import type { HistoryPlaces } from './history-places.js'
+
+/** A study's rows by seq, each with where its history is in the study's summary (see `StudyRows.placed`). */
+export interface PlacedRows {
+  /** The rows in their stored state, by seq. */
+  readonly rows: readonly RunRow[]
+  /** Row `i`'s history segment number, or -1 when its history must be read from its record. */
+  readonly segment: Int32Array
+  /** Row `i`'s position in that segment. */
+  readonly position: Uint32Array
+  /** How many rows have no place. */
+  readonly unplaced: number
+}
 
 /** One study's rows as cached. */
 export class StudyRows {
@@ -60,6 +73,7 @@ export class StudyRows {
     ids.set(row.id, row)
     if (row.state === RunState.Pending) this.pending.set(row.id, row)
     else this.pending.delete(row.id)
+    this.places?.forget(row.seq)
     this.version++
     const sorted = this.sorted
     if (sorted === undefined) return
@@ -74,6 +88,34 @@ export class StudyRows {
     } else {
       this.sorted = undefined
     }
+  }
+
+  /**
+   * Where the histories of the rows loaded from the study's summary sit in
+   * it (undefined when the rows were not read from one); a row put since has
+   * no place.
+   */
+  places: HistoryPlaces | undefined
+
+  /**
+   * The rows by seq in their stored state, each with its history's place in
+   * the summary, as they are now (later puts do not change what is returned);
+   * undefined when the rows were not read from a summary.
+   */
+  placed(): PlacedRows | undefined {
+    const places = this.places
+    if (!places) return undefined
+    const rows = this.bySeq().slice()
+    const segment = new Int32Array(rows.length)
+    const position = new Uint32Array(rows.length)
+    let unplaced = 0
+    rows.forEach((row, i) => {
+      const n = places.segmentOf(row.seq)
+      segment[i] = n
+      if (n < 0) unplaced++
+      else position[i] = places.positionOf(row.seq)
+    })
+    return { rows, segment, position, unplaced }
   }
 
   /** Rows put since the study's summary was read or last compacted (see row-cache.ts). */
@@ -130,4 +172,4 @@ function bySeq(rows: readonly RunRow[], seq: number): number {
 }
 
 /** What a request sees of a study's cached rows. */
-export type StudyRowsView = Pick<StudyRows, 'rows' | 'tableAt' | 'version'>
+export type StudyRowsView = Pick<StudyRows, 'rows' | 'tableAt' | 'version' | 'placed'>

@@ -6,6 +6,7 @@
 import type { Metrics, RunRow } from '../model/run.js'
 import type { DexieConnection } from './connection.js'
 import { historyReader } from './history-columns.js'
+import { HistoryPlaces } from './history-places.js'
 import { decodeRows } from './row-columns.js'
 import type { HistorySegmentRecord, RunRecord, SegmentRecord, SummaryHeadRecord } from './schema.js'
 import { all, historiesOf, maxSeq, SeqSet, since } from './summary.js'
@@ -24,6 +25,8 @@ export interface LoadedSummary {
   /** Records of the study's runs written after `head.rev`, with their histories when asked for. */
   readonly delta: RunRecord[]
   readonly deltaHistories: Metrics[][] | undefined
+  /** Where each of `rows` has its history in the history segments (the runs in `delta` have none). */
+  readonly places: HistoryPlaces
 }
 
 /**
@@ -49,21 +52,28 @@ export async function loadSummary(conn: DexieConnection, study: string, historie
     const deltaHistories = histories ? await historiesOf(conn, delta) : undefined
     const segs = await segsRead
     // A run is in the segment written last that holds it (later segments hold later revs), unless written since.
-    const seen = new SeqSet(maxSeq(segs, delta))
+    const limit = maxSeq(segs, delta)
+    const seen = new SeqSet(limit)
     for (const rec of delta) seen.add(rec.seq)
     const parts: { rows: RunRow[]; at: number[] }[] = []
-    for (let k = segs.length - 1; k >= 0; k--) parts.push(decodeRows((segs[k] as SegmentRecord).rows, study, localId, (seq) => seen.add(seq), pool))
+    const places = new HistoryPlaces(limit)
+    for (let k = segs.length - 1; k >= 0; k--) {
+      const seg = segs[k] as SegmentRecord
+      const part = decodeRows(seg.rows, study, localId, (seq) => seen.add(seq), pool)
+      part.rows.forEach((row, j) => places.set(row.seq, seg.n, part.at[j] as number))
+      parts.push(part)
+    }
     // In segment order (for a study written in seq order, seq order).
     parts.reverse()
     const hist = await histRead
-    return { head, segs, hist, parts, delta, deltaHistories }
+    return { head, segs, hist, parts, delta, deltaHistories, places }
   }))
   if (!loaded) return undefined
-  const { head, segs, hist, parts, delta, deltaHistories } = loaded
+  const { head, segs, hist, parts, delta, deltaHistories, places } = loaded
   if (hist && (hist.length !== segs.length || hist.some((h, k) => h.n !== segs[k]?.n))) return undefined
   const rows = parts.flatMap((p) => p.rows)
   const withHistories = hist && parts.map((p, k) => ({ ...p, history: historyReader((hist[k] as HistorySegmentRecord).histories) }))
-  return { head, rows, histories: withHistories && historiesByRow(withHistories), delta, deltaHistories }
+  return { head, rows, histories: withHistories && historiesByRow(withHistories), delta, deltaHistories, places }
 }
 
 /** Row `i`'s history (rows numbered across `parts`, in order), without a closure per row. */
