@@ -6,8 +6,8 @@
 import type { Params } from '../model/params.js'
 import type { Metrics } from '../model/run.js'
 import type { Objective } from '../model/study.js'
-import { formatValueShort } from '../model/display.js'
-import type { Values } from '../model/values.js'
+import { distinctShortTexts, formatValueShort } from '../model/display.js'
+import { valueKey, type Value, type Values } from '../model/values.js'
 import { paramImportance, type ParamImportance } from './importance.js'
 import type { Interval } from './spread.js'
 import { sampleRows, trialTable, type Axis, type NumericAxis } from './table.js'
@@ -109,7 +109,7 @@ export function studyAnalysis(ranked: readonly PictureTrial[], params: Params, o
     parallel: { axes: [...table.axes, table.objectiveAxis], columns: [...table.columns, table.objective], drawn, total: table.objective.length },
     slices,
     importance: paramImportance(table.axes, table.columns, table.objective),
-    spread: ranked.slice(0, MAX_SPREAD_ROWS).flatMap((t, i) => spreadRow(t, i + 1, objective.metric, names)),
+    spread: spreadRows(ranked.slice(0, MAX_SPREAD_ROWS), objective.metric, names),
     valueNames: names,
     replicated: replicatedRows.length,
     drawnTrials,
@@ -146,12 +146,21 @@ function replicateCount(t: PictureTrial, metric: string): number {
   return Object.hasOwn(t.reporting, metric) ? (t.reporting[metric] as number) : 0
 }
 
-function spreadRow(t: PictureTrial, rank: number, metric: string, names: readonly string[]): SpreadRow[] {
-  const s = Object.hasOwn(t.spread, metric) ? t.spread[metric] : undefined
-  if (s === undefined || !Object.hasOwn(t.metrics, metric)) return []
-  const ci = Object.hasOwn(t.ci, metric) ? t.ci[metric] : undefined
-  const values = names.map((n) => (Object.hasOwn(t.values, n) ? formatValueShort(t.values[n] as Values[string]) : ''))
-  return [{ rank, label: valuesLabel(t.values), values, n: replicateCount(t, metric), mean: t.metrics[metric] as number, min: s.min, max: s.max, ...(ci ? { ci } : {}) }]
+/** The spread rows of `trials` (ranked), each param's values in short texts that tell apart the values shown. */
+function spreadRows(trials: readonly PictureTrial[], metric: string, names: readonly string[]): SpreadRow[] {
+  const texts = names.map((n) => {
+    const shown = new Map<string, Value>()
+    for (const t of trials) if (Object.hasOwn(t.values, n)) shown.set(valueKey(t.values[n] as Value), t.values[n] as Value)
+    const made = distinctShortTexts([...shown.values()])
+    return new Map([...shown.keys()].map((key, i) => [key, made[i] as string]))
+  })
+  return trials.flatMap((t, i) => {
+    const s = Object.hasOwn(t.spread, metric) ? t.spread[metric] : undefined
+    if (s === undefined || !Object.hasOwn(t.metrics, metric)) return []
+    const ci = Object.hasOwn(t.ci, metric) ? t.ci[metric] : undefined
+    const values = names.map((n, k) => (Object.hasOwn(t.values, n) ? texts[k]?.get(valueKey(t.values[n] as Value)) ?? '' : ''))
+    return [{ rank: i + 1, label: valuesLabel(t.values), values, n: replicateCount(t, metric), mean: t.metrics[metric] as number, min: s.min, max: s.max, ...(ci ? { ci } : {}) }]
+  })
 }
 
 /** `a=1, b=adam`: a value set in name order, floats to a few significant digits. */

@@ -7,7 +7,7 @@
 import type { Params } from '../model/params.js'
 import type { Metrics } from '../model/run.js'
 import type { Objective } from '../model/study.js'
-import { formatValueShort } from '../model/display.js'
+import { distinctShortTexts } from '../model/display.js'
 import { compareValues, valueKey, valueNumber, type Value, type Values } from '../model/values.js'
 
 /** An axis over a numeric parameter (a range): values as they are, on a log scale for a log-scale range, or when they span 100× or more and are all positive. */
@@ -118,7 +118,7 @@ function categoricalAxis(key: string, label: string, declared: readonly Value[],
   for (const v of seen) if (v !== undefined && !index.has(valueKey(v))) extra.set(valueKey(v), v)
   for (const v of [...extra.values()].sort(compareValues)) { index.set(valueKey(v), values.length); values.push(v) }
   const column = Float64Array.from(seen, (v) => (v === undefined ? NaN : index.get(valueKey(v)) ?? NaN))
-  return { axis: { kind: 'categorical', key, label, labels: values.map((v) => formatValueShort(v)), keys: values.map(valueKey) }, column }
+  return { axis: { kind: 'categorical', key, label, labels: distinctShortTexts(values), keys: values.map(valueKey) }, column }
 }
 
 /**

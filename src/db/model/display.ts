@@ -47,3 +47,25 @@ export function formatValueShort(v: Value, digits: number = SHORT_DIGITS): strin
 export function isShortened(v: Value): boolean {
   return formatValueShort(v) !== formatValue(v)
 }
+
+/**
+ * Short texts of values, in order: `formatValueShort`'s, with more
+ * significant digits for those that would read the same as another (0.15
+ * and 0.15000000000000002 as `0.15` and `0.15000000000000002`), up to the
+ * exact text (`formatValue`); so two values read the same only when their
+ * exact texts do (0 and -0).
+ */
+export function distinctShortTexts(values: readonly Value[]): string[] {
+  const texts = values.map((v) => formatValueShort(v))
+  for (let digits = SHORT_DIGITS + 1; ; digits++) {
+    const count = new Map<string, number>()
+    for (const t of texts) count.set(t, (count.get(t) ?? 0) + 1)
+    const clashing = texts.map((t) => (count.get(t) as number) > 1)
+    if (!clashing.includes(true)) return texts
+    values.forEach((v, i) => {
+      // Past 16 digits a float's fixed text shows its binary expansion (0.14999999999999999): the exact text then.
+      if (clashing[i]) texts[i] = digits > 16 ? formatValue(v) : formatValueShort(v, digits)
+    })
+    if (digits > 16) return texts
+  }
+}

@@ -58,6 +58,18 @@ describe('the trial table', () => {
   })
 })
 
+describe('a categorical axis of floats', () => {
+  it('labels values that would read the same at 4 digits with as many digits as tell them apart', () => {
+    const p = { d: discrete(float(0.1), float(0.15)) }
+    const b = leaderboard(minimize('loss'), [
+      row({ d: float(0.1) }, { loss: 1 }), row({ d: float(0.15) }, { loss: 2 }), row({ d: float(0.15000000000000002) }, { loss: 3 }),
+    ])
+    expect(trialTable(b.trials, p, minimize('loss')).axes[0]).toMatchObject({ kind: 'categorical', labels: ['0.1', '0.15', '0.15000000000000002'] })
+    // And the replicate spread's rows, which name each trial's values.
+    expect(studyAnalysis(b.trials, p, minimize('loss')).spread.map((r) => r.values)).toEqual([['0.1'], ['0.15'], ['0.15000000000000002']])
+  })
+})
+
 describe('studyAnalysis', () => {
   const a = studyAnalysis(board.trials, params, minimize('loss'))
 

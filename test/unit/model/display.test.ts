@@ -2,11 +2,12 @@
  * Floats to a sensible precision, and Optuna studies as Optuna users know them:
  * trial numbers, distributions with Optuna's inclusive bounds, the oracle by name.
  */
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { formatFloatShort, formatValueShort, isShortened } from '../../../src/db/model/display.js'
+import { distinctShortTexts, formatFloatShort, formatValueShort, isShortened } from '../../../src/db/model/display.js'
 import { optunaDistribution, optunaFacts, optunaTrialNumber, oracleName } from '../../../src/db/model/foreign.js'
 import { discrete, range } from '../../../src/db/model/params.js'
-import { dict, float, int, list, str } from '../../../src/db/model/values.js'
+import { dict, float, formatValue, int, list, str, valueKey, type Value } from '../../../src/db/model/values.js'
 
 describe('short floats', () => {
   it('keep 4 significant digits, Diviner\'s .0, and exponents outside 1e-4…1e6', () => {
@@ -28,6 +29,26 @@ describe('short floats', () => {
     expect(formatValueShort(dict({ b: float(2.5e-9), a: int(1) }))).toBe('{a: 1, b: 2.5e-9}')
     expect(isShortened(float(0.123456))).toBe(true)
     expect(isShortened(float(0.5))).toBe(false)
+  })
+})
+
+describe('short texts of an axis\'s values', () => {
+  it('widen only the values that would read the same, as far as it takes', () => {
+    expect(distinctShortTexts([float(0.1), float(0.15), float(0.15000000000000002), str('adam')]))
+      .toEqual(['0.1', '0.15', '0.15000000000000002', 'adam'])
+    expect(distinctShortTexts([float(0.38228), float(0.38231), float(2)])).toEqual(['0.38228', '0.38231', '2.0'])
+    // Not even the exact texts tell 0 from -0.
+    expect(distinctShortTexts([float(0), float(-0), float(1e-300)])).toEqual(['0.0', '0.0', '1e-300'])
+  })
+
+  it('give values distinct texts when their exact texts differ, each its short text when that is unique', () => {
+    const value = fc.oneof(fc.double({ noNaN: true }).map(float), fc.integer({ min: -3, max: 3 }).map((n) => int(n)), fc.constantFrom('a', 'b').map(str))
+    fc.assert(fc.property(fc.uniqueArray(value, { selector: valueKey, maxLength: 12 }), (values: Value[]) => {
+      const texts = distinctShortTexts(values)
+      expect(new Set(texts).size).toBe(new Set(values.map(formatValue)).size)
+      const short = values.map((v) => formatValueShort(v))
+      short.forEach((s, i) => { if (short.indexOf(s) === short.lastIndexOf(s)) expect(texts[i]).toBe(s) })
+    }))
   })
 })
 

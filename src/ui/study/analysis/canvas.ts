@@ -148,6 +148,24 @@ export function fit(ctx: CanvasRenderingContext2D, text: string, width: number):
 }
 
 /**
+ * `text` cut in the middle with an ellipsis to fit `width` pixels, keeping
+ * its start and its end: for a category's label, whose last digits may be
+ * what tells it from another (`0.1500…0002`).
+ */
+export function fitMiddle(ctx: CanvasRenderingContext2D, text: string, width: number): string {
+  if (ctx.measureText(text).width <= width) return text
+  const cut = (keep: number) => `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`
+  let lo = 0
+  let hi = text.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (ctx.measureText(cut(mid)).width <= width) lo = mid
+    else hi = mid - 1
+  }
+  return cut(lo)
+}
+
+/**
  * A colour from worse (0) to better (1) along a blue–teal–yellow ramp (like
  * viridis, readable on light and dark), for colouring trials by objective.
  */

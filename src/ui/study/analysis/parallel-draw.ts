@@ -6,7 +6,7 @@
  */
 import { isRange, type AxisBrush } from '../../../db/analysis/brush.js'
 import type { StudyAnalysis } from '../../../worker/api.js'
-import { fit, ramp, tickText, ticks, type Ink } from './canvas.js'
+import { fit, fitMiddle, ramp, tickText, ticks, type Ink } from './canvas.js'
 import { categoryY, type Frame, type PlacedAxis } from './parallel.js'
 
 /** Adds row `i`'s line across `axes` to the current path (broken where it has no number). */
@@ -96,7 +96,7 @@ export function drawAxes(ctx: CanvasRenderingContext2D, axes: PlacedAxis[], f: F
     }
     if (a.axis.kind === 'categorical') {
       const k = a.axis.labels.length
-      a.axis.labels.forEach((text, i) => label(fit(ctx, text, 90), categoryY(i, k, f)))
+      a.axis.labels.forEach((text, i) => label(fitMiddle(ctx, text, 90), categoryY(i, k, f)))
     } else {
       for (const t of ticks(a.axis.min, a.axis.max, 5, a.axis.log)) label(tickText(t), a.y(t))
     }
