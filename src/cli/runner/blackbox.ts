@@ -3,8 +3,8 @@
  * its output read line by line under Diviner's protocol, its time limits
  * enforced. What it reports goes to the caller's hooks as it happens.
  */
-import { spawn } from 'node:child_process'
 import { classify, LineSplitter, type OutputLine } from './protocol.js'
+import { spawner } from './spawner.js'
 
 /** What to execute. */
 export interface Launch {
@@ -44,17 +44,21 @@ const KILL_GRACE_MS = 3000
 export function runTry(launch: Launch, hooks: TryHooks, signal: AbortSignal): Promise<TryEnd> {
   return new Promise((resolve) => {
     const [file, args] = launch.script !== undefined ? ['bash', ['-c', launch.script]] : [launch.argv?.[0] as string, launch.argv?.slice(1) ?? []]
-    const child = spawn(file, args, {
-      cwd: launch.cwd, env: { ...process.env, ...launch.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    let pid: number | undefined
+    // A group signalled before its process is reported started gets the signal once it is.
+    let early: NodeJS.Signals | undefined
+    const signalGroup = (sig: NodeJS.Signals) => {
+      if (pid === undefined) { early = sig; return }
+      try { process.kill(-pid, sig) } catch { /* already gone */ }
+    }
     let ended: TryEnd | undefined
     let keepaliveMs = 0
     let keepaliveTimer: ReturnType<typeof setTimeout> | undefined
     let killTimer: ReturnType<typeof setTimeout> | undefined
     const killGroup = (why: TryEnd) => {
       ended ??= why
-      try { process.kill(-(child.pid as number), 'SIGTERM') } catch { /* already gone */ }
-      killTimer ??= setTimeout(() => { try { process.kill(-(child.pid as number), 'SIGKILL') } catch { /* gone */ } }, KILL_GRACE_MS)
+      signalGroup('SIGTERM')
+      killTimer ??= setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS)
     }
     const armKeepalive = () => {
       if (keepaliveTimer) clearTimeout(keepaliveTimer)
@@ -74,23 +78,24 @@ export function runTry(launch: Launch, hooks: TryHooks, signal: AbortSignal): Pr
       else if (d.kind === 'bad-directive') hooks.onProblem(`DIVINER line ignored: ${d.reason}`)
       else hooks.onStatus(line.text)
     }
-    const streams = [child.stdout, child.stderr].map((stream) => {
-      const splitter = new LineSplitter()
-      stream.setEncoding('utf8')
-      stream.on('data', (chunk: string) => { for (const l of splitter.push(chunk)) take(l) })
-      return new Promise<void>((done) => stream.on('close', () => { for (const l of splitter.end()) take(l); done() }))
-    })
-    child.on('error', (e) => { ended ??= { kind: 'spawn-error', message: e.message } })
-    child.on('close', (code, sig) => {
-      void Promise.all(streams).then(() => {
+    const splitters = { 1: new LineSplitter(), 2: new LineSplitter() }
+    spawner.start({ file, args, cwd: launch.cwd, env: launch.env }, {
+      onSpawn: (started) => {
+        pid = started
+        if (early) signalGroup(early)
+      },
+      onOutput: (stream, text) => { for (const l of splitters[stream].push(text)) take(l) },
+      onError: (message) => { ended ??= { kind: 'spawn-error', message } },
+      onClose: (code, sig) => {
+        for (const splitter of [splitters[1], splitters[2]]) for (const l of splitter.end()) take(l)
         for (const t of [keepaliveTimer, killTimer, timeout]) if (t) clearTimeout(t)
         signal.removeEventListener('abort', onAbort)
         // The group may hold children that outlived the shell: they go with it.
-        try { process.kill(-(child.pid as number), 'SIGKILL') } catch { /* gone */ }
+        if (pid !== undefined) try { process.kill(-pid, 'SIGKILL') } catch { /* gone */ }
         if (ended) resolve(ended)
         else if (sig) resolve({ kind: 'signal', signal: sig })
         else resolve({ kind: 'exit', code: code ?? 1 })
-      })
+      },
     })
   })
 }
