@@ -9,6 +9,7 @@
  */
 import type { Metrics, RunConfig, RunOrigin, RunRow } from '../model/run.js'
 import type { Values } from '../model/values.js'
+import { encodeNumbers, indexArray, numberAt, type IndexArray, type NumberColumn } from './number-columns.js'
 import { decodeValueSets, encodeValueSets, exactValuesKey, packStrings, unpackStrings, type PackedStrings, type ValueSetColumns, type ValueSetPool } from './value-columns.js'
 
 /** What a row is made of: the fields of a stored run record (schema.ts) that a row shows. */
@@ -33,13 +34,13 @@ export interface RowSource {
 }
 
 /** Strings with repeats, as a dictionary and an index into it per run. */
-export interface DictColumn { readonly values: PackedStrings; readonly index: Uint32Array }
+export interface DictColumn { readonly values: PackedStrings; readonly index: IndexArray }
 
 /** Metrics objects in columns: each one's key list (a shape, from a dictionary), and its values one after another. */
 export interface MetricsColumn {
   readonly shapes: string[][]
   /** Per object, its shape; or one shape number for all of them. */
-  readonly shape: Uint32Array | number
+  readonly shape: IndexArray | number
   readonly values: Float64Array
 }
 
@@ -47,14 +48,20 @@ export interface MetricsColumn {
 export interface RowColumns {
   readonly count: number
   readonly ids: PackedStrings
-  /** seq, rev, replicate, state, created, updated, runtime, retries, metric count, log count, origin seq: `NUMS` per run. */
-  readonly nums: Float64Array
+  /**
+   * The runs' numbers, a column each (number-columns.ts): seq, rev,
+   * replicate, state, created, updated, runtime, retries, metric count, log
+   * count, origin seq.
+   */
+  readonly numbers?: readonly NumberColumn[]
+  /** The same numbers as segments written before `numbers` keep them: `NUMS` per run, run after run. */
+  readonly nums?: Float64Array
   readonly status: DictColumn
   /** Configs: JSON texts (index ≥ 0) or, for a config JSON cannot carry exactly, the object (index −1 − k). */
-  readonly config: { readonly json: PackedStrings; readonly raw: RunConfig[]; readonly index: Int32Array }
+  readonly config: { readonly json: PackedStrings; readonly raw: RunConfig[]; readonly index: Int32Array | IndexArray }
   readonly originDb: DictColumn
   /** The distinct value sets, and each run's. */
-  readonly values: { readonly sets: ValueSetColumns; readonly index: Uint32Array }
+  readonly values: { readonly sets: ValueSetColumns; readonly index: IndexArray }
   /** Each run's last metrics entry (empty when none). */
   readonly last: MetricsColumn
 }
@@ -96,7 +103,7 @@ export function encodeMetrics(entries: readonly Metrics[]): MetricsColumn {
     }
     for (const k of keys) values[at++] = m[k] as number
   }
-  return { shapes: shapes.values, shape: shapes.values.length === 1 ? 0 : shape, values: at === values.length ? values : values.slice(0, at) }
+  return { shapes: shapes.values, shape: shapes.values.length === 1 ? 0 : indexArray(shape, shapes.values.length), values: at === values.length ? values : values.slice(0, at) }
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
@@ -153,10 +160,10 @@ export function encodeRows(recs: readonly RowSource[]): RowColumns {
   const sets = new DictBuilder<Values>()
   const setIx = new Uint32Array(n)
   recs.forEach((r, i) => {
-    const o = i * NUMS
-    nums[o] = r.seq; nums[o + 1] = r.rev; nums[o + 2] = r.replicate; nums[o + 3] = r.state
-    nums[o + 4] = r.created; nums[o + 5] = r.updated; nums[o + 6] = r.runtime; nums[o + 7] = r.retries
-    nums[o + 8] = r.mCount; nums[o + 9] = r.lCount; nums[o + 10] = r.origin.seq
+    // Field after field here (each field's numbers together make its column).
+    nums[i] = r.seq; nums[n + i] = r.rev; nums[2 * n + i] = r.replicate; nums[3 * n + i] = r.state
+    nums[4 * n + i] = r.created; nums[5 * n + i] = r.updated; nums[6 * n + i] = r.runtime; nums[7 * n + i] = r.retries
+    nums[8 * n + i] = r.mCount; nums[9 * n + i] = r.lCount; nums[10 * n + i] = r.origin.seq
     statusIx[i] = status.add(r.status, r.status)
     if (jsonExact(r.config)) {
       const text = JSON.stringify(r.config)
@@ -169,23 +176,39 @@ export function encodeRows(recs: readonly RowSource[]): RowColumns {
     setIx[i] = sets.add(exactValuesKey(r.values), r.values)
   })
   return {
-    count: n, ids: packStrings(recs.map((r) => r.id)), nums,
-    status: { values: packStrings(status.values), index: statusIx },
-    config: { json: packStrings(json.values), raw, index: configIx },
-    originDb: { values: packStrings(origins.values), index: originIx },
-    values: { sets: encodeValueSets(sets.values), index: setIx },
+    count: n, ids: packStrings(recs.map((r) => r.id)), numbers: Array.from({ length: NUMS }, (_, k) => encodeNumbers(nums.subarray(k * n, k * n + n))),
+    status: { values: packStrings(status.values), index: indexArray(statusIx, status.values.length) },
+    config: { json: packStrings(json.values), raw, index: raw.length ? configIx : indexArray(Uint32Array.from(configIx), json.values.length) },
+    originDb: { values: packStrings(origins.values), index: indexArray(originIx, origins.values.length) },
+    values: { sets: encodeValueSets(sets.values), index: indexArray(setIx, sets.values.length) },
     last: encodeMetrics(recs.map((r) => r.mTail[r.mTail.length - 1] ?? {})),
   }
 }
 
+/** Number `k` (in `RowColumns.numbers`' order) of row `i`. */
+function rowNumber(cols: RowColumns, i: number, k: number): number {
+  return cols.numbers ? numberAt(cols.numbers[k] as NumberColumn, i) : (cols.nums as Float64Array)[i * NUMS + k] as number
+}
+
 /** The rev of the record row `i` of the columns is of. */
 export function rowRev(cols: RowColumns, i: number): number {
-  return cols.nums[i * NUMS + 1] as number
+  return rowNumber(cols, i, 1)
 }
 
 /** The seq of row `i` of the columns. */
 export function rowSeq(cols: RowColumns, i: number): number {
-  return cols.nums[i * NUMS] as number
+  return rowNumber(cols, i, 0)
+}
+
+/** Every row's numbers, `NUMS` per run, run after run. */
+function rowNumbers(cols: RowColumns): Float64Array {
+  if (!cols.numbers) return cols.nums as Float64Array
+  const n = cols.count
+  const out = new Float64Array(n * NUMS)
+  cols.numbers.forEach((col, k) => {
+    for (let i = 0; i < n; i++) out[i * NUMS + k] = numberAt(col, i)
+  })
+  return out
 }
 
 /**
@@ -204,7 +227,7 @@ export function decodeRows(cols: RowColumns, study: string, localId: string, kee
   decodeMetrics(cols.last, 0, cols.count, 0, last)
   const rows: RunRow[] = []
   const at: number[] = []
-  const { nums } = cols
+  const nums = rowNumbers(cols)
   for (let i = 0; i < cols.count; i++) {
     const o = i * NUMS
     const seq = nums[o] as number

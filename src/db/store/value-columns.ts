@@ -8,6 +8,7 @@
  * objects. Exact: kinds, -0, NaN and the order of names come back. Pure.
  */
 import type { Value, Values } from '../model/values.js'
+import { indexArray, type IndexArray } from './number-columns.js'
 
 /** Strings as one text and the end of each. */
 export interface PackedStrings { readonly text: string; readonly ends: Uint32Array }
@@ -37,10 +38,10 @@ type ValueColumn =
   | { readonly kind: 'float'; readonly values: Float64Array }
   | { readonly kind: 'int'; readonly values: BigInt64Array }
   | { readonly kind: 'bool'; readonly values: Uint8Array }
-  | { readonly kind: 'string'; readonly dict: PackedStrings; readonly index: Uint32Array }
+  | { readonly kind: 'string'; readonly dict: PackedStrings; readonly index: IndexArray }
   | { readonly kind: 'any'; readonly values: (Value | null)[] }
   /** Few distinct values (of a grid, say): each once, and which one each set has. */
-  | { readonly kind: 'few'; readonly dict: Value[]; readonly index: Uint32Array }
+  | { readonly kind: 'few'; readonly dict: Value[]; readonly index: IndexArray }
 
 /** Value sets in columns: the names, each set's list of names (a shape) in order, and a column per name. */
 export interface ValueSetColumns {
@@ -50,7 +51,7 @@ export interface ValueSetColumns {
   readonly shapeNames: Uint32Array
   readonly shapeEnds: Uint32Array
   /** Each set's shape. */
-  readonly shape: Uint32Array
+  readonly shape: IndexArray
   readonly columns: ValueColumn[]
 }
 
@@ -84,7 +85,7 @@ function columnOf(sets: readonly Values[], name: string): ValueColumn {
       }
       index[i++] = k
     }
-    if (i === sets.length) return { kind: 'few', dict: values, index }
+    if (i === sets.length) return { kind: 'few', dict: values, index: indexArray(index, values.length) }
   }
   switch (kind) {
     case 'float': return { kind, values: Float64Array.from(sets, (s) => (at(s)?.value as number | undefined) ?? 0) }
@@ -98,7 +99,7 @@ function columnOf(sets: readonly Values[], name: string): ValueColumn {
         if (i === undefined) dict.set(v, (i = dict.size))
         return i
       })
-      return { kind, dict: packStrings([...dict.keys()]), index }
+      return { kind, dict: packStrings([...dict.keys()]), index: indexArray(index, dict.size) }
     }
     default: return { kind: 'any', values: sets.map((s) => at(s) ?? null) }
   }
@@ -127,7 +128,7 @@ export function encodeValueSets(sets: readonly Values[]): ValueSetColumns {
   })
   const nameList = [...names.keys()]
   return {
-    count: sets.length, names: packStrings(nameList), shapeNames: Uint32Array.from(shapeNames), shapeEnds: Uint32Array.from(shapeEnds), shape,
+    count: sets.length, names: packStrings(nameList), shapeNames: Uint32Array.from(shapeNames), shapeEnds: Uint32Array.from(shapeEnds), shape: indexArray(shape, shapes.size),
     columns: nameList.map((name) => columnOf(sets, name)),
   }
 }
