@@ -60,14 +60,15 @@ export class Spawner {
     if (this.live.size === 0) hold(helper, true)
     this.live.set(id, { events })
     // Starts asked for in one turn of the event loop go as one message, as the helper's reports do.
-    if (this.queued.length === 0) setImmediate(() => this.flush(helper))
+    if (this.queued.length === 0) setImmediate(() => this.flush())
     this.queued.push({ id, file: req.file, args: [...req.args], cwd: req.cwd, env: req.env })
   }
 
-  private flush(helper: ChildProcess): void {
+  /** Sends the starts asked for since the last flush to the helper (those asked of a helper since lost were dropped with it). */
+  private flush(): void {
     const batch = this.queued
     this.queued = []
-    if (this.helper === helper && helper.connected) helper.send(batch)
+    if (batch.length > 0 && this.helper?.connected) this.helper.send(batch)
   }
 
   private started(): ChildProcess {
@@ -97,6 +98,7 @@ export class Spawner {
   private lost(helper: ChildProcess, message: string): void {
     if (this.helper !== helper) return
     this.helper = undefined
+    this.queued = []
     if (helper.exitCode === null && helper.signalCode === null) helper.kill('SIGKILL')
     const live = [...this.live.values()]
     this.live.clear()
