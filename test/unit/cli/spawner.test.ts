@@ -44,9 +44,11 @@ describe('the spawner', () => {
   it('reports the pid, each stream\'s output and the exit status of a process started in a group of its own, with the variables given', async () => {
     const spawner = new Spawner()
     const { events, heard } = listen()
-    spawner.start({ file: 'bash', args: ['-c', 'echo "$GREETING"; echo oops >&2; exit 3'], cwd: '/', env: { GREETING: 'hello' } }, events)
+    // The fifth field of /proc/<pid>/stat is the process group (bash's name holds no space).
+    spawner.start({ file: 'bash', args: ['-c', 'echo "$GREETING"; echo "group $(cut -d" " -f5 /proc/$$/stat)"; echo oops >&2; exit 3'], cwd: '/', env: { GREETING: 'hello' } }, events)
     expect(await heard.end).toEqual({ code: 3, signal: null })
     expect(heard.pid).toBeGreaterThan(0)
+    expect(heard.out.join('')).toContain(`group ${heard.pid}\n`)
     expect(heard.out).toContain('1:hello\n')
     expect(heard.out).toContain('2:oops\n')
     expect(heard.errors).toEqual([])
