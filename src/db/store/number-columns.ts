@@ -37,6 +37,20 @@ export function numberAt(col: NumberColumn, i: number): number {
   return col.values instanceof Float64Array ? (col.values[i] as number) : col.base + (col.values[i] as number)
 }
 
+/**
+ * Every number of the column, in order, as 64-bit floats: written into
+ * `into` (at least as long as the column) when given, and returned.
+ */
+export function decodeNumbers(col: NumberColumn, into?: Float64Array): Float64Array {
+  const n = col.values.length
+  const out = into ?? new Float64Array(n)
+  // A typed array's own conversion: exact for each of the column's element types.
+  out.set(col.values)
+  const base = col.base
+  if (base !== 0) for (let i = 0; i < n; i++) out[i] = (out[i] as number) + base
+  return out
+}
+
 /** Positions in a dictionary, in the narrowest unsigned typed array that holds them. */
 export type IndexArray = Uint8Array | Uint16Array | Uint32Array
 

@@ -9,7 +9,7 @@
  */
 import type { Metrics, RunConfig, RunOrigin, RunRow } from '../model/run.js'
 import type { Values } from '../model/values.js'
-import { encodeNumbers, indexArray, numberAt, type IndexArray, type NumberColumn } from './number-columns.js'
+import { decodeNumbers, encodeNumbers, indexArray, numberAt, type IndexArray, type NumberColumn } from './number-columns.js'
 import { decodeValueSets, encodeValueSets, exactValuesKey, packStrings, unpackStrings, type PackedStrings, type ValueSetColumns, type ValueSetPool } from './value-columns.js'
 
 /** What a row is made of: the fields of a stored run record (schema.ts) that a row shows. */
@@ -200,15 +200,34 @@ export function rowSeq(cols: RowColumns, i: number): number {
   return rowNumber(cols, i, 0)
 }
 
-/** Every row's numbers, `NUMS` per run, run after run. */
-function rowNumbers(cols: RowColumns): Float64Array {
-  if (!cols.numbers) return cols.nums as Float64Array
+/** The rows' numbers by what they are, a column each. */
+interface RowNumbers {
+  readonly seq: Float64Array; readonly replicate: Float64Array; readonly state: Float64Array; readonly created: Float64Array; readonly updated: Float64Array
+  readonly runtime: Float64Array; readonly retries: Float64Array; readonly mCount: Float64Array; readonly lCount: Float64Array; readonly originSeq: Float64Array
+}
+
+/**
+ * Buffers the numbers of the segment being decoded are written into, reused:
+ * fresh ones for every segment would be megabytes of memory outside the heap
+ * for each study read, which the collector answers with full collections.
+ */
+let scratch: Float64Array[] = []
+
+/** Every row's numbers but its rev, valid until the next call. */
+function rowNumbers(cols: RowColumns): RowNumbers {
   const n = cols.count
-  const out = new Float64Array(n * NUMS)
-  cols.numbers.forEach((col, k) => {
-    for (let i = 0; i < n; i++) out[i * NUMS + k] = numberAt(col, i)
-  })
-  return out
+  if ((scratch[0]?.length ?? -1) < n) scratch = Array.from({ length: NUMS }, () => new Float64Array(n))
+  const nums = cols.nums
+  const column = (k: number): Float64Array => {
+    const into = scratch[k] as Float64Array
+    if (cols.numbers) return decodeNumbers(cols.numbers[k] as NumberColumn, into)
+    for (let i = 0; i < n; i++) into[i] = (nums as Float64Array)[i * NUMS + k] as number
+    return into
+  }
+  return {
+    seq: column(0), replicate: column(2), state: column(3), created: column(4), updated: column(5),
+    runtime: column(6), retries: column(7), mCount: column(8), lCount: column(9), originSeq: column(10),
+  }
 }
 
 /**
@@ -227,31 +246,29 @@ export function decodeRows(cols: RowColumns, study: string, localId: string, kee
   decodeMetrics(cols.last, 0, cols.count, 0, last)
   const rows: RunRow[] = []
   const at: number[] = []
-  const nums = rowNumbers(cols)
+  const { seq: seqs, replicate: replicates, state: states, created: createds, updated: updateds, runtime: runtimes, retries, mCount: mCounts, lCount: lCounts, originSeq: originSeqs } = rowNumbers(cols)
   for (let i = 0; i < cols.count; i++) {
-    const o = i * NUMS
-    const seq = nums[o] as number
+    const seq = seqs[i] as number
     if (keep && !keep(seq)) continue
     const c = cols.config.index[i] as number
     const db = dbs[cols.originDb.index[i] as number] as string
-    const originSeq = nums[o + 10] as number
+    const originSeq = originSeqs[i] as number
     const id = ids[i] as string
     const values = sets[cols.values.index[i] as number] as Values
     const status = statuses[cols.status.index[i] as number] as string
     const config = (c >= 0 ? configs[c] : cols.config.raw[-1 - c]) as RunConfig
-    const created = new Date(nums[o + 4] as number)
-    const updated = new Date(nums[o + 5] as number)
+    const created = new Date(createds[i] as number)
+    const updated = new Date(updateds[i] as number)
+    const replicate = replicates[i] as number
+    const state = states[i] as number
+    const runtime = runtimes[i] as number
+    const retriesOf = retries[i] as number
+    const metricCount = mCounts[i] as number
+    const logCount = lCounts[i] as number
     // Two literals, not a spread: rows of a whole study are made here.
     rows.push(db === localId && originSeq === seq
-      ? {
-        id, study, seq, values, replicate: nums[o + 2] as number, state: nums[o + 3] as number, status, config, created, updated,
-        runtime: nums[o + 6] as number, retries: nums[o + 7] as number, last: last[i] as Metrics, metricCount: nums[o + 8] as number, logCount: nums[o + 9] as number,
-      }
-      : {
-        id, study, seq, values, replicate: nums[o + 2] as number, state: nums[o + 3] as number, status, config, created, updated,
-        runtime: nums[o + 6] as number, retries: nums[o + 7] as number, last: last[i] as Metrics, metricCount: nums[o + 8] as number, logCount: nums[o + 9] as number,
-        origin: { db, seq: originSeq },
-      })
+      ? { id, study, seq, values, replicate, state, status, config, created, updated, runtime, retries: retriesOf, last: last[i] as Metrics, metricCount, logCount }
+      : { id, study, seq, values, replicate, state, status, config, created, updated, runtime, retries: retriesOf, last: last[i] as Metrics, metricCount, logCount, origin: { db, seq: originSeq } })
     at.push(i)
   }
   return { rows, at }

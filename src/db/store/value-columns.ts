@@ -169,35 +169,58 @@ export function exactValuesKey(values: Values): string {
  * once per object, so this spares it a key per run.
  */
 export class ValueSetPool {
-  private readonly sets = new Map<string, Values>()
+  /** By the set's names in order, then by each value's atom (see `atomOf`) in that order; a set at the end. */
+  private readonly root = new Map<string, Map<unknown, unknown>>()
 
-  /** The pooled set of this key, or the one `make` makes (then pooled). */
-  get(key: string, make: () => Values): Values {
-    let set = this.sets.get(key)
-    if (set === undefined) {
-      set = make()
-      this.sets.set(key, set)
+  /** The pooled set of these names (as one key) and set `i`'s atoms, or the one `make(i)` makes (then pooled). */
+  get(names: string, atoms: readonly ((i: number) => unknown)[], i: number, make: (i: number) => Values): Values {
+    let node = this.root.get(names)
+    if (node === undefined) this.root.set(names, (node = new Map()))
+    const last = atoms.length - 1
+    for (let k = 0; k < last; k++) {
+      const atom = (atoms[k] as (i: number) => unknown)(i)
+      let next = node.get(atom) as Map<unknown, unknown> | undefined
+      if (next === undefined) node.set(atom, (next = new Map()))
+      node = next
     }
+    const atom = last < 0 ? undefined : (atoms[last] as (i: number) => unknown)(i)
+    let set = node.get(atom) as Values | undefined
+    if (set === undefined) node.set(atom, (set = make(i)))
     return set
   }
 }
 
-/** Each column's exact key of set `i`'s value, made cheaply from the column (dictionaries keyed once). */
-function columnKeys(cols: ValueSetColumns, strings: (Value[] | undefined)[]): ((i: number) => string)[] {
+/**
+ * A Map key equal (SameValueZero) for two values exactly when they are the
+ * same value: the number of a float (−0 apart), the bigint of an int, the
+ * boolean of a bool, and `exactValueKey`'s string for the rest (which no
+ * number, bigint or boolean equals).
+ */
+function atomOf(v: Value): unknown {
+  switch (v.kind) {
+    case 'float': return Object.is(v.value, -0) ? 'f-0' : v.value
+    case 'int': return v.value
+    case 'bool': return v.value
+    default: return exactValueKey(v)
+  }
+}
+
+/** Each column's atom (`atomOf`) of set `i`'s value, read cheaply from the column (dictionaries' atoms made once). */
+function columnAtoms(cols: ValueSetColumns, strings: (Value[] | undefined)[]): ((i: number) => unknown)[] {
   return cols.columns.map((col, n) => {
     switch (col.kind) {
-      case 'float': return (i) => { const v = col.values[i] as number; return Object.is(v, -0) ? 'f-0' : `f${v}` }
-      case 'int': return (i) => `i${col.values[i] as bigint}`
-      case 'bool': return (i) => (col.values[i] === 1 ? 'T' : 'F')
+      case 'float': return (i) => { const v = col.values[i] as number; return Object.is(v, -0) ? 'f-0' : v }
+      case 'int': return (i) => col.values[i] as bigint
+      case 'bool': return (i) => col.values[i] === 1
       case 'string': {
-        const keys = (strings[n] as Value[]).map(exactValueKey)
-        return (i) => keys[col.index[i] as number] as string
+        const atoms = (strings[n] as Value[]).map(atomOf)
+        return (i) => atoms[col.index[i] as number]
       }
       case 'few': {
-        const keys = col.dict.map(exactValueKey)
-        return (i) => keys[col.index[i] as number] as string
+        const atoms = col.dict.map(atomOf)
+        return (i) => atoms[col.index[i] as number]
       }
-      case 'any': return (i) => exactValueKey(col.values[i] as Value)
+      case 'any': return (i) => atomOf(col.values[i] as Value)
     }
   })
 }
@@ -224,18 +247,16 @@ export function decodeValueSets(cols: ValueSetColumns, pool?: ValueSetPool): Val
     for (let i = 0; i < cols.count; i++) out[i] = decode(i)
     return out
   }
-  const keyOf = columnKeys(cols, strings)
-  // Shape `sh`'s names as one key (JSON: no raw control characters), and its column numbers.
-  const shapes: { key: string; columns: number[] }[] = []
+  const atomsOf = columnAtoms(cols, strings)
+  // Shape `sh`'s names as one key (JSON: no raw control characters), and its columns' atoms.
+  const shapes: { key: string; atoms: ((i: number) => unknown)[] }[] = []
   for (let sh = 0, from = 0; sh < cols.shapeEnds.length; from = cols.shapeEnds[sh] as number, sh++) {
     const columns = Array.from(cols.shapeNames.subarray(from, cols.shapeEnds[sh]))
-    shapes.push({ key: JSON.stringify(columns.map((n) => names[n])), columns })
+    shapes.push({ key: JSON.stringify(columns.map((n) => names[n])), atoms: columns.map((n) => atomsOf[n] as (i: number) => unknown) })
   }
   for (let i = 0; i < cols.count; i++) {
-    const shape = shapes[cols.shape[i] as number] as { key: string; columns: number[] }
-    let key = shape.key
-    for (const n of shape.columns) key += `\u0000${(keyOf[n] as (i: number) => string)(i)}`
-    out[i] = pool.get(key, () => decode(i))
+    const shape = shapes[cols.shape[i] as number] as { key: string; atoms: ((i: number) => unknown)[] }
+    out[i] = pool.get(shape.key, shape.atoms, i, decode)
   }
   return out
 }

@@ -8,16 +8,18 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { encodeNumbers, indexArray, numberAt } from '../../../src/db/store/number-columns.js'
+import { decodeNumbers, encodeNumbers, indexArray, numberAt } from '../../../src/db/store/number-columns.js'
 import { decodeRows, encodeRows, rowRev, rowSeq, type RowColumns, type RowSource } from '../../../src/db/store/row-columns.js'
 import { float, str } from '../../../src/db/model/values.js'
 
 const NUMS = 11
 
-function roundTrip(xs: readonly number[]): number[] {
+/** The numbers back one at a time, and all at once (into a fresh array, and into a longer one holding other numbers). */
+function roundTrip(xs: readonly number[]): number[][] {
   // As IndexedDB keeps it: a structured clone.
   const col = structuredClone(encodeNumbers(xs))
-  return xs.map((_, i) => numberAt(col, i))
+  const into = new Float64Array(xs.length + 3).fill(0.25)
+  return [xs.map((_, i) => numberAt(col, i)), [...decodeNumbers(col)], [...decodeNumbers(col, into).subarray(0, xs.length)]]
 }
 
 describe('a number column', () => {
@@ -29,8 +31,10 @@ describe('a number column', () => {
       fc.constantFrom(-0, 0, NaN, Infinity, -Infinity, 2 ** 53, -(2 ** 53), 2 ** 53 - 1, 0.1),
     )
     fc.assert(fc.property(fc.array(numbers, { maxLength: 40 }), (xs) => {
-      const back = roundTrip(xs)
-      back.forEach((x, i) => expect(Object.is(x, xs[i])).toBe(true))
+      for (const back of roundTrip(xs)) {
+        expect(back).toHaveLength(xs.length)
+        back.forEach((x, i) => expect(Object.is(x, xs[i])).toBe(true))
+      }
     }))
   })
 
@@ -93,5 +97,14 @@ describe('run rows in columns', () => {
     }
     expect(now.rows.map((r) => [r.seq, r.replicate, r.state, r.created.getTime(), r.runtime, r.retries, r.metricCount, r.logCount, r.origin]))
       .toEqual(recs.map((r) => [r.seq, r.replicate, r.state, r.created, r.runtime, r.retries, r.mCount, r.lCount, r.origin.db === 'here' && r.origin.seq === r.seq ? undefined : r.origin]))
+  })
+
+  it('segments of different sizes, decoded one after another, each give their own rows', () => {
+    const big = Array.from({ length: 40 }, (_, i) => record(i))
+    const small = Array.from({ length: 5 }, (_, i) => record(100 + i))
+    const expected = (recs: RowSource[]) => recs.map((r) => [r.seq, r.replicate, r.state, r.created, r.updated, r.runtime, r.retries, r.mCount, r.lCount])
+    const got = (cols: RowColumns) => decodeRows(cols, 's', 'here').rows.map((r) => [r.seq, r.replicate, r.state, r.created.getTime(), r.updated.getTime(), r.runtime, r.retries, r.metricCount, r.logCount])
+    const [a, b] = [structuredClone(encodeRows(big)), structuredClone(encodeRows(small))]
+    for (const [cols, recs] of [[a, big], [b, small], [a, big], [b, small]] as const) expect(got(cols)).toEqual(expected(recs))
   })
 })
