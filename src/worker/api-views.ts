@@ -74,7 +74,7 @@ export function viewCalls(call: Call) {
         const objective = parseObjective(undefined, info.objective)
         if (board && (await d.keptBoard(study, objective, signal))) return
         const rows = await pictureRows(d, info, signal)
-        memoByRows(rows, `board ${formatObjective(objective)} false`, (r) => trialBoard(objective, r, false))
+        boardOf(rows, objective)
       }),
 
     /** The study's runs in `states` without their metric histories, by seq. */
@@ -133,7 +133,7 @@ export function viewCalls(call: Call) {
           if (kept) return { ...firstTrials(kept, options.limit), objectives }
         }
         const rows = await pictureRows(d, info, signal)
-        const ranked = memoByRows(rows, `board ${formatObjective(objective)} ${options.running === true}`, (r) => trialBoard(objective, r, options.running))
+        const ranked = boardOf(rows, objective, options.running)
         const filtered = options.filter ? filterBoard(ranked, options.filter, rows.version.columns(), await notesBySeq(d, info, signal)) : ranked
         const board = options.pareto && objectives.length > 1 ? { ...filtered, trials: paretoSet(filtered.trials, objectives), lacking: 0 } : filtered
         const numbers = memoByRows(rows, 'trial numbers', trialNumbersOf)
@@ -151,7 +151,7 @@ export function viewCalls(call: Call) {
         const pick = (metric: string | undefined, fallback: number) => objectives.find((o) => o.metric === metric) ?? objectives[fallback] ?? info.objective
         const [x, y] = [pick(options.x, 0), pick(options.y, 1)]
         const rows = await pictureRows(d, info, signal)
-        const ranked = memoByRows(rows, `board ${formatObjective(info.objective)} ${options.running === true}`, (r) => trialBoard(info.objective, r, options.running))
+        const ranked = boardOf(rows, info.objective, options.running)
         const board = options.filter ? filterBoard(ranked, options.filter, rows.version.columns(), await notesBySeq(d, info, signal)) : ranked
         return paretoPicture(board.trials, objectives, x, y)
       }),
@@ -165,7 +165,9 @@ export function viewCalls(call: Call) {
         const objective = parseObjective(options.objective, info.objective)
         const axis = options.axis ?? 'seq'
         const rows = await pictureRows(d, info, signal)
-        return memoByRows(rows, `history ${axis} ${formatObjective(objective)}`, (r) => historyPicture(r, objective, axis))
+        // Its whiskers are of the board's trials: ranked once for the board, the curves and this picture.
+        const ranked = boardOf(rows, objective)
+        return memoByRows(rows, `history ${axis} ${formatObjective(objective)}`, (r) => historyPicture(r, objective, axis, undefined, ranked.trials))
       }),
 
     /**
@@ -177,7 +179,7 @@ export function viewCalls(call: Call) {
         const info = await d.lookupStudy(study, signal)
         const objective = parseObjective(options.objective, info.objective)
         const rows = await pictureRows(d, info, signal)
-        const ranked = memoByRows(rows, `board ${formatObjective(objective)} ${options.running === true}`, (r) => trialBoard(objective, r, options.running))
+        const ranked = boardOf(rows, objective, options.running)
         const board = options.filter ? filterBoard(ranked, options.filter, rows.version.columns(), await notesBySeq(d, info, signal)) : ranked
         const asked = curveCandidates(board.trials, objective, options)
         const chosen = asked.slice(0, MAX_CURVES)
@@ -253,5 +255,10 @@ function memoByRows<T>(at: VersionRows, key: string, compute: (rows: readonly Ru
   if (!memo) pictures.set(at.version, (memo = new Map()))
   if (!memo.has(key)) memo.set(key, compute(at.rows))
   return memo.get(key) as T
+}
+
+/** The rows' trials ranked by `objective` (`trialBoard`), ranked once per version of the rows for every view that shows them. */
+function boardOf(at: VersionRows, objective: Objective, running = false): TrialBoard {
+  return memoByRows(at, `board ${formatObjective(objective)} ${running}`, (r) => trialBoard(objective, r, running))
 }
 

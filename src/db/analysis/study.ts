@@ -35,21 +35,29 @@ export function pointLabel(row: Pick<RankedRow, 'values' | 'config'>): string {
 /**
  * The objective of each successful run (its last report) against seq or time
  * (its last update), best so far, downsampled to `maxPoints`; whiskers of the
- * replicated trials' spread.
+ * replicated trials' spread. `trials` are the rows' trials as
+ * `trialBoard(objective, rows)` ranks them, when the caller has them already.
  */
-export function historyPicture(rows: readonly RankedRow[], objective: Objective, axis: HistoryAxis, maxPoints: number = MAX_SERIES_POINTS): HistoryPicture {
+export function historyPicture(
+  rows: readonly RankedRow[], objective: Objective, axis: HistoryAxis, maxPoints: number = MAX_SERIES_POINTS,
+  trials: readonly LeaderboardTrial[] = leaderboard(objective, trialRows(rows).rows).trials,
+): HistoryPicture {
   const points = []
-  const times = new Map<number, number>()
+  const times = axis === 'time' ? new Map<number, number>() : undefined
   for (const r of rows) {
-    times.set(r.seq, r.updated.getTime())
+    times?.set(r.seq, r.updated.getTime())
     if (r.state !== RunState.Success || !Object.hasOwn(r.last, objective.metric)) continue
     points.push({ seq: r.seq, time: r.updated.getTime(), value: r.last[objective.metric] as number })
   }
-  const trials = leaderboard(objective, trialRows(rows).rows).trials
-  const w = whiskers(trials, objective.metric, axis === 'time' ? (seq) => times.get(seq) ?? NaN : undefined)
+  const w = whiskers(trials, objective.metric, times ? (seq) => times.get(seq) ?? NaN : undefined)
   const history = objectiveHistory(points, objective.direction, axis, maxPoints)
-  const bySeq = new Map(rows.map((r) => [r.seq, r]))
-  const labels = history.seq.map((s) => { const r = bySeq.get(s); return r ? pointLabel(r) : '' })
+  // Labels of the drawn points only: a few thousand, of up to every run.
+  const drawn = new Map(history.seq.map((s, i) => [s, i]))
+  const labels = history.seq.map(() => '')
+  for (const r of rows) {
+    const i = drawn.get(r.seq)
+    if (i !== undefined) labels[i] = pointLabel(r)
+  }
   return { objective, history, whiskers: w.whiskers, replicated: w.total, labels }
 }
 

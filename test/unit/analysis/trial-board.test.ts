@@ -75,6 +75,8 @@ describe('trial board', () => {
     expect(chooseCurveRuns(board.trials, objective, { top: 5 }).map((c) => c.seq)).toEqual([1, 3])
     const history = historyPicture(rows, objective, 'seq')
     expect(history.history.value).toEqual([0.9, 0.8])
+    // Given the board's trials (as the worker gives them, ranked once), the same picture, on either axis.
+    for (const axis of ['seq', 'time'] as const) expect(historyPicture(rows, objective, axis, undefined, board.trials)).toEqual(historyPicture(rows, objective, axis))
   })
 
   it('pruned is its own display state, still a failure', () => {
