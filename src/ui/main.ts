@@ -4,6 +4,8 @@
  * screen the address names, and installs the service worker that keeps the
  * page working offline.
  */
+// First: the workers start before the rest of the page's code is evaluated.
+import { databaseWorker } from './workers.js'
 import { mount } from 'svelte'
 import App from './App.svelte'
 import './app.css'
@@ -19,10 +21,7 @@ import { Importer } from './transfer/importer.svelte.js'
 /** The IndexedDB database the worker keeps (src/worker/index.ts); names the saved export checkpoint. */
 const DATABASE = 'diviner'
 
-// Loads ICU's locale data off the main thread before the charts' code wants it (see the file).
-new Worker(new URL('./shell/intl-warm.ts', import.meta.url), { type: 'module', name: 'intl-warm' })
-const worker = new Worker(new URL('../worker/index.ts', import.meta.url), { type: 'module', name: 'diviner-db' })
-const { api, db } = connect(worker)
+const { api, db } = connect(databaseWorker)
 globalThis.diviner = consoleApi(db)
 // A study opened by its address: the worker reads it while the screen's code loads.
 const { route: opened, query: openedQuery } = parseHash(location.hash)
