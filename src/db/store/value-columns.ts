@@ -169,25 +169,46 @@ export function exactValuesKey(values: Values): string {
  * once per object, so this spares it a key per run.
  */
 export class ValueSetPool {
-  /** By the set's names in order, then by each value's atom (see `atomOf`) in that order; a set at the end. */
-  private readonly root = new Map<string, Map<unknown, unknown>>()
+  /**
+   * By the set's names in order, then by each value's atom (see `atomOf`) in
+   * that order. A branch that one set alone has so far holds that set and
+   * its remaining atoms; it is split when a second set takes it.
+   */
+  private readonly root = new Map<string, Map<unknown, PoolNode>>()
 
   /** The pooled set of these names (as one key) and set `i`'s atoms, or the one `make(i)` makes (then pooled). */
   get(names: string, atoms: readonly ((i: number) => unknown)[], i: number, make: (i: number) => Values): Values {
-    let node = this.root.get(names)
+    let node: Map<unknown, PoolNode> | undefined = this.root.get(names)
     if (node === undefined) this.root.set(names, (node = new Map()))
-    const last = atoms.length - 1
-    for (let k = 0; k < last; k++) {
-      const atom = (atoms[k] as (i: number) => unknown)(i)
-      let next = node.get(atom) as Map<unknown, unknown> | undefined
-      if (next === undefined) node.set(atom, (next = new Map()))
-      node = next
+    const n = atoms.length
+    for (let k = 0; ; k++) {
+      const atom = k < n ? (atoms[k] as (i: number) => unknown)(i) : undefined
+      const at: PoolNode | undefined = node.get(atom)
+      if (at === undefined) {
+        const set = make(i)
+        const rest: unknown[] = []
+        for (let j = k + 1; j < n; j++) rest.push((atoms[j] as (i: number) => unknown)(i))
+        node.set(atom, { rest, set })
+        return set
+      }
+      if (at instanceof Map) { node = at; continue }
+      // A set alone on this branch: the same set when its remaining atoms are the same; else the branch splits.
+      let same = true
+      for (let j = 0; j < at.rest.length && same; j++) same = sameAtom(at.rest[j], (atoms[k + 1 + j] as (i: number) => unknown)(i))
+      if (same) return at.set
+      const split: Map<unknown, PoolNode> = new Map<unknown, PoolNode>([[at.rest[0], { rest: at.rest.slice(1), set: at.set }]])
+      node.set(atom, split)
+      node = split
     }
-    const atom = last < 0 ? undefined : (atoms[last] as (i: number) => unknown)(i)
-    let set = node.get(atom) as Values | undefined
-    if (set === undefined) node.set(atom, (set = make(i)))
-    return set
   }
+}
+
+/** A pool's branch: deeper branches by the next atom, or the one set that has taken it so far. */
+type PoolNode = Map<unknown, PoolNode> | { readonly rest: readonly unknown[]; readonly set: Values }
+
+/** SameValueZero, as a Map compares its keys. */
+function sameAtom(a: unknown, b: unknown): boolean {
+  return a === b || (a !== a && b !== b)
 }
 
 /**

@@ -55,6 +55,22 @@ describe('value sets decoded through a pool', () => {
     }))
   })
 
+  it('tell apart sets that share their first values and differ in a later one', () => {
+    // Few values per name, so that sets share prefixes: branches of the pool taken by one set, then split.
+    const atom = fc.constantFrom<Value>(float(0), float(-0), float(NaN), float(1), int(1n), { kind: 'string', value: '1' }, { kind: 'bool', value: true })
+    const set = fc.tuple(atom, atom, atom).map(([a, b, c]): Values => ({ a, b, c }))
+    const segments = fc.array(fc.array(set, { minLength: 1, maxLength: 20 }), { minLength: 1, maxLength: 4 })
+    fc.assert(fc.property(segments, (segs) => {
+      const pool = new ValueSetPool()
+      const written = segs.flat()
+      const read = segs.flatMap((sets) => decodeValueSets(structuredClone(encodeValueSets(sets.map((x) => structuredClone(x)))), pool))
+      read.forEach((r, i) => expect(sameSet(r, written[i] as Values)).toBe(true))
+      for (let i = 0; i < read.length; i++) {
+        for (let j = i + 1; j < read.length; j++) expect(read[i] === read[j]).toBe(sameSet(written[i] as Values, written[j] as Values))
+      }
+    }))
+  })
+
   it('share a set between segments that keep its values as a typed array, a dictionary and plain values', () => {
     const many = [...Array.from({ length: 300 }, (_, i): Values => ({ x: float(i / 2) })), { x: float(-0) }, { x: float(NaN) }]
     const few: Values[] = [{ x: float(0.5) }, { x: float(-0) }, { x: float(0) }, { x: float(NaN) }]
