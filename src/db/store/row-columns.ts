@@ -246,7 +246,7 @@ export function decodeRows(cols: RowColumns, study: string, localId: string, kee
   decodeMetrics(cols.last, 0, cols.count, 0, last)
   const rows: RunRow[] = []
   const at: number[] = []
-  const { seq: seqs, replicate: replicates, state: states, created: createds, updated: updateds, runtime: runtimes, retries, mCount: mCounts, lCount: lCounts, originSeq: originSeqs } = rowNumbers(cols)
+  const { seq: seqs, replicate: replicates, state: states, created: createds, updated: updateds, runtime: runtimes, retries: retryCounts, mCount: mCounts, lCount: lCounts, originSeq: originSeqs } = rowNumbers(cols)
   for (let i = 0; i < cols.count; i++) {
     const seq = seqs[i] as number
     if (keep && !keep(seq)) continue
@@ -262,13 +262,13 @@ export function decodeRows(cols: RowColumns, study: string, localId: string, kee
     const replicate = replicates[i] as number
     const state = states[i] as number
     const runtime = runtimes[i] as number
-    const retriesOf = retries[i] as number
+    const retries = retryCounts[i] as number
     const metricCount = mCounts[i] as number
     const logCount = lCounts[i] as number
     // Two literals, not a spread: rows of a whole study are made here.
     rows.push(db === localId && originSeq === seq
-      ? { id, study, seq, values, replicate, state, status, config, created, updated, runtime, retries: retriesOf, last: last[i] as Metrics, metricCount, logCount }
-      : { id, study, seq, values, replicate, state, status, config, created, updated, runtime, retries: retriesOf, last: last[i] as Metrics, metricCount, logCount, origin: { db, seq: originSeq } })
+      ? { id, study, seq, values, replicate, state, status, config, created, updated, runtime, retries, last: last[i] as Metrics, metricCount, logCount }
+      : { id, study, seq, values, replicate, state, status, config, created, updated, runtime, retries, last: last[i] as Metrics, metricCount, logCount, origin: { db, seq: originSeq } })
     at.push(i)
   }
   return { rows, at }
