@@ -5,10 +5,10 @@
  */
 import type { RowTable, RunQuery, RunWindow } from '../db/analysis/run-window.js'
 import type { RowNotes } from '../db/analysis/run-filter.js'
-import { analysisPicture, curveCandidates, curvesPicture, MAX_CURVES, historyPicture, type CurveChoice, type CurvesPicture, type HistoryPicture } from '../db/analysis/study.js'
+import { analysisPicture, curveCandidates, curvesPicture, curveTrials, MAX_CURVES, historyPicture, oneReplicate, type CurveChoice, type CurvesPicture, type HistoryPicture } from '../db/analysis/study.js'
 import type { StudyAnalysis } from '../db/analysis/pictures.js'
 import type { HistoryAxis } from '../db/analysis/series.js'
-import { parseObjective, studyOverview, type StudyOverview } from '../db/analysis/leaderboard.js'
+import { parseObjective, studyOverview, type LeaderboardTrial, type StudyOverview } from '../db/analysis/leaderboard.js'
 import { filterBoard, trialBoard, trialNumbersOf, withTrialNumbers, type TrialBoard } from '../db/analysis/trial-board.js'
 import { optunaTrialNumber, studyObjectives } from '../db/model/foreign.js'
 import { paretoPicture, paretoSet, type ParetoPicture } from '../db/analysis/pareto.js'
@@ -165,9 +165,10 @@ export function viewCalls(call: Call) {
         const objective = parseObjective(options.objective, info.objective)
         const axis = options.axis ?? 'seq'
         const rows = await pictureRows(d, info, signal)
-        // Its whiskers are of the board's trials: ranked once for the board, the curves and this picture.
-        const ranked = boardOf(rows, objective)
-        return memoByRows(rows, `history ${axis} ${formatObjective(objective)}`, (r) => historyPicture(r, objective, axis, undefined, ranked.trials))
+        // Its whiskers are of the board's replicated trials: none when each run is its trial's only replicate; else
+        // the board ranked once for the leaderboard, the curves and this picture.
+        return memoByRows(rows, `history ${axis} ${formatObjective(objective)}`, (r) =>
+          historyPicture(r, objective, axis, undefined, oneReplicate(r) ? [] : boardOf(rows, objective).trials))
       }),
 
     /**
@@ -178,10 +179,7 @@ export function viewCalls(call: Call) {
       call(signal, async (d): Promise<CurvesPicture> => {
         const info = await d.lookupStudy(study, signal)
         const objective = parseObjective(options.objective, info.objective)
-        const rows = await pictureRows(d, info, signal)
-        const ranked = boardOf(rows, objective, options.running)
-        const board = options.filter ? filterBoard(ranked, options.filter, rows.version.columns(), await notesBySeq(d, info, signal)) : ranked
-        const asked = curveCandidates(board.trials, objective, options)
+        const asked = curveCandidates(await curvesBoard(d, info, objective, options, signal), objective, options)
         const chosen = asked.slice(0, MAX_CURVES)
         const histories: Metrics[][] = []
         const trials = new Map<number, number>()
@@ -227,6 +225,22 @@ function firstTrials(board: TrialBoard, limit: number): TrialBoard {
   const { numbers, ...rest } = board
   const cut = { ...rest, trials: board.trials.slice(0, limit) }
   return numbers ? withTrialNumbers(cut, new Map(Object.entries(numbers).map(([seq, n]) => [Number(seq), n]))) : cut
+}
+
+/**
+ * The trials the learning curves choose from: the kept board's (kept-boards.ts)
+ * when the choice is of the best few trials of the default board and the kept
+ * board holds that many reporting the objective, so that no row is read or
+ * ranked; else the rows' board, filtered as asked.
+ */
+async function curvesBoard(d: DexieDatabase, info: Study, objective: Objective, options: CurveChoice & { readonly running?: boolean; readonly filter?: string }, signal: AbortSignal | undefined): Promise<readonly LeaderboardTrial[]> {
+  if (!options.running && !options.filter && !options.seqs?.length) {
+    const kept = await d.keptBoard(info.name, objective, signal)
+    if (kept && kept.trials.filter((t) => Object.hasOwn(t.metrics, objective.metric)).length >= curveTrials(options)) return kept.trials
+  }
+  const rows = await pictureRows(d, info, signal)
+  const ranked = boardOf(rows, objective, options.running)
+  return (options.filter ? filterBoard(ranked, options.filter, rows.version.columns(), await notesBySeq(d, info, signal)) : ranked).trials
 }
 
 /** The note and tags of the study's annotated runs, by seq (what a leaderboard filter reads of a trial's runs). */

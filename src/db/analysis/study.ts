@@ -40,7 +40,7 @@ export function pointLabel(row: Pick<RankedRow, 'values' | 'config'>): string {
  */
 export function historyPicture(
   rows: readonly RankedRow[], objective: Objective, axis: HistoryAxis, maxPoints: number = MAX_SERIES_POINTS,
-  trials: readonly LeaderboardTrial[] = leaderboard(objective, trialRows(rows).rows).trials,
+  trials: readonly LeaderboardTrial[] = oneReplicate(rows) ? [] : leaderboard(objective, trialRows(rows).rows).trials,
 ): HistoryPicture {
   const points = []
   const times = axis === 'time' ? new Map<number, number>() : undefined
@@ -59,6 +59,21 @@ export function historyPicture(
     if (i !== undefined) labels[i] = pointLabel(r)
   }
   return { objective, history, whiskers: w.whiskers, replicated: w.total, labels }
+}
+
+/**
+ * True when every successful run of `rows` has the same replicate number: no
+ * trial then has two replicates, so the history picture has no whiskers and
+ * needs no trials ranked (an Optuna study's runs, for one, are all replicate 0).
+ */
+export function oneReplicate(rows: readonly Pick<RankedRow, 'state' | 'replicate'>[]): boolean {
+  let seen: number | undefined
+  for (const r of rows) {
+    if ((r.state & RunState.Success) === 0) continue
+    if (seen === undefined) seen = r.replicate
+    else if (r.replicate !== seen) return false
+  }
+  return true
 }
 
 /** The most runs whose learning curves one picture draws. */
@@ -90,9 +105,13 @@ export function curveCandidates(board: readonly LeaderboardTrial[], objective: O
     })
     return out.sort((a, b) => a.seq - b.seq)
   }
-  const top = Math.min(MAX_CURVE_TRIALS, Math.max(1, choice.top ?? 5))
-  return board.filter((t) => Object.hasOwn(t.metrics, objective.metric)).slice(0, top)
+  return board.filter((t) => Object.hasOwn(t.metrics, objective.metric)).slice(0, curveTrials(choice))
     .flatMap((t, i) => t.runs.map((r) => ({ seq: r.seq, replicate: r.replicate, rank: i + 1, label: valuesLabel(t.values) })))
+}
+
+/** How many of the best trials reporting the objective a choice of the best `top` names (without `seqs`). */
+export function curveTrials(choice: CurveChoice): number {
+  return Math.min(MAX_CURVE_TRIALS, Math.max(1, choice.top ?? 5))
 }
 
 /** The runs whose curves to draw: the first `MAX_CURVES` of `curveCandidates`. */

@@ -3,9 +3,10 @@
  * ones when asked, marked pending), failed and pruned runs never in a trial's
  * mean, and every trial-level view of a study agreeing with the board.
  */
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { filterBoard, trialBoard, trialRows, trialStates } from '../../../src/db/analysis/trial-board.js'
-import { analysisPicture, chooseCurveRuns, historyPicture } from '../../../src/db/analysis/study.js'
+import { analysisPicture, chooseCurveRuns, historyPicture, oneReplicate } from '../../../src/db/analysis/study.js'
 import { displayState, RunState } from '../../../src/db/model/run.js'
 import { trials } from '../../../src/db/model/trial.js'
 import { maximize, type Study } from '../../../src/db/model/study.js'
@@ -77,6 +78,27 @@ describe('trial board', () => {
     expect(history.history.value).toEqual([0.9, 0.8])
     // Given the board's trials (as the worker gives them, ranked once), the same picture, on either axis.
     for (const axis of ['seq', 'time'] as const) expect(historyPicture(rows, objective, axis, undefined, board.trials)).toEqual(historyPicture(rows, objective, axis))
+  })
+
+  it('the history picture ranks nothing where each trial has one replicate, and is the same picture', () => {
+    const objective = maximize('acc')
+    const row = fc.record({
+      set: fc.integer({ min: 0, max: 3 }), replicate: fc.integer({ min: 0, max: 2 }), acc: fc.double({ min: 0, max: 1, noNaN: true }),
+      state: fc.constantFrom(RunState.Success, RunState.Success, RunState.Failure, RunState.Pending),
+    })
+    // Runs of one replicate number (as an Optuna study's), or of several.
+    const study = fc.tuple(fc.array(row, { maxLength: 30 }), fc.boolean())
+    let alike = 0
+    fc.assert(fc.property(study, ([specs, single]) => {
+      const made = specs.map((x, i) => makeRow(i + 1, { values: { lr: float(x.set / 10) }, replicate: single ? 0 : x.replicate, state: x.state, last: { acc: x.acc } }))
+      if (oneReplicate(made)) alike++
+      for (const axis of ['seq', 'time'] as const) {
+        expect(historyPicture(made, objective, axis)).toEqual(historyPicture(made, objective, axis, undefined, trialBoard(objective, made).trials))
+      }
+    }))
+    expect(alike).toBeGreaterThan(0)
+    expect(oneReplicate(rows)).toBe(true)
+    expect(oneReplicate([...rows, makeRow(6, { values: A, replicate: 1 })])).toBe(false)
   })
 
   it('pruned is its own display state, still a failure', () => {

@@ -55,6 +55,24 @@ async function ranked(db: DexieDatabase, clock: Clock, limit = KEPT_TRIALS): Pro
   }
 }
 
+/**
+ * The learning curves of the best `top` trials as the API draws them with the
+ * study's kept board, and as it draws them from the rows (on a fresh
+ * connection, the kept board taken away for the while and then put back).
+ */
+async function curvesBothWays(db: DexieDatabase, clock: Clock, top: number) {
+  const withKept = await createApi(db).learningCurves('s', { top })
+  const kept = await db.dexie.keptBoards.get('s')
+  await db.dexie.keptBoards.delete('s')
+  const other = await open(clock, db.dexie.name, Infinity)
+  try {
+    return { withKept, fromRows: await createApi(other).learningCurves('s', { top }) }
+  } finally {
+    other.close()
+    if (kept) await db.dexie.keptBoards.put(kept)
+  }
+}
+
 const op = fc.oneof(
   fc.record({ kind: fc.constant('import' as const), count: fc.integer({ min: 1, max: 30 }), bad: fc.boolean() }),
   fc.record({ kind: fc.constant('insert' as const), x: fc.integer({ min: 1, max: 3 }) }),
@@ -80,11 +98,40 @@ describe('kept leaderboards', () => {
       expect(objectives).toEqual([OBJECTIVE])
       expect(board).toEqual(await ranked(db, clock, limit))
     }
+    // The learning curves of the best trials come from the kept board, reading no row, as the rows would give them.
+    const fresh = await open(clock, db.dexie.name, Infinity)
+    const curves = await createApi(fresh).learningCurves('s', { top: 2 })
+    expect(fresh.rowCache.summaryReads + fresh.rowCache.fills).toBe(0)
+    fresh.close()
+    expect(curves.curves.length).toBeGreaterThan(0)
+    for (const top of [1, 2, 3]) {
+      const { withKept, fromRows } = await curvesBothWays(db, clock, top)
+      expect(withKept).toEqual(fromRows)
+    }
     // A small import into it (fewer runs than a tenth of the threshold) keeps nothing anew: the board is no longer current.
     await importDump(db, dump(40, 1, clock.t))
     expect(await keptBoard(db, 's', OBJECTIVE)).toBeUndefined()
     // Another objective is not the kept board's.
     expect(await keptBoard(db, 's', minimize('other'))).toBeUndefined()
+    db.close()
+  })
+
+  it('learning curves of more trials than a kept board holds are drawn from the rows', async () => {
+    const clock = new Clock()
+    const db = await open(clock)
+    // More value sets (so trials) than a kept board keeps, each one successful run.
+    const lines: unknown[] = [headerLine(), studyLine('s')]
+    for (let i = 0; i < KEPT_TRIALS + 30; i++) {
+      lines.push(runLine(`wide-${i}`, 's', i + 1, { values: { x: { int: String(i) } }, state: 'success', metrics: 1, updated: new Date(clock.t).toISOString() }))
+      lines.push(metricsLine(`wide-${i}`, 0, [{ loss: (i * 37) % 101 }]))
+    }
+    await importDump(db, new Blob([gzLines(lines) as Uint8Array<ArrayBuffer>]))
+    expect((await keptBoard(db, 's', OBJECTIVE))?.trials).toHaveLength(KEPT_TRIALS)
+    for (const top of [3, KEPT_TRIALS, KEPT_TRIALS + 20]) {
+      const { withKept, fromRows } = await curvesBothWays(db, clock, top)
+      expect(withKept).toEqual(fromRows)
+      expect(withKept.curves.length + withKept.cut).toBe(top)
+    }
     db.close()
   })
 
@@ -116,6 +163,8 @@ describe('kept leaderboards', () => {
         }
         const { objectives: _, ...board } = await api.leaderboard('s', { limit: 7 })
         expect(board).toEqual(await ranked(db, clock, 7))
+        const { withKept, fromRows } = await curvesBothWays(db, clock, 3)
+        expect(withKept).toEqual(fromRows)
       }
       db.close()
     }), { numRuns: 25 })
