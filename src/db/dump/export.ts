@@ -64,16 +64,29 @@ export interface ExportView {
   studyNames(): Promise<string[]>
   /** The study of that name, or undefined. */
   study(name: string): Promise<StoredStudy | undefined>
-  /** Up to `limit` runs of the study with seq above `afterSeq`, by seq. */
-  runPage(study: string, afterSeq: number, limit: number): Promise<ExportRun[]>
+  /**
+   * The study's next `limit` runs with seq above `afterSeq`, by seq, less those
+   * first recorded by a `skip` origin (whose histories are not read); `last` is
+   * the seq of the last run of the page, `afterSeq` when there was none.
+   */
+  runPage(study: string, afterSeq: number, limit: number, skip?: ReadonlySet<string>): Promise<{ runs: ExportRun[]; last: number }>
   /** The named runs, in order; rejects with `not-exist` naming a missing one. */
   namedRuns(names: readonly { study: string; seq: number }[]): Promise<ExportRun[]>
   /** Studies created or changed after change `since`. */
   changedStudies(since: number): Promise<StoredStudy[]>
-  /** Up to `limit` runs written after change `after`, in change order, with the change of the last one. */
-  changedRuns(after: number, limit: number): Promise<{ runs: ExportRun[]; last: number }>
+  /**
+   * The next `limit` runs written after change `after`, in change order, less
+   * those first recorded by a `skip` origin (whose histories are not read);
+   * `last` is the change of the last run of the page, `after` when there was none.
+   */
+  changedRuns(after: number, limit: number, skip?: ReadonlySet<string>): Promise<{ runs: ExportRun[]; last: number }>
   /** The tombstones of deleted studies and runs (only those written after change `since`, when given). */
   tombstones(since?: number): Promise<Tombstone[]>
+}
+
+/** The runs not first recorded by a `skip` origin (all of them when there is none). */
+export function kept<R extends { readonly origin: { readonly db: string } }>(runs: readonly R[], skip: ReadonlySet<string> | undefined): readonly R[] {
+  return skip ? runs.filter((r) => !skip.has(r.origin.db)) : runs
 }
 
 /** A store that can be exported. */
@@ -143,11 +156,11 @@ async function* dumpLines(view: ExportView, options: ExportOptions, onCheckpoint
     throw invalid(`that checkpoint belongs to database ${options.since.db}, not to this one (${origin}): export everything instead`, 'since')
   }
   yield { text: encodeHeader({ format: DUMP_FORMAT, version: DUMP_VERSION, origin, exported: new Date(view.clock()), covers, checkpoint }) + '\n', runs: 0 }
-  const keep = (runs: ExportRun[]) => (options.skipOrigins?.size ? runs.filter((r) => !options.skipOrigins?.has(r.run.origin.db)) : runs)
+  const skip = options.skipOrigins?.size ? options.skipOrigins : undefined
   // Tombstones first: a database merging the dump deletes what they cover before it takes what was made again since.
   if (options.since) {
     yield tombstoneLines(await view.tombstones(options.since.rev))
-    yield* deltaLines(view, options.since.rev, keep)
+    yield* deltaLines(view, options.since.rev, skip)
   } else if (options.runs) yield* chosenRunLines(view, options.runs)
   else {
     if (!options.studies) yield tombstoneLines(await view.tombstones())
@@ -156,7 +169,7 @@ async function* dumpLines(view: ExportView, options: ExportOptions, onCheckpoint
       const study = await view.study(name)
       if (!study) throw notExist(`no study ${name}`)
       yield { text: encodeStudy(study) + '\n', runs: 0 }
-      if (!options.definitionsOnly) yield* studyRunLines(view, name, keep)
+      if (!options.definitionsOnly) yield* studyRunLines(view, name, skip)
     }
   }
 }
@@ -180,13 +193,13 @@ function parseRunName(r: string | { readonly study: string; readonly seq: number
   return { study: r.slice(0, at), seq }
 }
 
-async function* studyRunLines(view: ExportView, study: string, keep: (runs: ExportRun[]) => ExportRun[]): AsyncGenerator<Batch> {
+async function* studyRunLines(view: ExportView, study: string, skip: ReadonlySet<string> | undefined): AsyncGenerator<Batch> {
   let after = 0
   for (;;) {
-    const runs = await view.runPage(study, after, PAGE)
-    if (runs.length === 0) return
-    after = (runs.at(-1) as ExportRun).run.seq
-    yield encodeRuns(keep(runs))
+    const page = await view.runPage(study, after, PAGE, skip)
+    if (page.last === after) return
+    after = page.last
+    yield encodeRuns(page.runs)
   }
 }
 
@@ -200,15 +213,15 @@ async function* chosenRunLines(view: ExportView, chosen: ExportOptions['runs'] &
   }
 }
 
-async function* deltaLines(view: ExportView, since: number, keep: (runs: ExportRun[]) => ExportRun[]): AsyncGenerator<Batch> {
+async function* deltaLines(view: ExportView, since: number, skip: ReadonlySet<string> | undefined): AsyncGenerator<Batch> {
   const emitted = new Set<string>()
   for (const s of await view.changedStudies(since)) { emitted.add(s.name); yield { text: encodeStudy(s) + '\n', runs: 0 } }
   let after = since
   for (;;) {
-    const page = await view.changedRuns(after, PAGE)
-    if (page.runs.length === 0) return
+    const page = await view.changedRuns(after, PAGE, skip)
+    if (page.last === after) return
     after = page.last
-    const runs = keep(page.runs)
+    const runs = page.runs
     const studies = await studyLines(view, runs, emitted)
     const batch = encodeRuns(runs)
     yield { text: studies + batch.text, runs: batch.runs }

@@ -3,7 +3,7 @@
  * read it, refreshed first. The change counter is this process's own, so a
  * checkpoint of a journal is good for deltas within one process only.
  */
-import type { ExportRun, ExportView } from '../dump/export.js'
+import { kept, type ExportRun, type ExportView } from '../dump/export.js'
 import type { StoredStudy } from '../dump/records.js'
 import { notExist } from '../model/errors.js'
 import type { JournalRun, JournalState } from './state.js'
@@ -47,7 +47,7 @@ export class JournalExportView implements ExportView {
     return this.db.state.studies.get(name)
   }
 
-  async runPage(study: string, afterSeq: number, limit: number): Promise<ExportRun[]> {
+  async runPage(study: string, afterSeq: number, limit: number, skip?: ReadonlySet<string>): Promise<{ runs: ExportRun[]; last: number }> {
     const state = this.db.state
     if (this.sorted?.study !== study || this.sorted.rev !== state.rev) this.sorted = { study, rev: state.rev, runs: state.runsOf(study) }
     const runs = this.sorted.runs
@@ -58,7 +58,8 @@ export class JournalExportView implements ExportView {
       if ((runs[mid] as JournalRun).seq <= afterSeq) lo = mid + 1
       else hi = mid
     }
-    return runs.slice(lo, lo + limit).map(exportRun)
+    const page = runs.slice(lo, lo + limit)
+    return { runs: kept(page, skip).map(exportRun), last: page.at(-1)?.seq ?? afterSeq }
   }
 
   async namedRuns(names: readonly { study: string; seq: number }[]): Promise<ExportRun[]> {
@@ -75,9 +76,9 @@ export class JournalExportView implements ExportView {
     return [...this.db.state.studies.values()].filter((s) => s.rev > since)
   }
 
-  async changedRuns(after: number, limit: number): Promise<{ runs: ExportRun[]; last: number }> {
+  async changedRuns(after: number, limit: number, skip?: ReadonlySet<string>): Promise<{ runs: ExportRun[]; last: number }> {
     const runs = [...this.db.state.runs.values()].filter((r) => r.rev > after).sort((a, b) => a.rev - b.rev).slice(0, limit)
-    return { runs: runs.map(exportRun), last: runs.at(-1)?.rev ?? after }
+    return { runs: kept(runs, skip).map(exportRun), last: runs.at(-1)?.rev ?? after }
   }
 
   async tombstones(since?: number): Promise<Tombstone[]> {

@@ -4,7 +4,7 @@
  */
 import { Dexie } from 'dexie'
 import { notExist } from '../model/errors.js'
-import type { ExportRun, ExportView } from '../dump/export.js'
+import { kept, type ExportRun, type ExportView } from '../dump/export.js'
 import type { StoredStudy, Tombstone } from '../dump/records.js'
 import { tombstones } from './dexie-tombstones.js'
 import type { DexieConnection } from './connection.js'
@@ -32,10 +32,10 @@ export class DexieExportView implements ExportView {
     return this.db.guard(() => this.db.dexie.studies.get(name))
   }
 
-  runPage(study: string, afterSeq: number, limit: number): Promise<ExportRun[]> {
+  runPage(study: string, afterSeq: number, limit: number, skip?: ReadonlySet<string>): Promise<{ runs: ExportRun[]; last: number }> {
     return this.read(async () => {
       const runs = await this.db.dexie.runs.where('[study+seq]').between([study, afterSeq + 1], [study, Dexie.maxKey]).limit(limit).toArray()
-      return this.withHistories(runs)
+      return { runs: await this.withHistories(kept(runs, skip)), last: runs.at(-1)?.seq ?? afterSeq }
     })
   }
 
@@ -55,10 +55,10 @@ export class DexieExportView implements ExportView {
     return this.db.guard(() => this.db.dexie.studies.where('rev').above(since).toArray())
   }
 
-  changedRuns(after: number, limit: number): Promise<{ runs: ExportRun[]; last: number }> {
+  changedRuns(after: number, limit: number, skip?: ReadonlySet<string>): Promise<{ runs: ExportRun[]; last: number }> {
     return this.read(async () => {
       const runs = await this.db.dexie.runs.where('rev').above(after).limit(limit).toArray()
-      return { runs: await this.withHistories(runs), last: runs.at(-1)?.rev ?? after }
+      return { runs: await this.withHistories(kept(runs, skip)), last: runs.at(-1)?.rev ?? after }
     })
   }
 

@@ -4,7 +4,9 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { join } from 'node:path'
 import type { DexieDatabase } from '../../../src/db/store/dexie-database.js'
+import { JournalDatabase } from '../../../src/db/journal/database.js'
 import { DivinerError } from '../../../src/db/model/errors.js'
 import { exportDump } from '../../../src/db/dump/export.js'
 import { importDump } from '../../../src/db/merge/import.js'
@@ -17,6 +19,7 @@ import {
   Clock, collect, concat, dumpBytes, dumpLines, freshDb, gunzip, gzLines, headerLine, logLine, metricsLine,
   rawSnapshot, runLine, studyLine,
 } from './helpers.js'
+import { tempDir } from '../cli/cli.js'
 
 const mnist: Study = { name: 'mnist', objective: minimize('loss'), params: { lr: discrete(float(0.1), float(0.01)), layers: discrete(int(1), int(2)) } }
 
@@ -497,6 +500,33 @@ describe('delta exports', () => {
     // Nothing changed since the delta: the next delta holds no records.
     const next = await dumpBytes(a, { since: await delta.checkpoint })
     expect(dumpLines(next)).toHaveLength(1)
+  })
+
+  it('leave out the runs other origins recorded, past whole pages of them, in both stores', async () => {
+    const b = await freshDb('b')
+    await b.createStudyIfNotExist(mnist)
+    for (let i = 0; i < 450; i++) await b.insertRun({ study: 'mnist', values: { layers: int(i % 2 + 1) } })
+    const theirs = await dumpBytes(b)
+    const skipOrigins = new Set([await b.id()])
+    const dir = tempDir('diviner-export-skip-')
+    const journal = new JournalDatabase(join(dir.dir, 'data'), { onProblem: () => undefined })
+    await journal.createTable()
+    try {
+      for (const a of [await freshDb('a'), journal]) {
+        const before = exportDump(a)
+        await collect(before)
+        // The other origin's 450 runs come first in change order: two whole pages, then part of a third.
+        await importDump(a, theirs)
+        const own = [await a.insertRun({ study: 'mnist', values: { layers: int(1) } }), await a.insertRun({ study: 'mnist', values: { layers: int(2) } })]
+        const ownIds = own.map((r) => r.id).sort()
+        expect(runIds(await collect(exportDump(a, { skipOrigins })))).toEqual(ownIds)
+        expect(runIds(await collect(exportDump(a, { since: await before.checkpoint, skipOrigins })))).toEqual(ownIds)
+        expect(runIds(await collect(exportDump(a)))).toHaveLength(452)
+      }
+    } finally {
+      journal.close()
+      dir.remove()
+    }
   })
 
   it('refuses a checkpoint from another database', async () => {
