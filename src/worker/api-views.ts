@@ -164,6 +164,9 @@ export function viewCalls(call: Call) {
         const info = await d.lookupStudy(study, signal)
         const objective = parseObjective(options.objective, info.objective)
         const axis = options.axis ?? 'seq'
+        // Over seq by the study's own objective: as an import kept it, while that is still exact (no rows read).
+        const kept = axis === 'seq' ? await d.keptHistory(study, objective, signal) : undefined
+        if (kept) return kept
         const rows = await pictureRows(d, info, signal)
         // Its whiskers are of the board's replicated trials: none when each run is its trial's only replicate; else
         // the board ranked once for the leaderboard, the curves and this picture.

@@ -14,7 +14,8 @@ import { loggerStream, logStream, waitForChange } from '../model/log-stream.js'
 import { RunState, type LogEntry, type Metrics, type NewRun, type Run, type RunRow } from '../model/run.js'
 import { validateStudy, type Objective, type Study } from '../model/study.js'
 import type { TrialBoard } from '../analysis/trial-board.js'
-import { KEEP_FROM_RUNS, keptBoard } from './kept-boards.js'
+import type { HistoryPicture } from '../analysis/study.js'
+import { KEEP_FROM_RUNS, keptBoard, keptHistory } from './kept-boards.js'
 import { DexieExportView } from './dexie-export.js'
 import { beginDexieMerge, recoverImports } from './dexie-import.js'
 import { readLogEntries, type DexieLogCursor } from './dexie-log.js'
@@ -293,6 +294,12 @@ export class DexieDatabase extends DexieConnection implements Database, Annotati
   keptBoard(study: string, objective: Objective, signal?: AbortSignal): Promise<TrialBoard | undefined> {
     checkSignal(signal)
     return keptBoard(this, study, objective)
+  }
+
+  /** The study's objective history over seq by `objective` as an import kept it, while still exact; else undefined (kept-boards.ts). */
+  keptHistory(study: string, objective: Objective, signal?: AbortSignal): Promise<HistoryPicture | undefined> {
+    checkSignal(signal)
+    return keptHistory(this, study, objective)
   }
 
   log(study: string, seq: number, options: LogOptions = {}): ReadableStream<string> {

@@ -1,13 +1,14 @@
 /**
  * Leaderboards kept for a big study's first screen: its default board (by
- * its own objective, successful runs only), ranked once a large import has
- * brought its runs in and stored with what it was ranked from. Ranking
- * 100,000 runs takes the reading of every row and half a second of work; a
- * kept board is one small record. It is given out only while it is exactly
- * what ranking the study's rows would give: no rollback or deletion and no
- * run of the study written since its rows were read, and no pending run gone
- * stale since.
+ * its own objective, successful runs only) and its objective history over
+ * seq, made once a large import has brought its runs in and stored with what
+ * they were made from. Ranking 100,000 runs takes the reading of every row
+ * and half a second of work; a kept board is one small record. It is given
+ * out only while it is exactly what the study's rows would give: no rollback
+ * or deletion and no run of the study written since its rows were read, and
+ * no pending run gone stale since.
  */
+import { historyPicture, oneReplicate, type HistoryPicture } from '../analysis/study.js'
 import { trialBoard, trialNumbersOf, withTrialNumbers, type TrialBoard } from '../analysis/trial-board.js'
 import { STALE_AFTER_MS } from '../model/database.js'
 import { RunState } from '../model/run.js'
@@ -57,7 +58,8 @@ export async function keepBoards(conn: DexieConnection, rowCache: RowCache, stud
       let validUntil = Infinity
       for (const row of rows) if (row.state === RunState.Pending) validUntil = Math.min(validUntil, row.updated.getTime() + STALE_AFTER_MS)
       const best = withTrialNumbers({ ...board, trials: board.trials.slice(0, KEPT_TRIALS) }, trialNumbersOf(rows))
-      return { study, key: keptBoardKey(info.objective), rev: at.rev, epoch: at.epoch, validUntil, board: best }
+      const history = historyPicture(rows, info.objective, 'seq', undefined, oneReplicate(rows) ? [] : board.trials)
+      return { study, key: keptBoardKey(info.objective), rev: at.rev, epoch: at.epoch, validUntil, board: best, history }
     })
     await conn.guard(() => d.transaction('rw', [d.keptBoards, d.meta, d.runs], async () => {
       if (made && (await current(conn, made))) await d.keptBoards.put(made)
@@ -66,15 +68,28 @@ export async function keepBoards(conn: DexieConnection, rowCache: RowCache, stud
   }
 }
 
+/** The study's kept record by `objective`, when it is still exact (see above); else undefined. */
+function currentRecord(conn: DexieConnection, study: string, objective: Objective): Promise<KeptBoardRecord | undefined> {
+  const d = conn.dexie
+  return conn.guard(() => d.transaction('r', [d.keptBoards, d.meta, d.runs], async () => {
+    const rec = await d.keptBoards.get(study)
+    if (!rec || rec.key !== keptBoardKey(objective) || conn.clock() > rec.validUntil) return undefined
+    return (await current(conn, rec)) ? rec : undefined
+  }))
+}
+
 /**
  * The study's kept board by `objective`, when it is still exactly what
  * ranking the study's rows would give (see above); else undefined.
  */
 export async function keptBoard(conn: DexieConnection, study: string, objective: Objective): Promise<TrialBoard | undefined> {
-  const d = conn.dexie
-  return conn.guard(() => d.transaction('r', [d.keptBoards, d.meta, d.runs], async () => {
-    const rec = await d.keptBoards.get(study)
-    if (!rec || rec.key !== keptBoardKey(objective) || conn.clock() > rec.validUntil) return undefined
-    return (await current(conn, rec)) ? rec.board : undefined
-  }))
+  return (await currentRecord(conn, study, objective))?.board
+}
+
+/**
+ * The study's kept objective history over seq by `objective`, when it is
+ * still exactly what the study's rows would draw (see above); else undefined.
+ */
+export async function keptHistory(conn: DexieConnection, study: string, objective: Objective): Promise<HistoryPicture | undefined> {
+  return (await currentRecord(conn, study, objective))?.history
 }

@@ -10,6 +10,7 @@ import { Dexie, type Table } from 'dexie'
 import type { LogEntry, Metrics, RunConfig, RunState } from '../model/run.js'
 import type { RunNotes, StudyNotes, Tombstone } from '../dump/records.js'
 export type { LogEntry } from '../model/run.js'
+import type { HistoryPicture } from '../analysis/study.js'
 import type { TrialBoard } from '../analysis/trial-board.js'
 import type { Objective, OracleSpec } from '../model/study.js'
 import type { Params } from '../model/params.js'
@@ -201,10 +202,10 @@ export interface PushStateRecord {
 }
 
 /**
- * A study's default leaderboard kept for its first screen (kept-boards.ts):
- * its best trials as ranked when the study's rows were current to database
- * rev `rev` (rollback epoch `epoch`), good until `validUntil` (ms; a pending
- * run goes stale then).
+ * A study's default leaderboard and objective history kept for its first
+ * screen (kept-boards.ts): its best trials as ranked when the study's rows
+ * were current to database rev `rev` (rollback epoch `epoch`), good until
+ * `validUntil` (ms; a pending run goes stale then).
  */
 export interface KeptBoardRecord {
   study: string
@@ -215,6 +216,8 @@ export interface KeptBoardRecord {
   validUntil: number
   /** The board, its trials cut to the best `KEPT_TRIALS`, with their Optuna trial numbers. */
   board: TrialBoard
+  /** The objective history over seq by the same objective, drawn from the same rows (absent from boards kept before it was). */
+  history?: HistoryPicture
 }
 
 /** The Dexie database: tables and their indexes, by schema version. */

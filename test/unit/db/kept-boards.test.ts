@@ -1,8 +1,8 @@
 /**
  * Kept leaderboards (src/db/store/kept-boards.ts): a big import keeps its
- * study's default board, and the worker API gives it out while, and only
- * while, it is exactly what ranking the study's rows would give, whatever
- * was written, deleted, rolled back or gone stale since.
+ * study's default board and objective history, and the worker API gives them
+ * out while, and only while, they are exactly what the study's rows would
+ * give, whatever was written, deleted, rolled back or gone stale since.
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -55,23 +55,40 @@ async function ranked(db: DexieDatabase, clock: Clock, limit = KEPT_TRIALS): Pro
   }
 }
 
+type Api = ReturnType<typeof createApi>
+const apis = new WeakMap<DexieDatabase, Api>()
+
+/** One API per database (each listens to the database's changes). */
+function apiOf(db: DexieDatabase): Api {
+  const api = apis.get(db) ?? createApi(db)
+  apis.set(db, api)
+  return api
+}
+
 /**
- * The learning curves of the best `top` trials as the API draws them with the
- * study's kept board, and as it draws them from the rows (on a fresh
- * connection, the kept board taken away for the while and then put back).
+ * What `draw` asks of the API, given with the study's kept board, and given
+ * from the rows (on a fresh connection, the kept board taken away for the
+ * while and then put back).
  */
-async function curvesBothWays(db: DexieDatabase, clock: Clock, top: number) {
-  const withKept = await createApi(db).learningCurves('s', { top })
+async function bothWays<T>(db: DexieDatabase, clock: Clock, draw: (api: Api) => Promise<T>): Promise<{ withKept: T; fromRows: T }> {
+  const withKept = await draw(apiOf(db))
   const kept = await db.dexie.keptBoards.get('s')
   await db.dexie.keptBoards.delete('s')
   const other = await open(clock, db.dexie.name, Infinity)
   try {
-    return { withKept, fromRows: await createApi(other).learningCurves('s', { top }) }
+    return { withKept, fromRows: await draw(createApi(other)) }
   } finally {
     other.close()
     if (kept) await db.dexie.keptBoards.put(kept)
   }
 }
+
+/** The learning curves of the best `top` trials, both ways. */
+const curvesBothWays = (db: DexieDatabase, clock: Clock, top: number) => bothWays(db, clock, (api) => api.learningCurves('s', { top }))
+
+/** The objective history on each axis, both ways. */
+const historiesBothWays = (db: DexieDatabase, clock: Clock) =>
+  bothWays(db, clock, (api) => Promise.all([api.objectiveHistory('s'), api.objectiveHistory('s', { axis: 'time' }), api.objectiveHistory('s', { objective: '+loss' })]))
 
 const op = fc.oneof(
   fc.record({ kind: fc.constant('import' as const), count: fc.integer({ min: 1, max: 30 }), bad: fc.boolean() }),
@@ -92,22 +109,28 @@ describe('kept leaderboards', () => {
     expect(kept).toBeDefined()
     expect(kept).toEqual(await ranked(db, clock))
     expect(kept?.numbers).toBeDefined()
-    const api = createApi(db)
+    const api = apiOf(db)
     for (const limit of [1, 5, KEPT_TRIALS]) {
       const { objectives, ...board } = await api.leaderboard('s', { limit })
       expect(objectives).toEqual([OBJECTIVE])
       expect(board).toEqual(await ranked(db, clock, limit))
     }
     // The learning curves of the best trials come from the kept board, reading no row, as the rows would give them.
+    // So does the objective history over seq.
     const fresh = await open(clock, db.dexie.name, Infinity)
     const curves = await createApi(fresh).learningCurves('s', { top: 2 })
+    const history = await createApi(fresh).objectiveHistory('s')
     expect(fresh.rowCache.summaryReads + fresh.rowCache.fills).toBe(0)
     fresh.close()
     expect(curves.curves.length).toBeGreaterThan(0)
+    expect(history.history.seq.length).toBeGreaterThan(0)
+    expect(history.whiskers.length).toBeGreaterThan(0)
     for (const top of [1, 2, 3]) {
       const { withKept, fromRows } = await curvesBothWays(db, clock, top)
       expect(withKept).toEqual(fromRows)
     }
+    const histories = await historiesBothWays(db, clock)
+    expect(histories.withKept).toEqual(histories.fromRows)
     // A small import into it (fewer runs than a tenth of the threshold) keeps nothing anew: the board is no longer current.
     await importDump(db, dump(40, 1, clock.t))
     expect(await keptBoard(db, 's', OBJECTIVE)).toBeUndefined()
@@ -141,7 +164,7 @@ describe('kept leaderboards', () => {
       const clock = new Clock()
       const db = await open(clock)
       await importDump(db, dump(0, 24, clock.t))
-      const api = createApi(db)
+      const api = apiOf(db)
       let imported = 24
       for (const o of ops) {
         clock.tick()
@@ -165,6 +188,8 @@ describe('kept leaderboards', () => {
         expect(board).toEqual(await ranked(db, clock, 7))
         const { withKept, fromRows } = await curvesBothWays(db, clock, 3)
         expect(withKept).toEqual(fromRows)
+        const histories = await historiesBothWays(db, clock)
+        expect(histories.withKept).toEqual(histories.fromRows)
       }
       db.close()
     }), { numRuns: 25 })
