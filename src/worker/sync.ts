@@ -10,8 +10,8 @@ import type { DexieDatabase } from '../db/store/dexie-database.js'
 import { DexieMarks } from '../db/store/dexie-marks.js'
 import { DexiePush } from '../db/store/dexie-push.js'
 import type { RemoteRecord } from '../db/store/schema.js'
-import { BucketSource, syncBucket, syncProblem } from '../db/sync/bucket-sync.js'
-import { S3Bucket } from '../db/sync/s3.js'
+import { remoteId, syncBucket, syncProblem } from '../db/sync/bucket-sync.js'
+import type { S3Bucket, S3Location } from '../db/sync/s3.js'
 
 /** A remote as the page sets it (the secret only when it changes). */
 export interface RemoteSettings {
@@ -54,8 +54,14 @@ function checkSettings(s: RemoteSettings): void {
   if (!Number.isFinite(s.everySeconds) || s.everySeconds < 5) throw invalid('sync at most every 5 seconds', 'everySeconds')
 }
 
-function bucketOf(r: RemoteRecord): S3Bucket {
-  return new S3Bucket({ endpoint: r.endpoint, bucket: r.bucket, prefix: r.prefix.replace(/^\/+|\/+$/g, ''), region: r.region || 'us-east-1', pathStyle: r.pathStyle }, { accessKeyId: r.accessKeyId, secretAccessKey: r.secretAccessKey })
+function locationOf(r: RemoteRecord): S3Location {
+  return { endpoint: r.endpoint, bucket: r.bucket, prefix: r.prefix.replace(/^\/+|\/+$/g, ''), region: r.region || 'us-east-1', pathStyle: r.pathStyle }
+}
+
+/** The remote's bucket. The S3 client (its signing and XML reading) is loaded at the first sync, not when the worker starts. */
+async function bucketOf(r: RemoteRecord): Promise<S3Bucket> {
+  const { S3Bucket } = await import('../db/sync/s3.js')
+  return new S3Bucket(locationOf(r), { accessKeyId: r.accessKeyId, secretAccessKey: r.secretAccessKey })
 }
 
 function publicPart(r: RemoteRecord): SyncStatus['remote'] {
@@ -113,7 +119,7 @@ export class PageSync {
   async test(): Promise<void> {
     await this.load()
     if (!this.remote) throw invalid('no remote is set: fill in the form and save it first', 'remote')
-    await bucketOf(this.remote).check()
+    await (await bucketOf(this.remote)).check()
   }
 
   /** Syncs now (after a sync already running, once more). */
@@ -135,15 +141,15 @@ export class PageSync {
     await this.load()
     const online = typeof navigator === 'undefined' || navigator.onLine !== false
     let waiting = 0
-    if (this.remote) {
+    const remote = this.remote
+    if (remote) {
       const d = await this.db
-      const id = new BucketSource(bucketOf(this.remote), await d.id()).id
-      const state = await d.guard(() => d.dexie.pushStates.get(id))
+      const state = await d.guard(() => d.dexie.pushStates.get(remoteId(locationOf(remote))))
       const local = await d.id()
       // Runs first recorded elsewhere (pulled ones among them) are not this page's to push.
       waiting = await d.guard(() => d.dexie.runs.where('rev').above(state?.rev ?? 0).filter((r) => r.origin.db === local).count())
     }
-    return { ...this.status, remote: this.remote && publicPart(this.remote), online, waiting }
+    return { ...this.status, remote: remote && publicPart(remote), online, waiting }
   }
 
   /** Plans the next automatic sync in `ms` (now when 0; none when negative). */
@@ -178,7 +184,7 @@ export class PageSync {
     this.status = { ...this.status, syncing: true }
     const d = await this.db
     try {
-      const r = await syncBucket(d, bucketOf(remote), new DexiePush(d), new DexieMarks(d))
+      const r = await syncBucket(d, await bucketOf(remote), new DexiePush(d), new DexieMarks(d))
       this.status = {
         syncing: false, lastSync: Date.now(), error: '',
         last: { pushedRuns: r.pushed.runs, pulledRuns: r.pulled.runs, pulledStudies: r.pulled.studies },

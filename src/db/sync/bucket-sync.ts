@@ -7,7 +7,7 @@
 import { DivinerError, isDivinerError } from '../model/errors.js'
 import type { MergeTarget } from '../merge/target.js'
 import { pull, type PullResult } from './pull.js'
-import type { S3Bucket } from './s3.js'
+import type { S3Bucket, S3Location } from './s3.js'
 import type { MarkStore, PullMark, Segment, SegmentSource } from './segments.js'
 
 /** Digits of an object's counter: keys sort as their counters do. */
@@ -48,6 +48,11 @@ export interface SyncResult {
   readonly foreign: readonly string[]
 }
 
+/** The name a bucket's prefix goes by as a remote (marks and push states are kept by it), without secrets. */
+export function remoteId(l: S3Location): string {
+  return `s3:${l.endpoint}|${l.bucket}|${l.prefix}`
+}
+
 /** The other origins' objects of a bucket, as segments to pull (read whole; a mark per object). */
 export class BucketSource implements SegmentSource {
   readonly id: string
@@ -57,8 +62,7 @@ export class BucketSource implements SegmentSource {
   origins: string[] = []
 
   constructor(private readonly bucket: S3Bucket, private readonly self: string) {
-    const l = bucket.location
-    this.id = `s3:${l.endpoint}|${l.bucket}|${l.prefix}`
+    this.id = remoteId(bucket.location)
   }
 
   private get prefix(): string { return this.bucket.location.prefix }
