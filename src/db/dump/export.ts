@@ -85,7 +85,7 @@ export interface ExportView {
 }
 
 /** The runs not first recorded by a `skip` origin (all of them when there is none). */
-export function kept<R extends { readonly origin: { readonly db: string } }>(runs: readonly R[], skip: ReadonlySet<string> | undefined): readonly R[] {
+export function withoutOrigins<R extends { readonly origin: { readonly db: string } }>(runs: readonly R[], skip: ReadonlySet<string> | undefined): readonly R[] {
   return skip ? runs.filter((r) => !skip.has(r.origin.db)) : runs
 }
 

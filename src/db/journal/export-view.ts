@@ -3,7 +3,7 @@
  * read it, refreshed first. The change counter is this process's own, so a
  * checkpoint of a journal is good for deltas within one process only.
  */
-import { kept, type ExportRun, type ExportView } from '../dump/export.js'
+import { withoutOrigins, type ExportRun, type ExportView } from '../dump/export.js'
 import type { StoredStudy } from '../dump/records.js'
 import { notExist } from '../model/errors.js'
 import type { JournalRun, JournalState } from './state.js'
@@ -59,7 +59,7 @@ export class JournalExportView implements ExportView {
       else hi = mid
     }
     const page = runs.slice(lo, lo + limit)
-    return { runs: kept(page, skip).map(exportRun), last: page.at(-1)?.seq ?? afterSeq }
+    return { runs: withoutOrigins(page, skip).map(exportRun), last: page.at(-1)?.seq ?? afterSeq }
   }
 
   async namedRuns(names: readonly { study: string; seq: number }[]): Promise<ExportRun[]> {
@@ -78,7 +78,7 @@ export class JournalExportView implements ExportView {
 
   async changedRuns(after: number, limit: number, skip?: ReadonlySet<string>): Promise<{ runs: ExportRun[]; last: number }> {
     const runs = [...this.db.state.runs.values()].filter((r) => r.rev > after).sort((a, b) => a.rev - b.rev).slice(0, limit)
-    return { runs: kept(runs, skip).map(exportRun), last: runs.at(-1)?.rev ?? after }
+    return { runs: withoutOrigins(runs, skip).map(exportRun), last: runs.at(-1)?.rev ?? after }
   }
 
   async tombstones(since?: number): Promise<Tombstone[]> {

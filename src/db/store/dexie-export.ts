@@ -4,7 +4,7 @@
  */
 import { Dexie } from 'dexie'
 import { notExist } from '../model/errors.js'
-import { kept, type ExportRun, type ExportView } from '../dump/export.js'
+import { withoutOrigins, type ExportRun, type ExportView } from '../dump/export.js'
 import type { StoredStudy, Tombstone } from '../dump/records.js'
 import { tombstones } from './dexie-tombstones.js'
 import type { DexieConnection } from './connection.js'
@@ -35,7 +35,7 @@ export class DexieExportView implements ExportView {
   runPage(study: string, afterSeq: number, limit: number, skip?: ReadonlySet<string>): Promise<{ runs: ExportRun[]; last: number }> {
     return this.read(async () => {
       const runs = await this.db.dexie.runs.where('[study+seq]').between([study, afterSeq + 1], [study, Dexie.maxKey]).limit(limit).toArray()
-      return { runs: await this.withHistories(kept(runs, skip)), last: runs.at(-1)?.seq ?? afterSeq }
+      return { runs: await this.withHistories(withoutOrigins(runs, skip)), last: runs.at(-1)?.seq ?? afterSeq }
     })
   }
 
@@ -58,7 +58,7 @@ export class DexieExportView implements ExportView {
   changedRuns(after: number, limit: number, skip?: ReadonlySet<string>): Promise<{ runs: ExportRun[]; last: number }> {
     return this.read(async () => {
       const runs = await this.db.dexie.runs.where('rev').above(after).limit(limit).toArray()
-      return { runs: await this.withHistories(kept(runs, skip)), last: runs.at(-1)?.rev ?? after }
+      return { runs: await this.withHistories(withoutOrigins(runs, skip)), last: runs.at(-1)?.rev ?? after }
     })
   }
 
