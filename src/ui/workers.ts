@@ -1,8 +1,8 @@
 /**
- * The page's workers, started by the page's entry (main.ts) before the app's
- * code is fetched: the database worker then fetches its own code, opens
- * IndexedDB and reads a study named by the address while the app's code is
- * still being fetched and evaluated, instead of after it.
+ * The page's workers, started by the first module the page evaluates: the
+ * database worker then fetches its code, opens IndexedDB and reads a study
+ * named by the address while the rest of the page's code is still being
+ * evaluated, instead of after it.
  */
 
 // Loads ICU's locale data off the main thread before the charts' code wants it (see the file).

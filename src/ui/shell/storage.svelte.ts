@@ -102,5 +102,5 @@ export class StorageGuard {
   }
 }
 
-/** The guard of the page's database (named as in app.ts). */
+/** The guard of the page's database (named as in main.ts). */
 export const storageGuard = new StorageGuard('diviner')
