@@ -5,7 +5,7 @@
  */
 import type { RowTable, RunQuery, RunWindow } from '../db/analysis/run-window.js'
 import type { RowNotes } from '../db/analysis/run-filter.js'
-import { analysisPicture, curveCandidates, curvesPicture, curveTrials, MAX_CURVES, historyPicture, oneReplicate, type CurveChoice, type CurvesPicture, type HistoryPicture } from '../db/analysis/study.js'
+import { analysisPicture, curveCandidates, curvesPicture, curveTrials, MAX_CURVES, historyPicture, type CurveChoice, type CurvesPicture, type HistoryPicture } from '../db/analysis/study.js'
 import type { StudyAnalysis } from '../db/analysis/pictures.js'
 import type { HistoryAxis } from '../db/analysis/series.js'
 import { parseObjective, studyOverview, type LeaderboardTrial, type StudyOverview } from '../db/analysis/leaderboard.js'
@@ -171,7 +171,7 @@ export function viewCalls(call: Call) {
         // Its whiskers are of the board's replicated trials: none when each run is its trial's only replicate; else
         // the board ranked once for the leaderboard, the curves and this picture.
         return memoByRows(rows, `history ${axis} ${formatObjective(objective)}`, (r) =>
-          historyPicture(r, objective, axis, undefined, oneReplicate(r) ? [] : boardOf(rows, objective).trials))
+          historyPicture(r, objective, axis, undefined, () => boardOf(rows, objective).trials))
       }),
 
     /**

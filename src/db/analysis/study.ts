@@ -35,13 +35,15 @@ export function pointLabel(row: Pick<RankedRow, 'values' | 'config'>): string {
 /**
  * The objective of each successful run (its last report) against seq or time
  * (its last update), best so far, downsampled to `maxPoints`; whiskers of the
- * replicated trials' spread. `trials` are the rows' trials as
- * `trialBoard(objective, rows)` ranks them, when the caller has them already.
+ * replicated trials' spread. `ranked` gives the rows' trials as
+ * `trialBoard(objective, rows)` ranks them, when the caller has them already;
+ * it is called only when some trial can have two replicates (`oneReplicate`).
  */
 export function historyPicture(
   rows: readonly RankedRow[], objective: Objective, axis: HistoryAxis, maxPoints: number = MAX_SERIES_POINTS,
-  trials: readonly LeaderboardTrial[] = oneReplicate(rows) ? [] : leaderboard(objective, trialRows(rows).rows).trials,
+  ranked?: () => readonly LeaderboardTrial[],
 ): HistoryPicture {
+  const trials = oneReplicate(rows) ? [] : (ranked?.() ?? leaderboard(objective, trialRows(rows).rows).trials)
   const points = []
   const times = axis === 'time' ? new Map<number, number>() : undefined
   for (const r of rows) {

@@ -8,7 +8,7 @@
  * or deletion and no run of the study written since its rows were read, and
  * no pending run gone stale since.
  */
-import { historyPicture, oneReplicate, type HistoryPicture } from '../analysis/study.js'
+import { historyPicture, type HistoryPicture } from '../analysis/study.js'
 import { trialBoard, trialNumbersOf, withTrialNumbers, type TrialBoard } from '../analysis/trial-board.js'
 import { STALE_AFTER_MS } from '../model/database.js'
 import { RunState } from '../model/run.js'
@@ -58,7 +58,7 @@ export async function keepBoards(conn: DexieConnection, rowCache: RowCache, stud
       let validUntil = Infinity
       for (const row of rows) if (row.state === RunState.Pending) validUntil = Math.min(validUntil, row.updated.getTime() + STALE_AFTER_MS)
       const best = withTrialNumbers({ ...board, trials: board.trials.slice(0, KEPT_TRIALS) }, trialNumbersOf(rows))
-      const history = historyPicture(rows, info.objective, 'seq', undefined, oneReplicate(rows) ? [] : board.trials)
+      const history = historyPicture(rows, info.objective, 'seq', undefined, () => board.trials)
       return { study, key: keptBoardKey(info.objective), rev: at.rev, epoch: at.epoch, validUntil, board: best, history }
     })
     await conn.guard(() => d.transaction('rw', [d.keptBoards, d.meta, d.runs], async () => {
