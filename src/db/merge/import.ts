@@ -37,6 +37,8 @@ export interface ImportOptions {
   readonly onProgress?: (progress: ImportProgress) => void
   /** Cancels the import; the database is left as before. */
   readonly signal?: AbortSignal
+  /** The remote the file comes from, when it is pulled (see `MergeOptions.from`). */
+  readonly from?: string
 }
 
 /**
@@ -61,7 +63,8 @@ const FOREIGN_BATCH: BatchLimits = { secondRuns: 200, runs: 2000, grows: false, 
  */
 export async function importDump(db: MergeTarget, source: DumpSource, options: ImportOptions = {}): Promise<ImportSummary> {
   // The store readies its import (opens, recovers, locks) while the file's kind is told and its reader loaded.
-  const begun = db.beginMerge()
+  const merge = options.from === undefined ? {} : { from: options.from }
+  const begun = db.beginMerge(merge)
   // Its failure is met below, once the file is sniffed; until then it must not count as unhandled.
   begun.catch(() => undefined)
   let sniffed: Awaited<ReturnType<typeof sniffOptuna>>
@@ -82,7 +85,7 @@ export async function importDump(db: MergeTarget, source: DumpSource, options: I
     return await importWith(await begun, reader, options, size)
   } catch (e) {
     if (!(e instanceof MultiMemberGzip)) throw e
-    return importWith(await db.beginMerge(), readDump(source, 'fflate'), options, size)
+    return importWith(await db.beginMerge(merge), readDump(source, 'fflate'), options, size)
   }
 }
 

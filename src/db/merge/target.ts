@@ -56,8 +56,19 @@ export interface MergeSession {
   rollback(cause: unknown): Promise<void>
 }
 
+/** What a store may know of an import before it starts. */
+export interface MergeOptions {
+  /**
+   * The remote the records come from (a pull), by the name its push state is
+   * kept under. A store that keeps one may count what the import writes as
+   * already pushed there, where nothing unpushed comes before it: the remote
+   * has it, and a push that read it back would send nothing.
+   */
+  readonly from?: string
+}
+
 /** A store an import can merge into. */
 export interface MergeTarget {
   /** Starts an import; close it with `commit` or `rollback`. */
-  beginMerge(): Promise<MergeSession>
+  beginMerge(options?: MergeOptions): Promise<MergeSession>
 }

@@ -5,7 +5,7 @@
 import { Dexie } from 'dexie'
 import type { RowTable } from '../analysis/run-window.js'
 import type { ExportView } from '../dump/export.js'
-import type { MergeSession } from '../merge/target.js'
+import type { MergeOptions, MergeSession } from '../merge/target.js'
 import { checkNewRun, checkRunState } from '../model/checks.js'
 import type { Database, LogOptions, StudyInfo } from '../model/database.js'
 import { checkSignal, DivinerError, notExist } from '../model/errors.js'
@@ -330,8 +330,8 @@ export class DexieDatabase extends DexieConnection implements Database, Annotati
   async deleteRun(study: string, seq: number, signal?: AbortSignal): Promise<void> { checkSignal(signal); await deleteRun(this, study, seq) }
 
   /** Starts an import into this database (see dexie-import.ts). */
-  beginMerge(): Promise<MergeSession> {
-    return beginDexieMerge(this, this.rowCache, this.keepBoardsFrom)
+  beginMerge(options?: MergeOptions): Promise<MergeSession> {
+    return beginDexieMerge(this, this.rowCache, this.keepBoardsFrom, options?.from)
   }
 
   /** A view to export this database from (see dexie-export.ts). */

@@ -37,9 +37,11 @@ function webLocks(): LockManager | undefined {
 /**
  * Starts an import into `db`: an earlier import whose undo could not finish (a
  * full disk) is undone first, and this one holds a lock (a Web Lock, or a mark
- * in this realm) so that no other connection undoes it while it runs.
+ * in this realm) so that no other connection undoes it while it runs. An
+ * import pulled `from` a remote moves that remote's push state past each of
+ * its batches that follows nothing unpushed (see `MergeOptions.from`).
  */
-export async function beginDexieMerge(db: DexieConnection, rowCache: RowCache, keepBoardsFrom = KEEP_FROM_RUNS): Promise<MergeSession> {
+export async function beginDexieMerge(db: DexieConnection, rowCache: RowCache, keepBoardsFrom = KEEP_FROM_RUNS, from?: string): Promise<MergeSession> {
   const localId = await db.id() // opens the database on first use
   await recoverImports(db)
   const importId = newId()
@@ -52,7 +54,7 @@ export async function beginDexieMerge(db: DexieConnection, rowCache: RowCache, k
     liveImports.add(importId)
     release = () => liveImports.delete(importId)
   }
-  return new DexieMergeSession(db, rowCache, importId, localId, release, keepBoardsFrom)
+  return new DexieMergeSession(db, rowCache, importId, localId, release, keepBoardsFrom, from)
 }
 
 class DexieMergeSession implements MergeSession {
@@ -66,12 +68,12 @@ class DexieMergeSession implements MergeSession {
   /** Run records this import wrote, by study. */
   private readonly written = new Map<string, number>()
 
-  constructor(private readonly db: DexieConnection, private readonly rowCache: RowCache, private readonly importId: string, readonly localId: string, private readonly release: () => void, private readonly keepBoardsFrom: number) {}
+  constructor(private readonly db: DexieConnection, private readonly rowCache: RowCache, private readonly importId: string, readonly localId: string, private readonly release: () => void, private readonly keepBoardsFrom: number, private readonly from: string | undefined) {}
 
   async apply(names: readonly string[], ids: readonly string[], merge: (batch: MergeBatch) => void): Promise<void> {
     const d = this.db.dexie
     const batchNo = this.batches
-    const tables = [d.studies, d.runs, d.metricChunks, d.logChunks, d.meta, d.undo, d.imports, d.summaryHeads, d.segments, d.historySegments, d.tombstones]
+    const tables = [d.studies, d.runs, d.metricChunks, d.logChunks, d.meta, d.undo, d.imports, d.summaryHeads, d.segments, d.historySegments, d.tombstones, ...(this.from === undefined ? [] : [d.pushStates])]
     const tx = await this.db.guard(() => d.transaction('rw', tables, async () => {
       const tx = new DexieBatch(this.db, this.importId, batchNo)
       this.known = await tx.load(names, ids, this.known)
@@ -82,6 +84,7 @@ class DexieMergeSession implements MergeSession {
         this.epoch = epoch?.key === 'epoch' ? epoch.n : 0
       }
       await tx.write()
+      if (this.from !== undefined && tx.revs > 0) await coverPulled(this.db, this.from, tx.firstRev, tx.revs)
       return tx
     }))
     for (const key of tx.tombstoneKeys()) this.tombstoneKeys.add(key)
@@ -127,6 +130,21 @@ class DexieMergeSession implements MergeSession {
       this.release()
     }
   }
+}
+
+/**
+ * Counts a pulled batch's revs (`revs` from `first`) as pushed to `remote`
+ * when its push state has covered every rev before them. The remote holds
+ * what the batch wrote, and a run merged with a local version had that version
+ * pushed, so a push need not read the batch back; a local write that came
+ * between two batches leaves the state where it is, and is pushed. Runs in the
+ * batch's transaction: the state never gets ahead of what is stored. Should the
+ * import be undone, its records go back to versions at most as new as the
+ * state, which were pushed.
+ */
+async function coverPulled(db: DexieConnection, remote: string, first: number, revs: number): Promise<void> {
+  const state = await db.dexie.pushStates.get(remote)
+  if (state?.rev === first - 1) await db.dexie.pushStates.put({ remote, rev: first + revs - 1 })
 }
 
 /**

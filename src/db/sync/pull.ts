@@ -69,7 +69,7 @@ function asError(e: unknown, key: string): DivinerError {
 async function pullSegment(db: MergeTarget, source: SegmentSource, marks: MarkStore, segment: Segment, mark: PullMark | undefined, signal: AbortSignal | undefined): Promise<{ bytes: number; summary: ImportSummary } | undefined> {
   if (source.whole(segment.key)) {
     const data = await source.read(segment.key, 0, segment.size)
-    const summary = await importDump(db, data, signal ? { signal } : {})
+    const summary = await importDump(db, data, { from: source.id, ...(signal ? { signal } : {}) })
     await marks.setMark(source.id, segment.key, { bytes: segment.size, header: '', lines: summary.records + 1 })
     return { bytes: data.length, summary }
   }
@@ -90,7 +90,7 @@ async function pullSegment(db: MergeTarget, source: SegmentSource, marks: MarkSt
   for (const b of body) if (b === NEWLINE) lines++
   let summary: ImportSummary
   try {
-    summary = await importDump(db, piece, signal ? { signal } : {})
+    summary = await importDump(db, piece, { from: source.id, ...(signal ? { signal } : {}) })
   } catch (e) {
     throw renumbered(e, from === 0 ? 0 : (mark?.lines ?? 0) - 1)
   }

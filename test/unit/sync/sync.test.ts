@@ -15,7 +15,8 @@ import { int } from '../../../src/db/model/values.js'
 import { DexieDatabase } from '../../../src/db/store/dexie-database.js'
 import { DexieMarks } from '../../../src/db/store/dexie-marks.js'
 import { DexiePush } from '../../../src/db/store/dexie-push.js'
-import { objectKey, syncBucket, type PushStore } from '../../../src/db/sync/bucket-sync.js'
+import { objectKey, remoteId, syncBucket, type PushStore } from '../../../src/db/sync/bucket-sync.js'
+import { importDump } from '../../../src/db/merge/import.js'
 import { S3Bucket } from '../../../src/db/sync/s3.js'
 import type { MergeTarget } from '../../../src/db/merge/target.js'
 import type { MarkStore } from '../../../src/db/sync/segments.js'
@@ -50,11 +51,17 @@ async function journal(): Promise<Side & { dir: string }> {
 }
 
 let pages = 0
-async function page(): Promise<Side> {
+async function page(): Promise<Side & { dexie: DexieDatabase }> {
   const db = new DexieDatabase(`sync-page-${++pages}-${Date.now()}`)
   await db.createTable()
   cleanup.push(async () => { db.close(); await db.dexie.delete() })
-  return { db, push: new DexiePush(db), marks: new DexieMarks(db) }
+  return { db, push: new DexiePush(db), marks: new DexieMarks(db), dexie: db }
+}
+
+/** How far a page's pushes to `b` (and the pulls counted as pushed) have covered its changes, and its change counter. */
+async function pushedThrough(p: { dexie: DexieDatabase }, b: S3Bucket): Promise<{ state: number | undefined; counter: number }> {
+  const state = await p.dexie.dexie.pushStates.get(remoteId(b.location))
+  return { state: state?.rev, counter: await p.dexie.exportView().changeCounter() }
 }
 
 async function write(side: Side, runs: number, tag: number): Promise<void> {
@@ -131,6 +138,71 @@ describe('sync through a bucket', () => {
     expect(prints[1]).toEqual(prints[0])
     expect(prints[2]).toEqual(prints[0])
   }, 120_000)
+
+  it('what a page pulls counts as pushed: the next push reads none of it back, and sends only what the page wrote', async () => {
+    const s = await server()
+    const b = bucket(s)
+    const [a, p, q] = [await page(), await page(), await page()]
+    await write(a, 300, 1)
+    await sync(a, b)
+    await sync(p, b)
+    expect(await fingerprint(p)).toHaveLength(300)
+    const after = await pushedThrough(p, b)
+    expect(after.counter).toBeGreaterThan(0)
+    expect(after.state).toBe(after.counter)
+    await write(p, 1, 2)
+    const r = await sync(p, b)
+    expect(r.pushed).toMatchObject({ objects: 1, runs: 1 })
+    await sync(q, b)
+    expect(await fingerprint(q)).toEqual(await fingerprint(p))
+  })
+
+  it('a page\'s own write made before a pull is still pushed after it', async () => {
+    const s = await server()
+    const b = bucket(s)
+    const [a, p, q] = [await page(), await page(), await page()]
+    await write(a, 1500, 1)
+    await sync(a, b)
+    const { objects } = await b.list('exp/')
+    const object = await b.get((objects[0] as { key: string }).key)
+    // Never pushed before: a first push of nothing leaves a state at 0, then one write before the pull.
+    await sync(p, b)
+    await write(p, 1, 2)
+    const before = await pushedThrough(p, b)
+    expect(before.state).toBeLessThan(before.counter)
+    await importDump(p.db, object, { from: remoteId(b.location) })
+    const after = await pushedThrough(p, b)
+    expect(after.state).toBe(before.state)
+    expect(await fingerprint(p)).toHaveLength(1501)
+    const r = await sync(p, b)
+    expect(r.pushed.runs).toBe(1)
+    await sync(q, b)
+    expect(await fingerprint(q)).toEqual(await fingerprint(p))
+  }, 60_000)
+
+  it('a write between two batches of a pull stops the pull from counting later batches as pushed', async () => {
+    const s = await server()
+    const b = bucket(s)
+    const [a, p, q] = [await page(), await page(), await page()]
+    await write(a, 1500, 1)
+    await sync(a, b)
+    const { objects } = await b.list('exp/')
+    const object = await b.get((objects[0] as { key: string }).key)
+    await sync(p, b)
+    let batches = 0
+    let wrote: Promise<void> = Promise.resolve()
+    await importDump(p.db, object, { from: remoteId(b.location), onProgress: () => { if (++batches === 1) wrote = write(p, 1, 3) } })
+    await wrote
+    expect(batches).toBeGreaterThan(2)
+    const after = await pushedThrough(p, b)
+    expect(after.state).toBeGreaterThan(0)
+    expect(after.state).toBeLessThan(after.counter)
+    const r = await sync(p, b)
+    expect(r.pushed.runs).toBe(1)
+    await sync(q, b)
+    expect(await fingerprint(q)).toEqual(await fingerprint(p))
+    expect(await fingerprint(q)).toHaveLength(1501)
+  }, 60_000)
 
   it('a server stopped in a pull is repaired by the next sync: nothing half merged, nothing lost', async () => {
     const s = await server()
