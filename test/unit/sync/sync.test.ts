@@ -73,6 +73,23 @@ async function write(side: Side, runs: number, tag: number): Promise<void> {
   }
 }
 
+/**
+ * A bucket holding one object of 1,500 runs pushed by another page (the
+ * object's bytes, to import as a pull would, batch by batch); a page `p` that
+ * has pushed once (nothing: its push state at 0) and not yet pulled; and a
+ * page `q` that has done neither.
+ */
+async function pulling() {
+  const b = bucket(await server())
+  const [a, p, q] = [await page(), await page(), await page()]
+  await write(a, 1500, 1)
+  await sync(a, b)
+  const { objects } = await b.list('exp/')
+  const object = await b.get((objects[0] as { key: string }).key)
+  await sync(p, b)
+  return { b, p, q, object }
+}
+
 function sync(side: Side, b: S3Bucket) {
   return syncBucket(side.db, b, side.push, side.marks)
 }
@@ -158,15 +175,7 @@ describe('sync through a bucket', () => {
   })
 
   it('a page\'s own write made before a pull is still pushed after it', async () => {
-    const s = await server()
-    const b = bucket(s)
-    const [a, p, q] = [await page(), await page(), await page()]
-    await write(a, 1500, 1)
-    await sync(a, b)
-    const { objects } = await b.list('exp/')
-    const object = await b.get((objects[0] as { key: string }).key)
-    // Never pushed before: a first push of nothing leaves a state at 0, then one write before the pull.
-    await sync(p, b)
+    const { b, p, q, object } = await pulling()
     await write(p, 1, 2)
     const before = await pushedThrough(p, b)
     expect(before.state).toBeLessThan(before.counter)
@@ -181,14 +190,7 @@ describe('sync through a bucket', () => {
   }, 60_000)
 
   it('a write between two batches of a pull stops the pull from counting later batches as pushed', async () => {
-    const s = await server()
-    const b = bucket(s)
-    const [a, p, q] = [await page(), await page(), await page()]
-    await write(a, 1500, 1)
-    await sync(a, b)
-    const { objects } = await b.list('exp/')
-    const object = await b.get((objects[0] as { key: string }).key)
-    await sync(p, b)
+    const { b, p, q, object } = await pulling()
     let batches = 0
     let wrote: Promise<void> = Promise.resolve()
     await importDump(p.db, object, { from: remoteId(b.location), onProgress: () => { if (++batches === 1) wrote = write(p, 1, 3) } })
