@@ -90,6 +90,21 @@ describe('a study of 100,000 runs', () => {
     await app.study.screenshot('test-results/study-many-runs.png')
   })
 
+  test('stripes rows by their index, and a slot keeps its stripe as rows scroll through it', async () => {
+    const stripes = () => app.study.runsTable.evaluate((table) => [...table.querySelectorAll('.body > .slot')].map((slot) => {
+      const row = slot.querySelector('[role=row]') as HTMLElement
+      return { odd: row.classList.contains('odd'), index: Number(row.getAttribute('aria-rowindex')) }
+    }))
+    const before = await stripes()
+    await app.study.runsTable.evaluate((t) => { t.scrollTop += 30 * 7 })
+    await expect.poll(async () => (await stripes()).map((s) => s.index)).not.toEqual(before.map((s) => s.index))
+    const after = await stripes()
+    // aria-rowindex counts the header row and from 1: run i is row i + 2, striped when i is odd.
+    for (const s of [...before, ...after]) expect(s.odd).toBe(s.index % 2 === 1)
+    expect(after.map((s) => s.odd)).toEqual(before.map((s) => s.odd))
+    await app.study.runsTable.evaluate((t) => { t.scrollTop = 0 })
+  })
+
   test('scrolls from top to bottom, keeping only the rows in view', async () => {
     const frames = await app.study.runsTable.evaluate(async (table) => {
       const times: number[] = []
