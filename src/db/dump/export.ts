@@ -19,7 +19,10 @@ export interface ExportOptions {
   readonly runs?: readonly (string | { readonly study: string; readonly seq: number })[]
   /** Only what changed after this checkpoint (returned by an earlier export of this database). */
   readonly since?: Checkpoint
-  /** Leave out runs first recorded by these databases (a sync's other origins, which the remote has from them). */
+  /**
+   * Leave out runs first recorded by these databases (a sync's other origins, which the remote has from
+   * them), but for the line of such a run that carries a note or tags (see `withoutOrigins`).
+   */
   readonly skipOrigins?: ReadonlySet<string>
   /** gzip level 0–9 (default 6). */
   readonly level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
@@ -66,7 +69,8 @@ export interface ExportView {
   study(name: string): Promise<StoredStudy | undefined>
   /**
    * The study's next `limit` runs with seq above `afterSeq`, by seq, less those
-   * first recorded by a `skip` origin (whose histories are not read); `last` is
+   * first recorded by a `skip` origin, as `withoutOrigins` keeps them (a bare
+   * run without its history, which is not read); `last` is
    * the seq of the last run of the page, `afterSeq` when there was none.
    */
   runPage(study: string, afterSeq: number, limit: number, skip?: ReadonlySet<string>): Promise<{ runs: ExportRun[]; last: number }>
@@ -76,7 +80,8 @@ export interface ExportView {
   changedStudies(since: number): Promise<StoredStudy[]>
   /**
    * The next `limit` runs written after change `after`, in change order, less
-   * those first recorded by a `skip` origin (whose histories are not read);
+   * those first recorded by a `skip` origin, as `withoutOrigins` keeps them (a
+   * bare run without its history, which is not read);
    * `last` is the change of the last run of the page, `after` when there was none.
    */
   changedRuns(after: number, limit: number, skip?: ReadonlySet<string>): Promise<{ runs: ExportRun[]; last: number }>
@@ -84,9 +89,21 @@ export interface ExportView {
   tombstones(since?: number): Promise<Tombstone[]>
 }
 
-/** The runs not first recorded by a `skip` origin (all of them when there is none). */
-export function withoutOrigins<R extends { readonly origin: { readonly db: string } }>(runs: readonly R[], skip: ReadonlySet<string> | undefined): readonly R[] {
-  return skip ? runs.filter((r) => !skip.has(r.origin.db)) : runs
+/**
+ * What goes out of `runs` when the runs first recorded by the `skip` origins are
+ * left to those origins: every other run whole (`bare` false); a `skip`
+ * origin's run only when it carries a note or tags, which may have been set
+ * here, and then as its line alone (`bare` true), since its origin sends its
+ * history. Every run goes whole when there is no `skip`.
+ */
+export function withoutOrigins<R extends { readonly origin: { readonly db: string }; readonly noteAt?: number; readonly tagsAt?: number }>(runs: readonly R[], skip: ReadonlySet<string> | undefined): { readonly run: R; readonly bare: boolean }[] {
+  const out: { run: R; bare: boolean }[] = []
+  for (const run of runs) {
+    const bare = skip?.has(run.origin.db) ?? false
+    if (bare && run.noteAt === undefined && run.tagsAt === undefined) continue
+    out.push({ run, bare })
+  }
+  return out
 }
 
 /** A store that can be exported. */

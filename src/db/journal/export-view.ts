@@ -13,6 +13,11 @@ function exportRun(run: JournalRun): ExportRun {
   return { run, metrics: run.metrics, log: run.log }
 }
 
+/** A run's line alone, without its history and log. */
+function bareRun(run: JournalRun): ExportRun {
+  return { run, metrics: [], log: [] }
+}
+
 /** What the export view needs of a journal database. */
 export interface JournalSource {
   readonly state: JournalState
@@ -59,7 +64,7 @@ export class JournalExportView implements ExportView {
       else hi = mid
     }
     const page = runs.slice(lo, lo + limit)
-    return { runs: withoutOrigins(page, skip).map(exportRun), last: page.at(-1)?.seq ?? afterSeq }
+    return { runs: withoutOrigins(page, skip).map(({ run, bare }) => (bare ? bareRun(run) : exportRun(run))), last: page.at(-1)?.seq ?? afterSeq }
   }
 
   async namedRuns(names: readonly { study: string; seq: number }[]): Promise<ExportRun[]> {
@@ -78,7 +83,7 @@ export class JournalExportView implements ExportView {
 
   async changedRuns(after: number, limit: number, skip?: ReadonlySet<string>): Promise<{ runs: ExportRun[]; last: number }> {
     const runs = [...this.db.state.runs.values()].filter((r) => r.rev > after).sort((a, b) => a.rev - b.rev).slice(0, limit)
-    return { runs: withoutOrigins(runs, skip).map(exportRun), last: runs.at(-1)?.rev ?? after }
+    return { runs: withoutOrigins(runs, skip).map(({ run, bare }) => (bare ? bareRun(run) : exportRun(run))), last: runs.at(-1)?.rev ?? after }
   }
 
   async tombstones(since?: number): Promise<Tombstone[]> {

@@ -47,8 +47,18 @@ function writeJson(path: string, data: unknown): void {
 }
 
 /** A run's state as a push records it: when it changes, the run is pushed again. */
+/** What a push of the whole run covers: its state, history and log lengths, and its note and tags when it has them. */
 function signature(run: JournalRun): string {
-  return `${run.updated}|${run.state}|${run.retries}|${run.runtime}|${run.mCount}|${run.lCount}`
+  return `${run.updated}|${run.state}|${run.retries}|${run.runtime}|${run.mCount}|${run.lCount}${annotated(run) ? `|${annotationSignature(run)}` : ''}`
+}
+
+/** What a push of the run's line alone covers (a run another origin recorded): its note and tags. */
+function annotationSignature(run: JournalRun): string {
+  return `note ${run.noteAt ?? ''}|tags ${run.tagsAt ?? ''}`
+}
+
+function annotated(run: JournalRun): boolean {
+  return run.noteAt !== undefined || run.tagsAt !== undefined
 }
 
 function studySignature(s: JournalStudy): string {
@@ -97,13 +107,16 @@ export class JournalPush implements PushStore {
     let runs = 0
     const runLines: string[] = []
     for (const run of state.runs.values()) {
-      if (skip.has(run.origin.db)) continue
-      const sig = signature(run)
+      // Another origin's run is that origin's to push, but for a note or tags, which may have been set here.
+      const bare = skip.has(run.origin.db)
+      if (bare && !annotated(run)) continue
+      const sig = bare ? annotationSignature(run) : signature(run)
       if (pushed.runs[run.id] === sig) continue
       studies.add(run.study)
       runs++
       next.runs[run.id] = sig
       runLines.push(encodeRun(run))
+      if (bare) continue
       for (let i = 0; i < run.metrics.length; i += METRICS_PER_LINE) runLines.push(encodeMetrics(run.id, i, run.metrics.slice(i, i + METRICS_PER_LINE)))
       for (const [from, entries] of logLines(run.log)) runLines.push(encodeLog(run.id, from, entries))
     }

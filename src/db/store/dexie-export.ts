@@ -47,7 +47,7 @@ export class DexieExportView implements ExportView {
         if (!run) throw notExist(`no run ${study}:${seq}`)
         runs.push(run)
       }
-      return this.withHistories(runs)
+      return this.withHistories(runs.map((run) => ({ run, bare: false })))
     })
   }
 
@@ -71,10 +71,11 @@ export class DexieExportView implements ExportView {
     return this.db.guard(() => d.transaction('r', [d.studies, d.runs, d.metricChunks, d.logChunks], work))
   }
 
-  /** The runs with their whole histories and logs. Awaits only IndexedDB: a long run of other awaits loses the transaction. */
-  private async withHistories(runs: readonly RunRecord[]): Promise<ExportRun[]> {
+  /** The runs with their whole histories and logs (a bare run with neither). Awaits only IndexedDB: a long run of other awaits loses the transaction. */
+  private async withHistories(runs: readonly { readonly run: RunRecord; readonly bare: boolean }[]): Promise<ExportRun[]> {
     const out: ExportRun[] = []
-    for (const run of runs) {
+    for (const { run, bare } of runs) {
+      if (bare) { out.push({ run, metrics: [], log: [] }); continue }
       const metrics = run.mSealed ? [...(await this.db.sealedMetrics(run)), ...run.mTail] : run.mTail
       const log = run.lSealed ? [...(await this.db.sealedLog(run)), ...run.lTail] : run.lTail
       out.push({ run, metrics, log })

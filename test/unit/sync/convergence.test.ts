@@ -1,8 +1,10 @@
 /**
  * Sync convergence, for any interleaving (fast-check): three databases (two
  * journal directories and an IndexedDB database) write runs, report more
- * metrics on runs they wrote, and sync in any order; once each has synced
- * enough after the last write, all hold the same runs, each once.
+ * metrics on runs they wrote, set notes and tags on any run they hold (their
+ * own or another's), and sync in any order; once each has synced enough after
+ * the last write, all hold the same runs, each once, with the same notes and
+ * tags, and one more sync pushes nothing.
  */
 import { join } from 'node:path'
 import fc from 'fast-check'
@@ -21,12 +23,16 @@ import { S3Bucket } from '../../../src/db/sync/s3.js'
 import { tempDir } from '../cli/cli.js'
 import { S3_KEY, startS3, type S3Server } from './s3-server.js'
 
-type Op = { kind: 'write'; side: number; runs: number } | { kind: 'report'; side: number; loss: number } | { kind: 'sync'; side: number }
+type Op = { kind: 'write'; side: number; runs: number } | { kind: 'report'; side: number; loss: number } | { kind: 'sync'; side: number } |
+  { kind: 'annotate'; side: number; run: number; note?: string; tags?: string[] }
 
+// Syncs weigh most: a run must travel before another side can annotate it.
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('write' as const), side: fc.nat(2), runs: fc.integer({ min: 1, max: 3 }) }),
-  fc.record({ kind: fc.constant('report' as const), side: fc.nat(2), loss: fc.double({ min: 0, max: 1, noNaN: true }) }),
-  fc.record({ kind: fc.constant('sync' as const), side: fc.nat(2) }),
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('write' as const), side: fc.nat(2), runs: fc.integer({ min: 1, max: 3 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('report' as const), side: fc.nat(2), loss: fc.double({ min: 0, max: 1, noNaN: true }) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('sync' as const), side: fc.nat(2) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('annotate' as const), side: fc.nat(2), run: fc.nat(20), note: fc.constantFrom('', 'good', 'bad') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('annotate' as const), side: fc.nat(2), run: fc.nat(20), tags: fc.subarray(['a', 'b', 'c']) }) },
 )
 
 let s3: S3Server
@@ -36,7 +42,7 @@ afterAll(async () => { await s3.stop() })
 let n = 0
 
 describe('sync', () => {
-  it('converges for any interleaving of writes, reports and syncs', async () => {
+  it('converges for any interleaving of writes, reports, notes, tags and syncs', async () => {
     await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
       const prefix = `p${++n}`
       const bucket = new S3Bucket({ endpoint: s3.endpoint, bucket: 'team', prefix, region: 'us-east-1', pathStyle: true }, S3_KEY)
@@ -62,6 +68,11 @@ describe('sync', () => {
           } else if (o.kind === 'report') {
             const seq = side.mine.at(-1)
             if (seq !== undefined) await side.db.appendRunMetrics('s', seq, { loss: o.loss })
+          } else if (o.kind === 'annotate') {
+            const runs = await side.db.listRuns('s', RunState.Any).catch(() => [])
+            const run = runs[o.run % Math.max(1, runs.length)]
+            if (run && o.note !== undefined) await side.db.setRunNote('s', run.seq, o.note)
+            if (run && o.tags) await side.db.setRunTags('s', run.seq, o.tags)
           } else {
             await syncBucket(side.db, bucket, side.push, side.marks)
           }
@@ -69,17 +80,19 @@ describe('sync', () => {
         for (let round = 0; round < 3; round++) for (const side of sides) await syncBucket(side.db, bucket, side.push, side.marks)
         const prints = await Promise.all(sides.map(async (side) => {
           const runs = await side.db.listRuns('s', RunState.Any).catch(() => [])
-          return runs.map((r) => JSON.stringify([r.id, r.metrics])).sort()
+          const notes = new Map((await side.db.runAnnotations('s').catch(() => [])).map((a) => [a.id, [a.note, a.tags]]))
+          return runs.map((r) => JSON.stringify([r.id, r.metrics, notes.get(r.id) ?? null])).sort()
         }))
         expect(prints[0]).toHaveLength(written)
         expect(prints[1]).toEqual(prints[0])
         expect(prints[2]).toEqual(prints[0])
+        for (const side of sides) expect((await syncBucket(side.db, bucket, side.push, side.marks)).pushed.objects).toBe(0)
       } finally {
         for (const j of journals) j.close()
         for (const d of dirs) d.remove()
         page.close()
         await page.dexie.delete()
       }
-    }), { numRuns: 12, seed: 20261204 })
+    }), { numRuns: 20, seed: 20261204 })
   }, 240_000)
 })

@@ -4,6 +4,7 @@
  * every run once, whatever fails on the way.
  */
 import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import { AwsV4Signer } from 'aws4fetch'
 import { afterEach, describe, expect, it } from 'vitest'
 import { JournalDatabase } from '../../../src/db/journal/database.js'
@@ -40,7 +41,7 @@ function bucket(s: S3Server | string, prefix = 'exp', key = S3_KEY, fetcher?: ty
 }
 
 /** A database that syncs: a journal directory or an IndexedDB database. */
-interface Side { readonly db: MergeTarget & Pick<JournalDatabase, 'createStudyIfNotExist' | 'insertRun' | 'appendRunMetrics' | 'updateRun' | 'listRuns'>; readonly push: PushStore; readonly marks: MarkStore }
+interface Side { readonly db: MergeTarget & Pick<JournalDatabase, 'createStudyIfNotExist' | 'insertRun' | 'appendRunMetrics' | 'updateRun' | 'listRuns' | 'setRunNote' | 'setRunTags' | 'runAnnotations'>; readonly push: PushStore; readonly marks: MarkStore }
 
 async function journal(): Promise<Side & { dir: string }> {
   const t = tempDir('diviner-sync-')
@@ -140,6 +141,40 @@ describe('sync through a bucket', () => {
     await a.db.updateRun('s', run.seq, RunState.Success, 'done', 5, 0)
     expect((await sync(a, b)).pushed.objects).toBe(1)
     await sync(p, b)
+    expect(await fingerprint(p)).toEqual(await fingerprint(a))
+  })
+
+  it('a note or tags set on a run another origin recorded reach every side, as the run\'s line alone, and nothing echoes back and forth', async () => {
+    const s = await server()
+    const b = bucket(s)
+    const [a, c, p] = [await journal(), await journal(), await page()]
+    await write(a, 2, 1)
+    for (const side of [a, c, p]) await sync(side, b)
+    // a's runs by their values: x = 1 for the first, 2 for the second.
+    const seqOf = async (side: Side, n: number) => ((await side.db.listRuns('s', RunState.Any)).find((r) => r.values['x']?.value === BigInt(n + 1)) as Run).seq
+    // The page notes a's first run, a journal tags it, and a notes its own second run.
+    await p.db.setRunNote('s', await seqOf(p, 0), 'diverged after warm-up')
+    await c.db.setRunTags('s', await seqOf(c, 0), ['baseline'])
+    await a.db.setRunNote('s', await seqOf(a, 1), 'the one to beat')
+    const pushed = []
+    for (const side of [p, c, a]) pushed.push((await sync(side, b)).pushed)
+    expect(pushed.map((x) => x.runs)).toEqual([1, 1, 1])
+    // The page's and the journal's objects hold the study and the run's line, not its history.
+    const { objects } = await b.list('exp/')
+    const lines = await Promise.all(objects.map(async (o) => gunzipSync(await b.get(o.key)).toString().trim().split('\n').map((l) => (JSON.parse(l) as { t?: string }).t ?? 'header')))
+    expect(lines.filter((ts) => ts.length === 3)).toHaveLength(2)
+    for (const ts of lines.filter((t) => t.length === 3)) expect(ts).toEqual(['header', 'study', 'run'])
+    for (let round = 0; round < 2; round++) for (const side of [a, c, p]) await sync(side, b)
+    const notes = async (side: Side) => (await side.db.runAnnotations('s')).map((r) => JSON.stringify([r.id, r.note, r.tags])).sort()
+    const expected = await notes(a)
+    expect(expected).toHaveLength(2)
+    expect(expected.join()).toContain('diverged after warm-up')
+    expect(expected.join()).toContain('baseline')
+    expect(expected.join()).toContain('the one to beat')
+    expect(await notes(c)).toEqual(expected)
+    expect(await notes(p)).toEqual(expected)
+    for (const side of [a, c, p]) expect((await sync(side, b)).pushed.objects).toBe(0)
+    expect(await fingerprint(c)).toEqual(await fingerprint(a))
     expect(await fingerprint(p)).toEqual(await fingerprint(a))
   })
 
