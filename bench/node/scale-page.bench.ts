@@ -28,9 +28,11 @@ import { scaleDump } from '../scale-dump.js'
 import { rounds, spread } from '../stats.js'
 import { longTasks, percentile, phase, printProfile, watchLongTasks } from './page-profile.js'
 import { scrollFloor } from './scroll-floor.js'
+import { printTrace, startTrace } from './page-trace.js'
 
 const RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 100_000)
 const profiling = process.env.BENCH_SCALE_PROFILE !== undefined
+const tracing = process.env.BENCH_SCALE_TRACE !== undefined
 let served: ServedPage
 let base: string
 let dir: string
@@ -44,7 +46,7 @@ const launch = (): Promise<BrowserContext> => chromium.launchPersistentContext(p
 const firstPage = async (context: BrowserContext): Promise<Page> => context.pages()[0] ?? (await context.newPage())
 
 beforeAll(async () => {
-  served = await servePage(!profiling)
+  served = await servePage(!profiling && !tracing)
   base = served.url
   dir = await mkdtemp(join(tmpdir(), 'diviner-bench-scale-'))
   profile = join(dir, 'profile')
@@ -119,6 +121,8 @@ async function browse(context: BrowserContext): Promise<Record<string, number>> 
   await watchLongTasks(page)
   const cdp = profiling ? await context.newCDPSession(page) : undefined
   if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start') }
+  const tracer = tracing ? await context.newCDPSession(page) : undefined
+  if (tracer) await startTrace(tracer)
   const out: Record<string, number> = {}
   const t0 = Date.now()
   await phase(page, 'open')
@@ -168,6 +172,7 @@ async function browse(context: BrowserContext): Promise<Record<string, number>> 
   await page.goBack()
   await page.locator(ready).waitFor()
   if (cdp) await printProfile(cdp, 'sort to back')
+  if (tracer) await printTrace(tracer, 'open to back')
   const tasks = await longTasks(page)
   out.browse_100k_long_tasks = tasks.length
   out.browse_100k_longest_task_ms = Math.max(0, ...tasks)
@@ -176,6 +181,7 @@ async function browse(context: BrowserContext): Promise<Record<string, number>> 
   // 20,000 trials; the page draws at most 2,000 lines and points per picture).
   await page.evaluate(() => { (globalThis as unknown as { longTasks: number[] }).longTasks = [] })
   if (cdp) await cdp.send('Profiler.start')
+  if (tracer) await startTrace(tracer)
   await phase(page, 'analysis')
   const tAnalysis = Date.now()
   await page.getByRole('tab', { name: 'Analysis' }).click()
@@ -184,6 +190,7 @@ async function browse(context: BrowserContext): Promise<Record<string, number>> 
   }
   out.analysis_100k_drawn_ms = Date.now() - tAnalysis
   if (cdp) await printProfile(cdp, 'analysis')
+  if (tracer) await printTrace(tracer, 'analysis')
   const analysisTasks = await longTasks(page)
   out.analysis_100k_long_tasks = analysisTasks.length
   out.analysis_100k_longest_task_ms = Math.max(0, ...analysisTasks)
