@@ -22,7 +22,7 @@ interface TraceEvent {
 /** Starts tracing the page's threads (the timeline's events). */
 export async function startTrace(cdp: CDPSession): Promise<void> {
   await cdp.send('Tracing.start', {
-    traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink.user_timing'], recordMode: 'recordAsMuchAsPossible' },
+    traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink.user_timing', 'fonts'], recordMode: 'recordAsMuchAsPossible' },
     transferMode: 'ReportEvents',
   })
 }
