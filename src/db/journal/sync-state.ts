@@ -46,15 +46,21 @@ function writeJson(path: string, data: unknown): void {
   }
 }
 
-/** A run's state as a push records it: when it changes, the run is pushed again. */
-/** What a push of the whole run covers: its state, history and log lengths, and its note and tags when it has them. */
+/**
+ * A run's state as a push records it (when it changes, the run is pushed again): its state, history and log
+ * lengths, and its note's and tags' edit times when it has them.
+ */
 function signature(run: JournalRun): string {
   return `${run.updated}|${run.state}|${run.retries}|${run.runtime}|${run.mCount}|${run.lCount}${annotated(run) ? `|${annotationSignature(run)}` : ''}`
 }
 
-/** What a push of the run's line alone covers (a run another origin recorded): its note and tags. */
+/**
+ * What a push of the run's line alone covers (a run another origin recorded): its note and tags, by their edit
+ * times and a digest of their text (two edits in one millisecond differ by their text).
+ */
 function annotationSignature(run: JournalRun): string {
-  return `note ${run.noteAt ?? ''}|tags ${run.tagsAt ?? ''}`
+  const text = createHash('sha256').update(JSON.stringify([run.note ?? '', run.tags ?? []])).digest('hex').slice(0, 16)
+  return `note ${run.noteAt ?? ''}|tags ${run.tagsAt ?? ''}|${text}`
 }
 
 function annotated(run: JournalRun): boolean {
