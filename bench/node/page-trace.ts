@@ -28,9 +28,9 @@ export async function startTrace(cdp: CDPSession): Promise<void> {
 }
 
 /**
- * Stops the trace and prints each main-thread task of the renderer over
- * `overMs`, with the events it held (their own time, by name and, for
- * script, by the function called), largest first.
+ * Stops the trace and prints each task over `overMs` on a renderer's main
+ * thread, with the events it held (their own time, by name and, for script,
+ * by the function called), largest first; then the three longest layouts.
  */
 export async function printTrace(cdp: CDPSession, what: string, overMs = 35): Promise<void> {
   const events: TraceEvent[] = []
@@ -42,11 +42,11 @@ export async function printTrace(cdp: CDPSession, what: string, overMs = 35): Pr
   cdp.off('Tracing.dataCollected', collect)
   // Every renderer's main thread (a fresh page may live in another renderer than the first one's).
   const mains = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+  const start = events.reduce((t, e) => (e.ts > 0 && e.ts < t ? e.ts : t), Infinity)
   const lines: string[] = []
   for (const main of mains) {
     const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0))
     const tasks = onMain.filter((e) => e.name === 'ThreadControllerImpl::RunTask')
-    const start = events.reduce((t, e) => (e.ts > 0 && e.ts < t ? e.ts : t), Infinity)
     for (const task of tasks) {
       if ((task.dur ?? 0) < overMs * 1000) continue
       const end = task.ts + (task.dur ?? 0)
@@ -83,6 +83,5 @@ function keyOf(e: TraceEvent): string {
   if (!d) return e.name
   if (e.name === 'FunctionCall' || e.name === 'EvaluateScript') return `${e.name} ${String(d['functionName'] ?? '') || '(anon)'} ${String(d['url'] ?? '').split('/').pop()}:${String(d['lineNumber'] ?? '')}`
   if (e.name === 'EventDispatch') return `${e.name} ${String(d['type'] ?? '')}`
-  if (e.name === 'TimerFire' || e.name === 'FireAnimationFrame') return e.name
   return e.name
 }
