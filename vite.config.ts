@@ -30,10 +30,12 @@ function withoutBrowser(name: string) {
  * functions are compiled eagerly, off the page's thread while the chunk
  * streams in, instead of lazily inside the first chart's draw (which made the
  * first chart of a visit a 60–140 ms task on a busy two-core machine;
- * bench/README.md). Only that chunk: hinting every chunk measured no better.
+ * bench/README.md). Also in the worker's chunk that reads Optuna journals,
+ * whose first lines are read while the study waits to be listed. Only those
+ * chunks: hinting every chunk measured no better.
  */
 function compileHint(chunk: { moduleIds: readonly string[] }): string {
-  return chunk.moduleIds.some((id) => id.includes('/node_modules/uplot/')) ? '//# allFunctionsCalledOnLoad' : ''
+  return chunk.moduleIds.some((id) => id.includes('/node_modules/uplot/') || id.includes('/src/db/optuna/journal')) ? '//# allFunctionsCalledOnLoad' : ''
 }
 
 export default defineConfig({
@@ -41,7 +43,7 @@ export default defineConfig({
   base: './',
   // precache: writes the offline service worker, dist/sw.js, listing the build's files.
   plugins: [svelte(), precache(fileURLToPath(new URL('./src/ui/sw/sw.js', import.meta.url)))],
-  worker: { format: 'es' },
+  worker: { format: 'es', rolldownOptions: { output: { postBanner: compileHint } } },
   optimizeDeps: { include: ['dexie', 'comlink', 'fflate', 'fast-check'] },
   // postBanner: after minification, which would drop the comment.
   build: { target: 'es2022', sourcemap: true, rolldownOptions: { output: { postBanner: compileHint } } },

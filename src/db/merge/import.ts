@@ -43,8 +43,9 @@ export interface ImportOptions {
 
 /**
  * When a batch is full: after this many runs, text or entries. The first
- * batch is what the reader's first chunk holds, applied before reading on (so
- * a page lists the study as soon as the file is opened); the second holds at
+ * batch ends before the first run when study definitions come before it, or
+ * else with the reader's first chunk, and is applied at once (so a page lists
+ * the study as soon as the file is opened); the second holds at
  * most `secondRuns` runs; with `grows`, each next one twice as many as the
  * one before, up to `runs` (progress comes often at first, and a large import
  * pays for few transactions).
@@ -67,43 +68,81 @@ export async function importDump(db: MergeTarget, source: DumpSource, options: I
   const begun = db.beginMerge(merge)
   // Its failure is met below, once the file is sniffed; until then it must not count as unhandled.
   begun.catch(() => undefined)
+  // Another tool's reader loads while the file is sniffed (unless it has already, see `preloadReaders`).
+  const readers = optunaModule()
+  readers.catch(() => undefined)
   let sniffed: Awaited<ReturnType<typeof sniffOptuna>>
   let reader: RecordReader
   try {
     sniffed = await sniffOptuna(source)
-    reader = sniffed.kind !== undefined ? (await optunaModule()).optunaReader(sniffed.kind, sniffed.source) : readDump(sniffed.source, sniffed.source instanceof ReadableStream ? 'fflate' : gzipDecoding())
+    reader = primed(sniffed.kind !== undefined ? (await readers).optunaReader(sniffed.kind, sniffed.source) : readDump(sniffed.source, sniffed.source instanceof ReadableStream ? 'fflate' : gzipDecoding()))
   } catch (e) {
     await begun.then((session) => session.rollback(e), () => undefined)
     throw e
   }
-  source = sniffed.source
   const size = sourceSize(source)
-  if (sniffed.kind !== undefined) return importWith(await begun, reader, options, size)
+  source = sniffed.source
+  const session = await begun.catch(async (e: unknown) => {
+    await closeReader(reader)
+    throw e
+  })
+  if (sniffed.kind !== undefined) return importWith(session, reader, options, size)
   // A Blob or bytes can be read again: try native gunzip first, and if the dump
   // turns out to hold several gzip members (undone by then), read it with fflate.
   try {
-    return await importWith(await begun, reader, options, size)
+    return await importWith(session, reader, options, size)
   } catch (e) {
     if (!(e instanceof MultiMemberGzip)) throw e
     return importWith(await db.beginMerge(merge), readDump(source, 'fflate'), options, size)
   }
 }
 
+/**
+ * The reader with its first chunk already being read and parsed, so that this
+ * overlaps the store's readying of the import.
+ */
+function primed(reader: RecordReader): RecordReader {
+  const records = reader.records[Symbol.asyncIterator]()
+  let first: Promise<IteratorResult<readonly MergeItem[]>> | undefined = records.next()
+  // A failure is met when the merge asks for the chunk (or never, when the import fails first).
+  first.catch(() => undefined)
+  const iterator: AsyncIterator<readonly MergeItem[]> = {
+    next: () => {
+      const got = first ?? records.next()
+      first = undefined
+      return got
+    },
+    return: async (value?: unknown) => {
+      await first?.catch(() => undefined)
+      return records.return ? records.return(value) : { done: true, value: undefined }
+    },
+  }
+  return { kind: reader.kind, bytesRead: () => reader.bytesRead(), records: { [Symbol.asyncIterator]: () => iterator } }
+}
+
+/** Lets go of a reader that will not be read on (its source's stream is cancelled). */
+async function closeReader(reader: RecordReader): Promise<void> {
+  await reader.records[Symbol.asyncIterator]().return?.(undefined).catch(() => undefined)
+}
+
 let optuna: Promise<typeof import('../optuna/reader.js')> | undefined
 
-/** The Optuna readers' module: loaded only when such a file comes (or `preloadReaders` asks), once. */
+/** The Optuna readers' module: loaded when an import begins (or `preloadReaders` asks), once; tried again after a failure. */
 function optunaModule(): Promise<typeof import('../optuna/reader.js')> {
-  optuna ??= import('../optuna/reader.js')
+  optuna ??= import('../optuna/reader.js').catch((e: unknown) => {
+    optuna = undefined
+    throw e
+  })
   return optuna
 }
 
 /**
  * Loads the code of every reader ahead of need (the page's worker calls it
- * when idle), so that importing another tool's file starts at once; SQLite's
- * own code still loads only for an SQLite file.
+ * as it starts), so that importing another tool's file starts at once;
+ * SQLite's own code still loads only for an SQLite file.
  */
 export function preloadReaders(): void {
-  void optunaModule().catch(() => { optuna = undefined })
+  optunaModule().catch(() => undefined)
 }
 
 function sourceSize(source: DumpSource): number | undefined {
@@ -138,6 +177,8 @@ async function applyAll(reader: RecordReader, merger: Merger, options: ImportOpt
   let appliedBytes = 0
   let reported = 0
   let flushed = 0
+  /** Whether the batch read before the first flush holds a study's definition. */
+  let defined = false
   /** Runs per study in the batches committed, in the order the studies came. */
   const studies = new Map<string, number>()
   const report = () => {
@@ -166,16 +207,22 @@ async function applyAll(reader: RecordReader, merger: Merger, options: ImportOpt
   try {
     for await (const items of reader.records) {
       checkAborted(options.signal)
-      await breathe()
+      if (flushed > 0) await breathe()
       for (const item of items) {
-        batch.push(item)
         const r = item.record
+        // The study definitions before the first run go in alone, before reading on: the page lists those studies now.
+        if (flushed === 0 && r.type === 'run' && defined) {
+          await flush()
+          await applying
+        }
+        defined ||= r.type === 'study' || r.type === 'foreign-study'
+        batch.push(item)
         chars += item.line.text.length
         if (r.type === 'run') runs++
         else if (r.type === 'metrics' || r.type === 'log') entries += r.entries.length
         if (full()) await flush()
       }
-      // The first chunk's records go in at once, before reading on: the page lists the study now.
+      // Else the first chunk's records go in at once, before reading on.
       if (flushed === 0 && batch.length) {
         await flush()
         await applying
@@ -204,21 +251,28 @@ function studyRuns(batch: readonly MergeItem[]): Map<string, number> {
  * What an Optuna file looks like, from its first bytes: SQLite's header, or a
  * first non-empty line that is a JSON object starting with "op_code" (as
  * Optuna's JournalFileBackend writes every line). `source` is the source to
- * read from now (a stream has been partly read to look).
+ * read from now (a stream has been partly read to look; a journal in a Blob
+ * is read on from the stream opened to look, not opened again).
  */
 async function sniffOptuna(source: DumpSource): Promise<{ kind: Exclude<ImportSource, 'diviner-dump'> | undefined; source: DumpSource }> {
   const N = 512
-  let head: Uint8Array
-  if (source instanceof Uint8Array) head = source.subarray(0, N)
-  else if (typeof Blob !== 'undefined' && source instanceof Blob) head = new Uint8Array(await source.slice(0, N).arrayBuffer())
-  else {
-    const peeked = await readOrRefuse(() => peek(source as ReadableStream<Uint8Array>, N), 1)
-    head = peeked.head
-    source = peeked.stream
+  if (source instanceof Uint8Array) return { kind: kindOf(source.subarray(0, N)), source }
+  if (typeof Blob !== 'undefined' && source instanceof Blob) {
+    const peeked = await readOrRefuse(() => peek(source.stream(), N), 1)
+    const kind = kindOf(peeked.head)
+    if (kind === 'optuna-journal') return { kind, source: peeked.stream }
+    void peeked.stream.cancel().catch(() => undefined)
+    return { kind, source }
   }
-  if (isGzip(head)) return { kind: undefined, source }
+  const peeked = await readOrRefuse(() => peek(source as ReadableStream<Uint8Array>, N), 1)
+  return { kind: kindOf(peeked.head), source: peeked.stream }
+}
+
+/** The kind of file whose first bytes are `head`: another tool's, or undefined for a dump (or anything else). */
+function kindOf(head: Uint8Array): Exclude<ImportSource, 'diviner-dump'> | undefined {
+  if (isGzip(head)) return undefined
   const text = new TextDecoder().decode(head)
-  if (text.startsWith('SQLite format 3\0')) return { kind: 'optuna-sqlite', source }
-  if (/^(\uFEFF)?\s*\{\s*"op_code"\s*:/.test(text)) return { kind: 'optuna-journal', source }
-  return { kind: undefined, source }
+  if (text.startsWith('SQLite format 3\0')) return 'optuna-sqlite'
+  if (/^(\uFEFF)?\s*\{\s*"op_code"\s*:/.test(text)) return 'optuna-journal'
+  return undefined
 }

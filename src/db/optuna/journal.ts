@@ -9,9 +9,12 @@ import type { RecordReader as ForeignReader, MergeItem } from '../dump/records.j
 import { badDump } from '../dump/lines.js'
 import { JournalReplay } from './journal-replay.js'
 
+/** Bytes of the first chunk read at a time (about a hundred lines of a journal). */
+const FIRST_PIECE = 16 * 1024
+
 /**
  * Reads a journal from a byte stream: the records for the merge, in chunks (one
- * per chunk of bytes read). Throws bad-dump naming the line for invalid UTF-8,
+ * per chunk of bytes read, the first chunk's in pieces of `FIRST_PIECE`). Throws bad-dump naming the line for invalid UTF-8,
  * a malformed line (also a truncated last line), an unknown op code.
  */
 export function readJournal(stream: ReadableStream<Uint8Array>): ForeignReader {
@@ -69,15 +72,20 @@ export function readJournal(stream: ReadableStream<Uint8Array>): ForeignReader {
       for (;;) {
         const { done, value } = await reader.read()
         if (done) { ended = true; break }
+        // The first chunk in pieces: its first trial's records go out before the rest of it is parsed.
+        const step = bytes === 0 ? FIRST_PIECE : value.length
         bytes += value.length
-        // (A character cut by the previous chunk's end leaves this chunk starting with a non-ASCII byte.)
-        if (isAscii(value)) takeAscii(value)
-        else {
-          const text = decoder.decode(value, { stream: true })
-          if (text.includes('\uFFFD')) checkUtf8(value, no + countNewlines(pending))
-          take(text)
+        for (let at = 0; at < value.length; at += step) {
+          const piece = value.subarray(at, at + step)
+          // (A character cut by the previous piece's end leaves this one starting with a non-ASCII byte.)
+          if (isAscii(piece)) takeAscii(piece)
+          else {
+            const text = decoder.decode(piece, { stream: true })
+            if (text.includes('\uFFFD')) checkUtf8(piece, no + countNewlines(pending))
+            take(text)
+          }
+          if (replay.out.length) { yield replay.out; replay.out = [] }
         }
-        if (replay.out.length) { yield replay.out; replay.out = [] }
       }
       const rest = decoder.decode()
       if (rest.includes('\uFFFD')) throw badDump(no + 1 + countNewlines(pending), 'text is not valid UTF-8 (the file ends inside a character)')

@@ -42,19 +42,27 @@ function webLocks(): LockManager | undefined {
  * its batches that follows nothing unpushed (see `MergeOptions.from`).
  */
 export async function beginDexieMerge(db: DexieConnection, rowCache: RowCache, keepBoardsFrom = KEEP_FROM_RUNS, from?: string): Promise<MergeSession> {
-  const localId = await db.id() // opens the database on first use
-  await recoverImports(db)
   const importId = newId()
+  // The lock is asked for while earlier imports are recovered (its name is this import's own: nobody else holds it).
   let release: () => void = () => undefined
+  let locked: Promise<void> = Promise.resolve()
   const locks = webLocks()
   if (locks) {
     const held = new Promise<void>((resolve) => { release = resolve })
-    await new Promise<void>((acquired) => { void locks.request(lockName(importId), () => { acquired(); return held }) })
+    locked = new Promise<void>((acquired) => { void locks.request(lockName(importId), () => { acquired(); return held }) })
   } else {
     liveImports.add(importId)
     release = () => liveImports.delete(importId)
   }
-  return new DexieMergeSession(db, rowCache, importId, localId, release, keepBoardsFrom, from)
+  try {
+    const localId = await db.id() // opens the database on first use
+    await recoverImports(db)
+    await locked
+    return new DexieMergeSession(db, rowCache, importId, localId, release, keepBoardsFrom, from)
+  } catch (e) {
+    release()
+    throw e
+  }
 }
 
 class DexieMergeSession implements MergeSession {

@@ -125,6 +125,10 @@ describe('atomic import', () => {
       const summary = await importDump(db, source, { onProgress: (p) => progress.push({ ...p }) })
       const size = source instanceof Blob ? source.size : source.length
       expect(progress.length).toBeGreaterThanOrEqual(3)
+      // The first batch holds the study definitions before the first run: a page lists the studies at once.
+      const definitions = lines.slice(1).findIndex((l) => (l as { t?: string }).t === 'run')
+      expect(definitions).toBeGreaterThan(0)
+      expect(progress[0]).toMatchObject({ records: definitions, studies: [expect.objectContaining({ runs: 0 })] })
       for (const [i, p] of progress.entries()) {
         expect(p.bytesTotal).toBe(size)
         expect(p.bytesRead).toBeLessThanOrEqual(size)

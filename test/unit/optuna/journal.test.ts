@@ -61,6 +61,8 @@ describe('Optuna journal import', () => {
     expect(summary.bytes).toBe(bytes.length)
     expect(progress.at(-1)?.bytesRead).toBe(bytes.length)
     expect(progress.every((p) => p.bytesTotal === bytes.length)).toBe(true)
+    // The study's definition is committed first, alone: a page lists the study before any of its runs is in.
+    expect(progress[0]).toMatchObject({ records: 1, studies: [{ name: 'bench-journal-40', runs: 0 }] })
 
     const s = await db.lookupStudy('bench-journal-40')
     expect(s.objective).toEqual({ direction: 'minimize', metric: 'value' })
