@@ -21,8 +21,10 @@ export type Call = <T>(signal: AbortSignal | undefined, work: (db: DexieDatabase
 
 /** The dump calls of the API. */
 export function dumpCalls(call: Call) {
-  // The readers of other tools' files (12 KB) load as the worker starts, so that a file dropped at once is read at once.
-  preloadReaders()
+  // The readers of other tools' files load once the page's first screen has been served (they are no part of it), so
+  // that such an import starts at once; one that comes sooner loads them while the file's kind is told.
+  const preload = setTimeout(preloadReaders, 1000) as unknown as { unref?: () => void }
+  preload.unref?.()
   return {
     /**
      * Imports a dump (SPEC §3), merging it with what is here. `onProgress`

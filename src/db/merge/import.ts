@@ -138,7 +138,7 @@ function optunaModule(): Promise<typeof import('../optuna/reader.js')> {
 
 /**
  * Loads the code of every reader ahead of need (the page's worker calls it
- * as it starts), so that importing another tool's file starts at once;
+ * soon after it starts), so that importing another tool's file starts at once;
  * SQLite's own code still loads only for an SQLite file.
  */
 export function preloadReaders(): void {

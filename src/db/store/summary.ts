@@ -162,7 +162,8 @@ export function emptyHead(study: string, rev: number): SummaryHeadRecord {
  */
 export async function summarizeBatch(conn: DexieConnection, written: readonly RunRecord[], created: ReadonlySet<string>, sealed: readonly MetricChunkRecord[], firstRev: number, lastRev: number): Promise<() => Promise<void>> {
   const d = conn.dexie
-  const byStudy = new Map<string, RunRecord[]>()
+  // A study the batch creates gets its head even when the batch holds none of its runs.
+  const byStudy = new Map<string, RunRecord[]>([...created].map((study) => [study, []]))
   for (const rec of written) {
     const list = byStudy.get(rec.study)
     if (list) list.push(rec)
