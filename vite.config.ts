@@ -38,12 +38,20 @@ function compileHint(chunk: { moduleIds: readonly string[] }): string {
   return chunk.moduleIds.some((id) => id.includes('/node_modules/uplot/') || id.includes('/src/db/optuna/journal')) ? '//# allFunctionsCalledOnLoad' : ''
 }
 
+/**
+ * The worker's Optuna journal reader, in a chunk of its own that the worker
+ * loads with its first load (an Optuna study is listed from a journal's
+ * first lines, so its reader must not wait to be fetched), apart so that the
+ * compile hint covers it alone. SQLite's reader and sql.js stay out of it.
+ */
+const journalChunk = { name: 'journal', test: /\/src\/db\/optuna\/(?!sqlite|sql-wasm|reader)[^/]+$/, includeDependenciesRecursively: false }
+
 export default defineConfig({
   // Relative asset URLs: the built site works from any sub-path of a static host.
   base: './',
   // precache: writes the offline service worker, dist/sw.js, listing the build's files.
   plugins: [svelte(), precache(fileURLToPath(new URL('./src/ui/sw/sw.js', import.meta.url)))],
-  worker: { format: 'es', rolldownOptions: { output: { postBanner: compileHint } } },
+  worker: { format: 'es', rolldownOptions: { output: { postBanner: compileHint, codeSplitting: { groups: [journalChunk] } } } },
   optimizeDeps: { include: ['dexie', 'comlink', 'fflate', 'fast-check'] },
   // postBanner: after minification, which would drop the comment.
   build: { target: 'es2022', sourcemap: true, rolldownOptions: { output: { postBanner: compileHint } } },

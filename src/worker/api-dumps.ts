@@ -4,7 +4,7 @@
  */
 import { exportDump as exportDumpStream, type ExportOptions } from '../db/dump/export.js'
 import type { Checkpoint } from '../db/dump/records.js'
-import { importDump as importDumpSource, preloadReaders, type ImportProgress } from '../db/merge/import.js'
+import { importDump as importDumpSource, type ImportProgress } from '../db/merge/import.js'
 import { DivinerError } from '../db/model/errors.js'
 import type { DexieDatabase } from '../db/store/dexie-database.js'
 import { progressReporter } from './progress.js'
@@ -21,10 +21,6 @@ export type Call = <T>(signal: AbortSignal | undefined, work: (db: DexieDatabase
 
 /** The dump calls of the API. */
 export function dumpCalls(call: Call) {
-  // The readers of other tools' files load once the page's first screen has been served (they are no part of it), so
-  // that such an import starts at once; one that comes sooner loads them while the file's kind is told.
-  const preload = setTimeout(preloadReaders, 1000) as unknown as { unref?: () => void }
-  preload.unref?.()
   return {
     /**
      * Imports a dump (SPEC §3), merging it with what is here. `onProgress`

@@ -24,8 +24,8 @@ describe('Optuna files imported through the page', () => {
     b.context.on('request', (r) => { if (!r.serviceWorker()) requests.push(r.url()) })
     await studies.open()
     await studies.loaded()
-    // SQLite (sql.js and its .wasm) and the Optuna readers are no part of the page's load…
-    expect(requests.filter((u) => /sql-wasm|\/reader-/.test(u))).toEqual([])
+    // SQLite (its reader's code, sql.js and its .wasm) is no part of the page's load…
+    expect(requests.filter((u) => /sql-wasm|\/sqlite-/.test(u))).toEqual([])
     const { summary } = await transfer.dropFile(FIXTURE)
     // …they come when an SQLite file is dropped, from the page's own origin.
     expect(requests.filter((u) => /\.wasm$/.test(u)).map((u) => new URL(u).origin)).toEqual([new URL(b.baseUrl).origin])

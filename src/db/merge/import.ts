@@ -7,7 +7,9 @@
  * it on any failure, so an import is all or nothing.
  */
 import type { DumpSource } from '../dump/lines.js'
-import { gzipDecoding, isGzip, MultiMemberGzip, peek, taskBreaks } from '../dump/lines.js'
+import { gzipDecoding, isGzip, MultiMemberGzip, peek, sourceStream, taskBreaks } from '../dump/lines.js'
+import { readJournal } from '../optuna/journal.js'
+import { sqliteReader } from '../optuna/reader.js'
 import { readDump, readOrRefuse } from '../dump/reader.js'
 import type { ImportSource, MergeItem, RecordReader } from '../dump/records.js'
 import { checkAborted, Merger, type ImportSummary } from './merger.js'
@@ -63,19 +65,18 @@ const FOREIGN_BATCH: BatchLimits = { secondRuns: 200, runs: 2000, grows: false, 
  * line, or `aborted`, leaving the database unchanged.
  */
 export async function importDump(db: MergeTarget, source: DumpSource, options: ImportOptions = {}): Promise<ImportSummary> {
-  // The store readies its import (opens, recovers, locks) while the file's kind is told and its reader loaded.
+  // The store readies its import (opens, recovers, locks) while the file's kind is told.
   const merge = options.from === undefined ? {} : { from: options.from }
   const begun = db.beginMerge(merge)
   // Its failure is met below, once the file is sniffed; until then it must not count as unhandled.
   begun.catch(() => undefined)
-  // Another tool's reader loads while the file is sniffed (unless it has already, see `preloadReaders`).
-  const readers = optunaModule()
-  readers.catch(() => undefined)
   let sniffed: Awaited<ReturnType<typeof sniffOptuna>>
   let reader: RecordReader
   try {
     sniffed = await sniffOptuna(source)
-    reader = primed(sniffed.kind !== undefined ? (await readers).optunaReader(sniffed.kind, sniffed.source) : readDump(sniffed.source, sniffed.source instanceof ReadableStream ? 'fflate' : gzipDecoding()))
+    reader = primed(sniffed.kind === 'optuna-journal' ? readJournal(sourceStream(sniffed.source).stream)
+      : sniffed.kind === 'optuna-sqlite' ? sqliteReader(sniffed.source)
+        : readDump(sniffed.source, sniffed.source instanceof ReadableStream ? 'fflate' : gzipDecoding()))
   } catch (e) {
     await begun.then((session) => session.rollback(e), () => undefined)
     throw e
@@ -123,26 +124,6 @@ function primed(reader: RecordReader): RecordReader {
 /** Lets go of a reader that will not be read on (its source's stream is cancelled). */
 async function closeReader(reader: RecordReader): Promise<void> {
   await reader.records[Symbol.asyncIterator]().return?.(undefined).catch(() => undefined)
-}
-
-let optuna: Promise<typeof import('../optuna/reader.js')> | undefined
-
-/** The Optuna readers' module: loaded when an import begins (or `preloadReaders` asks), once; tried again after a failure. */
-function optunaModule(): Promise<typeof import('../optuna/reader.js')> {
-  optuna ??= import('../optuna/reader.js').catch((e: unknown) => {
-    optuna = undefined
-    throw e
-  })
-  return optuna
-}
-
-/**
- * Loads the code of every reader ahead of need (the page's worker calls it
- * soon after it starts), so that importing another tool's file starts at once;
- * SQLite's own code still loads only for an SQLite file.
- */
-export function preloadReaders(): void {
-  optunaModule().catch(() => undefined)
 }
 
 function sourceSize(source: DumpSource): number | undefined {

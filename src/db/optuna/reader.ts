@@ -1,15 +1,14 @@
 /**
- * The Optuna readers behind `importDump`: loaded (with this module) only when a
- * dropped file turns out to be an Optuna journal or SQLite storage; the SQLite
- * reader (and SQLite itself, WebAssembly) only for an SQLite file.
+ * The Optuna SQLite reader behind `importDump`. Its code (sqlite.ts) and
+ * SQLite itself (WebAssembly) load only when a dropped file turns out to be
+ * an Optuna SQLite storage; the journal reader (journal.ts) is part of the
+ * worker's first load, since a journal's study is listed from its first lines.
  */
 import type { RecordReader as ForeignReader, MergeItem } from '../dump/records.js'
-import { sourceStream, type DumpSource } from '../dump/lines.js'
-import { readJournal } from './journal.js'
+import type { DumpSource } from '../dump/lines.js'
 
-/** The reader of an Optuna file of the given kind. */
-export function optunaReader(kind: 'optuna-journal' | 'optuna-sqlite', source: DumpSource): ForeignReader {
-  if (kind === 'optuna-journal') return readJournal(sourceStream(source).stream)
+/** The reader of an Optuna SQLite storage (it reads the whole file before the first record). */
+export function sqliteReader(source: DumpSource): ForeignReader {
   let read = 0
   async function* records(): AsyncGenerator<MergeItem[]> {
     // SQLite needs the whole file.

@@ -216,9 +216,11 @@ async function rollback(db: DexieConnection, importId: string): Promise<void> {
  * running anywhere. Runs when a database is opened.
  */
 export async function recoverImports(db: DexieConnection): Promise<number> {
-  const pending = await db.dexie.imports.toArray()
+  const d = db.dexie
+  // One transaction, not two: this stands between an import's start and its first batch.
+  const [pending, tombstones] = await db.guard(() => d.transaction('r', d.imports, d.tombstones, () => Promise.all([d.imports.toArray(), d.tombstones.count()])))
   // What tombstones cover and a sweep cut short left behind goes (idempotent; quick when nothing is left).
-  if (pending.length === 0 && (await db.dexie.tombstones.count()) > 0) await sweep(db)
+  if (pending.length === 0 && tombstones > 0) await sweep(db)
   let recovered = 0
   for (const { id } of pending) {
     const locks = webLocks()
