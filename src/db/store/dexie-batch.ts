@@ -64,11 +64,11 @@ export class DexieBatch implements MergeBatch {
     const studies = d.studies.bulkGet([...names])
     if (known && known.rev < 0) {
       // The first batch: every run id and tombstone key, when there are few.
-      const [runs, tombstones] = [await d.runs.count(), await d.tombstones.count()]
+      const [runs, tombstones] = await Promise.all([d.runs.count(), d.tombstones.count()])
       if (runs > KNOWN_MAX || tombstones > KNOWN_MAX) known = undefined
       else if (runs > 0 || tombstones > 0) {
-        const tombstoneKeys = tombstones ? await d.tombstones.toCollection().primaryKeys() : []
-        known = { ids: new Set(runs ? await d.runs.toCollection().primaryKeys() : []), tombstones: new Set(tombstoneKeys as string[]), rev: -1 }
+        const [ids, tombstoneKeys] = await Promise.all([runs ? d.runs.toCollection().primaryKeys() : [], tombstones ? d.tombstones.toCollection().primaryKeys() : []])
+        known = { ids: new Set(ids), tombstones: new Set(tombstoneKeys as string[]), rev: -1 }
       }
     } else if (known) {
       // Still known if nothing was written since this import's last batch.

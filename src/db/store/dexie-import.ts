@@ -87,8 +87,7 @@ class DexieMergeSession implements MergeSession {
       this.known = await tx.load(names, ids, this.known)
       merge(tx)
       if (batchNo === 0) {
-        await d.imports.put({ id: this.importId, started: this.db.clock() })
-        const epoch = await d.meta.get('epoch')
+        const [, epoch] = await Promise.all([d.imports.put({ id: this.importId, started: this.db.clock() }), d.meta.get('epoch')])
         this.epoch = epoch?.key === 'epoch' ? epoch.n : 0
       }
       await tx.write()

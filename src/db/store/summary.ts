@@ -134,11 +134,11 @@ export function segmentsOf(study: string, first: number, recs: readonly RunRecor
 /** Stores segments and the head after them, in the running transaction. */
 export async function putSegments(conn: DexieConnection, head: SummaryHeadRecord, made: ReturnType<typeof segmentsOf>): Promise<void> {
   const d = conn.dexie
-  if (made.rows.length) {
-    await d.segments.bulkPut(made.rows)
-    await d.historySegments.bulkPut(made.histories)
-  }
-  await d.summaryHeads.put(head)
+  // Issued together: one round trip, not three.
+  await Promise.all([
+    ...(made.rows.length ? [d.segments.bulkPut(made.rows), d.historySegments.bulkPut(made.histories)] : []),
+    d.summaryHeads.put(head),
+  ])
 }
 
 /**
