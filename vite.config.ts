@@ -44,7 +44,7 @@ function compileHint(chunk: { moduleIds: readonly string[] }): string {
  * first lines, so its reader must not wait to be fetched), apart so that the
  * compile hint covers it alone. SQLite's reader and sql.js stay out of it.
  */
-const journalChunk = { name: 'journal', test: /\/src\/db\/optuna\/(?!sqlite|sql-wasm|reader)[^/]+$/, includeDependenciesRecursively: false }
+const journalChunk = { name: 'journal', test: /\/src\/db\/optuna\/(?!sqlite|sql-wasm)[^/]+$/, includeDependenciesRecursively: false }
 
 export default defineConfig({
   // Relative asset URLs: the built site works from any sub-path of a static host.

@@ -9,7 +9,7 @@
 import type { DumpSource } from '../dump/lines.js'
 import { gzipDecoding, isGzip, MultiMemberGzip, peek, sourceStream, taskBreaks } from '../dump/lines.js'
 import { readJournal } from '../optuna/journal.js'
-import { sqliteReader } from '../optuna/reader.js'
+import { sqliteReader } from '../optuna/sqlite-reader.js'
 import { readDump, readOrRefuse } from '../dump/reader.js'
 import type { ImportSource, MergeItem, RecordReader } from '../dump/records.js'
 import { checkAborted, Merger, type ImportSummary } from './merger.js'

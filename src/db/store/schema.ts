@@ -240,9 +240,9 @@ export class DivinerDexie extends Dexie {
 
   constructor(name: string) {
     super(name, { cache: 'disabled' })
-    // Dexie's observability tracks every written key in range sets and posts them to every other context on the
-    // origin when a transaction commits, for its liveQuery; nothing here uses liveQuery (writes are announced on
-    // the worker's own changes channel, worker/changes.ts), and on an import it cost every batch a share of its time.
+    // Dexie's observability tracks the keys each write transaction writes and posts them to every other context on
+    // the origin when it commits, for its liveQuery; nothing here uses liveQuery (writes are announced on the
+    // worker's own changes channel, worker/changes.ts), so that work is left out.
     this.unuse({ stack: 'dbcore', name: 'Observability' })
     this.version(1).stores({
       meta: 'key',
